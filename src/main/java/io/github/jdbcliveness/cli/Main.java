@@ -1,0 +1,127 @@
+package io.github.jdbcliveness.cli;
+
+import io.github.jdbcliveness.drill.DatabaseTarget;
+import io.github.jdbcliveness.drill.DatabaseTargets;
+import io.github.jdbcliveness.drill.InFlightDrill;
+import io.github.jdbcliveness.drill.NftFaults;
+import java.io.PrintStream;
+import java.time.Duration;
+import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * {@code jdbc-liveness drill in-flight [--db postgresql|mariadb|all] [--budget 6s]}: runs a failure drill against a
+ * real database (embedded unless the environment names one) and prints what a user would feel.
+ */
+public final class Main {
+
+    static final String USAGE = """
+            usage: jdbc-liveness drill in-flight [--db postgresql|mariadb|all] [--budget DURATION]
+              --db      which server: postgresql (default), mariadb (with Connector/J and MariaDB Connector/J), all
+              --budget  detection budget, e.g. 6s, 30s, 2m (default 6s; at least 4s)
+            The server is embedded unless JDBCLIVENESS_PG_URL / JDBCLIVENESS_MYSQL_URL name one.
+            """;
+
+    private Main() {
+    }
+
+    public static void main(String[] args) {
+        if (System.getProperty("org.slf4j.simpleLogger.defaultLogLevel") == null) {
+            System.setProperty("org.slf4j.simpleLogger.defaultLogLevel", "warn");
+        }
+        System.exit(run(args, System.out, System.err));
+    }
+
+    static int run(String[] args, PrintStream out, PrintStream err) {
+        if (args.length < 2 || !args[0].equals("drill") || !args[1].equals("in-flight")) {
+            err.print(USAGE);
+            return 64;
+        }
+        String db = "postgresql";
+        Duration budget = Duration.ofSeconds(6);
+        for (int i = 2; i < args.length; i++) {
+            String value = i + 1 < args.length ? args[i + 1] : null;
+            switch (args[i]) {
+                case "--db" -> db = value;
+                case "--budget" -> {
+                    try {
+                        budget = parseDuration(value);
+                    } catch (IllegalArgumentException e) {
+                        err.println("--budget (" + value + ") " + e.getMessage());
+                        return 64;
+                    }
+                }
+                default -> {
+                    err.println("unknown option " + args[i]);
+                    err.print(USAGE);
+                    return 64;
+                }
+            }
+            i++;
+        }
+        List<String[]> runs = new ArrayList<>();
+        switch (db == null ? "" : db) {
+            case "postgresql" -> runs.add(new String[] {"postgresql", "postgresql"});
+            case "mariadb" -> {
+                runs.add(new String[] {"mariadb", "mysql"});
+                runs.add(new String[] {"mariadb", "mariadb"});
+            }
+            case "all" -> {
+                runs.add(new String[] {"postgresql", "postgresql"});
+                runs.add(new String[] {"mariadb", "mysql"});
+                runs.add(new String[] {"mariadb", "mariadb"});
+            }
+            default -> {
+                err.println("--db (" + db + ") must be postgresql, mariadb or all");
+                return 64;
+            }
+        }
+        if (NftFaults.unavailableReason().isPresent()) {
+            err.println("The in-flight drill cannot run here: " + NftFaults.unavailableReason().get() + ".");
+            err.println("It makes a TCP path die the way a NAT eviction or a dead route does, by dropping the flow's"
+                    + " packets in the kernel (an nft table of its own, removed afterwards). A userspace relay cannot"
+                    + " show this: the relay's own kernel would answer the keepalive probes. Run it as root on Linux"
+                    + " with Debian's nftables installed.");
+            return 2;
+        }
+        try {
+            for (String[] r : runs) {
+                DatabaseTarget target = r[0].equals("postgresql") ? DatabaseTargets.postgres() : DatabaseTargets.mysql();
+                out.println("starting " + r[0] + " (" + target.origin() + ") ...");
+                out.println(InFlightDrill.run(target, r[1], budget).format());
+            }
+            return 0;
+        } catch (Exception e) {
+            err.println("drill failed: " + e);
+            e.printStackTrace(err);
+            return 1;
+        }
+    }
+
+    /** {@code 6s}, {@code 500ms}, {@code 2m}, or ISO-8601 ({@code PT6S}). */
+    static Duration parseDuration(String text) {
+        if (text == null || text.isBlank()) {
+            throw new IllegalArgumentException("needs a value such as 6s");
+        }
+        String t = text.trim().toLowerCase(Locale.ROOT);
+        try {
+            if (t.startsWith("pt")) {
+                return Duration.parse(t.toUpperCase(Locale.ROOT));
+            }
+            if (t.endsWith("ms")) {
+                return Duration.ofMillis(Long.parseLong(t.substring(0, t.length() - 2)));
+            }
+            long n = Long.parseLong(t.substring(0, t.length() - 1));
+            return switch (t.charAt(t.length() - 1)) {
+                case 's' -> Duration.ofSeconds(n);
+                case 'm' -> Duration.ofMinutes(n);
+                case 'h' -> Duration.ofHours(n);
+                default -> throw new IllegalArgumentException("must end in ms, s, m or h");
+            };
+        } catch (NumberFormatException | DateTimeParseException e) {
+            throw new IllegalArgumentException("is not a duration such as 6s, 500ms or 2m");
+        }
+    }
+}

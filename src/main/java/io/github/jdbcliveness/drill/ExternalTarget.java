@@ -1,0 +1,39 @@
+package io.github.jdbcliveness.drill;
+
+import java.net.URI;
+import java.util.Map;
+import java.util.Optional;
+
+/** A server someone else runs, named by {@code <PREFIX>_URL}, {@code <PREFIX>_USER}, {@code <PREFIX>_PASSWORD}. */
+record ExternalTarget(Kind kind, String url, String host, int port, String username, String password)
+        implements DatabaseTarget {
+
+    static Optional<DatabaseTarget> fromEnvironment(Kind kind, String prefix, Map<String, String> env) {
+        String url = env.get(prefix + "_URL");
+        if (url == null || url.isBlank()) {
+            return Optional.empty();
+        }
+        if (!url.startsWith("jdbc:")) {
+            throw new IllegalArgumentException(prefix + "_URL must be a JDBC URL (jdbc:...), got " + url);
+        }
+        URI uri = URI.create(url.substring("jdbc:".length()));
+        if (uri.getHost() == null) {
+            throw new IllegalArgumentException(prefix + "_URL must name a host and port, got " + url);
+        }
+        int port = uri.getPort() > 0 ? uri.getPort() : (kind == Kind.POSTGRESQL ? 5432 : 3306);
+        return Optional.of(new ExternalTarget(kind, url, uri.getHost(), port,
+                env.getOrDefault(prefix + "_USER", kind == Kind.POSTGRESQL ? "postgres" : "root"),
+                env.get(prefix + "_PASSWORD")));
+    }
+
+    @Override
+    public String origin() {
+        return "external";
+    }
+
+    @Override
+    public String jdbcUrl(String driver) {
+        String rest = url.substring(url.indexOf("://"));
+        return "jdbc:" + driver + rest;
+    }
+}

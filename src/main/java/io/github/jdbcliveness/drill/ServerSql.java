@@ -1,0 +1,138 @@
+package io.github.jdbcliveness.drill;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+
+/**
+ * The server-side half of a drill: what the server says about a session, and how to end one. The server's view is
+ * independent of the client library under test.
+ */
+public enum ServerSql {
+
+    POSTGRESQL {
+        @Override
+        public String sleep(int seconds) {
+            return "SELECT pg_sleep(" + seconds + ")";
+        }
+
+        @Override
+        public long sessionId(Connection c) throws SQLException {
+            return single(c, "SELECT pg_backend_pid()");
+        }
+
+        @Override
+        public int clientPort(Connection c) throws SQLException {
+            return (int) single(c, "SELECT inet_client_port()");
+        }
+
+        @Override
+        public boolean running(Connection admin, long sessionId) throws SQLException {
+            try (PreparedStatement ps = admin.prepareStatement(
+                    "SELECT count(*) FROM pg_stat_activity WHERE pid = ? AND state = 'active'")) {
+                ps.setInt(1, (int) sessionId);
+                return count(ps) == 1;
+            }
+        }
+
+        @Override
+        public void terminate(Connection admin, long sessionId) throws SQLException {
+            try (PreparedStatement ps = admin.prepareStatement("SELECT pg_terminate_backend(?)")) {
+                ps.setInt(1, (int) sessionId);
+                ps.execute();
+            }
+        }
+
+        @Override
+        public String version(Connection c) throws SQLException {
+            return "PostgreSQL " + string(c, "SHOW server_version");
+        }
+    },
+
+    MYSQL {
+        @Override
+        public String sleep(int seconds) {
+            return "SELECT SLEEP(" + seconds + ")";
+        }
+
+        @Override
+        public long sessionId(Connection c) throws SQLException {
+            return single(c, "SELECT CONNECTION_ID()");
+        }
+
+        @Override
+        public int clientPort(Connection c) throws SQLException {
+            String host = string(c, "SELECT host FROM information_schema.processlist WHERE id = CONNECTION_ID()");
+            return Integer.parseInt(host.substring(host.lastIndexOf(':') + 1));
+        }
+
+        @Override
+        public boolean running(Connection admin, long sessionId) throws SQLException {
+            try (PreparedStatement ps = admin.prepareStatement(
+                    "SELECT count(*) FROM information_schema.processlist WHERE id = ? AND command = 'Query'")) {
+                ps.setLong(1, sessionId);
+                return count(ps) == 1;
+            }
+        }
+
+        @Override
+        public void terminate(Connection admin, long sessionId) throws SQLException {
+            try (Statement s = admin.createStatement()) {
+                s.execute("KILL " + sessionId);
+            } catch (SQLException e) {
+                if (e.getErrorCode() != 1094) { // unknown thread: already gone
+                    throw e;
+                }
+            }
+        }
+
+        @Override
+        public String version(Connection c) throws SQLException {
+            return string(c, "SELECT VERSION()");
+        }
+    };
+
+    public static ServerSql of(DatabaseTarget.Kind kind) {
+        return kind == DatabaseTarget.Kind.POSTGRESQL ? POSTGRESQL : MYSQL;
+    }
+
+    /** A statement that keeps the server busy for {@code seconds} without sending anything. */
+    public abstract String sleep(int seconds);
+
+    /** The server's id of this session (backend pid, connection id). */
+    public abstract long sessionId(Connection c) throws SQLException;
+
+    /** The client port the server sees for this session. */
+    public abstract int clientPort(Connection c) throws SQLException;
+
+    /** Whether the session is executing a statement right now, seen from another session. */
+    public abstract boolean running(Connection admin, long sessionId) throws SQLException;
+
+    /** Ends a session from the server side. */
+    public abstract void terminate(Connection admin, long sessionId) throws SQLException;
+
+    public abstract String version(Connection c) throws SQLException;
+
+    static long single(Connection c, String sql) throws SQLException {
+        try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery(sql)) {
+            rs.next();
+            return rs.getLong(1);
+        }
+    }
+
+    static String string(Connection c, String sql) throws SQLException {
+        try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery(sql)) {
+            rs.next();
+            return rs.getString(1);
+        }
+    }
+
+    private static long count(PreparedStatement ps) throws SQLException {
+        try (ResultSet rs = ps.executeQuery()) {
+            rs.next();
+            return rs.getLong(1);
+        }
+    }
+}

@@ -1,0 +1,72 @@
+package io.github.jdbcliveness.inflight;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Optional;
+
+/**
+ * The kernel's own record of TCP sockets ({@code /proc/net/tcp}, {@code /proc/net/tcp6}): per socket the
+ * unacknowledged bytes ({@code tx_queue}), the running timer ({@code 1} retransmit, {@code 2} keepalive,
+ * {@code 4} zero window probe) and the retransmission count. Internal.
+ */
+public final class ProcNetTcp {
+
+    /** {@code tcp_states.h}: ESTABLISHED. */
+    public static final int ESTABLISHED = 0x01;
+    public static final int TIMER_RETRANSMIT = 1;
+    public static final int TIMER_KEEPALIVE = 2;
+
+    private static final Path[] TABLES = {Path.of("/proc/net/tcp"), Path.of("/proc/net/tcp6")};
+
+    private ProcNetTcp() {
+    }
+
+    /**
+     * One socket's line.
+     *
+     * @param timerTicks time until the timer fires, in clock ticks (USER_HZ, 100 per second on Linux)
+     */
+    public record Entry(int localPort, int remotePort, int state, long txQueue, long rxQueue, int timer,
+            long timerTicks, int retransmits, long inode) {
+    }
+
+    public static boolean available() {
+        return Files.isReadable(TABLES[0]);
+    }
+
+    /** The socket whose local port is {@code localPort} and remote port {@code remotePort}, if the kernel has it. */
+    public static Optional<Entry> find(int localPort, int remotePort) throws IOException {
+        for (Path table : TABLES) {
+            if (!Files.isReadable(table)) {
+                continue;
+            }
+            try (BufferedReader reader = Files.newBufferedReader(table, StandardCharsets.US_ASCII)) {
+                reader.readLine();
+                for (String line = reader.readLine(); line != null; line = reader.readLine()) {
+                    Entry e = parse(line);
+                    if (e.localPort == localPort && e.remotePort == remotePort) {
+                        return Optional.of(e);
+                    }
+                }
+            }
+        }
+        return Optional.empty();
+    }
+
+    /** Parses one line: {@code sl local rem st tx:rx tr:when retrnsmt uid timeout inode ...}. */
+    static Entry parse(String line) {
+        String[] f = line.trim().split("\\s+");
+        String[] queues = f[4].split(":");
+        String[] timer = f[5].split(":");
+        return new Entry(port(f[1]), port(f[2]), Integer.parseInt(f[3], 16), Long.parseLong(queues[0], 16),
+                Long.parseLong(queues[1], 16), Integer.parseInt(timer[0], 16), Long.parseLong(timer[1], 16),
+                Integer.parseInt(f[6], 16), Long.parseLong(f[9]));
+    }
+
+    private static int port(String address) {
+        return Integer.parseInt(address.substring(address.lastIndexOf(':') + 1), 16);
+    }
+}

@@ -1,0 +1,124 @@
+package io.github.jdbcliveness.keepalive;
+
+import io.github.jdbcliveness.AppliedKeepalive;
+import io.github.jdbcliveness.KeepaliveSettings;
+import java.net.Socket;
+import java.sql.Connection;
+import java.sql.Driver;
+import java.sql.DriverManager;
+import java.sql.SQLException;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.Properties;
+
+/**
+ * Opens physical connections through a driver with our socket factory installed, and reads back what the kernel
+ * holds for the socket each one ended up on. Internal: users meet it as {@code KeepaliveDataSource}.
+ */
+public final class KeepaliveConnector {
+
+    private final String url;
+    private final Driver driver;
+    private final DriverKind kind;
+    private final Properties prepared;
+    private final KeepaliveSettings settings;
+
+    private KeepaliveConnector(String url, Driver driver, DriverKind kind, Properties prepared,
+            KeepaliveSettings settings) {
+        this.url = url;
+        this.driver = driver;
+        this.kind = kind;
+        this.prepared = prepared;
+        this.settings = settings;
+    }
+
+    /**
+     * @param driverClassName the driver to use, or null to ask {@link DriverManager} which one accepts the URL
+     * @throws IllegalArgumentException for a URL no supported driver accepts, or conflicting user settings
+     */
+    public static KeepaliveConnector create(String url, Properties properties, String driverClassName,
+            KeepaliveSettings settings) {
+        Objects.requireNonNull(url, "jdbcUrl");
+        Objects.requireNonNull(settings, "keepalive");
+        Driver driver = findDriver(url, driverClassName);
+        DriverKind kind = DriverKind.ofDriverClass(driver.getClass().getName());
+        if (kind == null) {
+            throw new IllegalArgumentException("jdbc-liveness tunes TCP keepalive for pgjdbc, MySQL Connector/J and "
+                    + "MariaDB Connector/J; the driver for " + JdbcUrls.redact(url) + " is "
+                    + driver.getClass().getName());
+        }
+        Properties prepared = kind.prepare(url, properties == null ? new Properties() : properties, settings);
+        return new KeepaliveConnector(url, driver, kind, prepared, settings);
+    }
+
+    private static Driver findDriver(String url, String driverClassName) {
+        if (driverClassName != null) {
+            try {
+                Class<?> type = Class.forName(driverClassName, true, KeepaliveConnector.class.getClassLoader());
+                Driver driver = (Driver) type.getDeclaredConstructor().newInstance();
+                if (!driver.acceptsURL(url)) {
+                    throw new IllegalArgumentException("driverClassName (" + driverClassName + ") does not accept "
+                            + JdbcUrls.redact(url));
+                }
+                return driver;
+            } catch (ReflectiveOperationException | ClassCastException | SQLException e) {
+                throw new IllegalArgumentException("driverClassName (" + driverClassName
+                        + ") could not be loaded as a java.sql.Driver: " + e, e);
+            }
+        }
+        try {
+            return DriverManager.getDriver(url);
+        } catch (SQLException e) {
+            throw new IllegalArgumentException("no JDBC driver on the class path accepts " + JdbcUrls.redact(url)
+                    + " (add pgjdbc, MySQL Connector/J or MariaDB Connector/J)", e);
+        }
+    }
+
+    public DriverKind driverKind() {
+        return kind;
+    }
+
+    public KeepaliveSettings settings() {
+        return settings;
+    }
+
+    /** The URL without credentials or parameters. */
+    public String redactedUrl() {
+        return JdbcUrls.redact(url);
+    }
+
+    /** A physical connection and what its socket carries. */
+    public record Connected(Connection connection, AppliedKeepalive applied) {
+    }
+
+    /**
+     * Opens a physical connection.
+     *
+     * @param user     overrides the configured user, when not null
+     * @param password overrides the configured password, when not null
+     */
+    public Connected connect(String user, String password) throws SQLException {
+        Properties props = new Properties();
+        props.putAll(prepared);
+        if (user != null) {
+            props.setProperty("user", user);
+        }
+        if (password != null) {
+            props.setProperty("password", password);
+        }
+        ConnectCapture capture = ConnectCapture.begin(settings);
+        Connection connection;
+        Optional<Socket> socket;
+        try {
+            connection = driver.connect(url, props);
+            socket = capture.connectedSocket();
+        } finally {
+            capture.end();
+        }
+        if (connection == null) {
+            throw new SQLException(kind.displayName() + " did not accept " + JdbcUrls.redact(url), "08001");
+        }
+        AppliedKeepalive applied = socket.map(s -> SocketKeepalive.readBack(s, settings)).orElse(null);
+        return new Connected(connection, applied);
+    }
+}

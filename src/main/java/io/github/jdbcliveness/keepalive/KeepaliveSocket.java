@@ -1,0 +1,30 @@
+package io.github.jdbcliveness.keepalive;
+
+import io.github.jdbcliveness.KeepaliveSettings;
+import java.io.IOException;
+import java.net.Socket;
+import java.net.SocketAddress;
+
+/**
+ * The plain TCP socket our socket factories hand to a driver. After connecting it applies the keepalive
+ * settings (when it was given any: MariaDB Connector/J applies its own) and tells the connect capture of the
+ * calling thread that it exists, so the data source can read back what the kernel holds.
+ */
+final class KeepaliveSocket extends Socket {
+
+    private final KeepaliveSettings settings;
+
+    /** @param settings keepalive to apply after connect, or null to only record the socket */
+    KeepaliveSocket(KeepaliveSettings settings) {
+        this.settings = settings;
+    }
+
+    @Override
+    public void connect(SocketAddress endpoint, int timeout) throws IOException {
+        super.connect(endpoint, timeout);
+        if (settings != null) {
+            SocketKeepalive.apply(this, settings);
+        }
+        ConnectCapture.record(this);
+    }
+}
