@@ -6,12 +6,17 @@ import java.util.stream.Collectors;
 /**
  * The nft text of each fault, kept apart from running {@code nft} so it can be checked without root.
  *
- * <p>Every fault names the server port. Packets from the client to the server leave through the {@code output}
- * hook ({@code dport} = server port); packets from the server arrive through {@code input} ({@code sport} =
- * server port). On loopback both directions pass both hooks, so matching the server port on the right side of
- * each hook affects each direction exactly once and works for a local and for a remote server alike.
+ * <p>Every fault names the server port, and drops a packet where a real network would lose it: after it has left
+ * the sender's TCP stack. Packets are therefore dropped on the receiving side, in the {@code input} hook: the
+ * sender sees a normal transmission and retransmits as it would on a dead path. (A drop in {@code output} is a
+ * local send error instead: Linux then arms its zero-window probe timer, not the retransmit timer, which is not
+ * what a blackholed network looks like.) Client-to-server packets bound for a server on another host never reach
+ * this host's {@code input}, so for those alone the rule sits in {@code output}, restricted by
+ * {@code fib daddr type != local}.
  */
 final class NftRules {
+
+    private static final String REMOTE = " fib daddr type != local";
 
     private NftRules() {
     }
@@ -33,12 +38,10 @@ final class NftRules {
     static String drop(String table, int serverPort, Direction direction) {
         StringBuilder s = new StringBuilder();
         if (direction != Direction.FROM_SERVER) {
-            s.append("add rule inet ").append(table).append(" output tcp dport ").append(port(serverPort))
-                    .append(" drop\n");
+            s.append(toServer(table, "tcp dport " + port(serverPort), "drop"));
         }
         if (direction != Direction.TO_SERVER) {
-            s.append("add rule inet ").append(table).append(" input tcp sport ").append(port(serverPort))
-                    .append(" drop\n");
+            s.append(rule(table, "input", "tcp sport " + port(serverPort), "drop"));
         }
         return s.toString();
     }
@@ -49,12 +52,21 @@ final class NftRules {
         }
         String set = clientPorts.stream().map(NftRules::port).map(String::valueOf)
                 .collect(Collectors.joining(", ", "{ ", " }"));
-        return "add rule inet " + table + " output tcp dport " + port(serverPort) + " tcp sport " + set + " drop\n"
-                + "add rule inet " + table + " input tcp sport " + port(serverPort) + " tcp dport " + set + " drop\n";
+        return toServer(table, "tcp dport " + port(serverPort) + " tcp sport " + set, "drop")
+                + rule(table, "input", "tcp sport " + port(serverPort) + " tcp dport " + set, "drop");
     }
 
     static String reset(String table, int serverPort) {
-        return "add rule inet " + table + " output tcp dport " + port(serverPort) + " reject with tcp reset\n";
+        return toServer(table, "tcp dport " + port(serverPort), "reject with tcp reset");
+    }
+
+    /** Client-to-server: on input for a server on this host, on output (remote destinations only) otherwise. */
+    private static String toServer(String table, String match, String verdict) {
+        return rule(table, "input", match, verdict) + rule(table, "output", match + REMOTE, verdict);
+    }
+
+    private static String rule(String table, String chain, String match, String verdict) {
+        return "add rule inet " + table + " " + chain + " " + match + " " + verdict + "\n";
     }
 
     private static int port(int port) {

@@ -1,0 +1,105 @@
+package io.github.jdbcliveness.keepalive;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+import io.github.jdbcliveness.KeepaliveSettings;
+import java.time.Duration;
+import java.util.Properties;
+import org.junit.jupiter.api.Test;
+
+class DriverKindTest {
+
+    private static final KeepaliveSettings K = KeepaliveSettings.forBudget(Duration.ofSeconds(6));
+
+    @Test
+    void pgjdbc_getsOurFactory_tcpKeepAliveForced_andTheValuesAsProperties() {
+        Properties user = props("user", "app", "password", "secret");
+        Properties p = DriverKind.PGJDBC.prepare("jdbc:postgresql://db:5432/app", user, K);
+        assertEquals(PgKeepaliveSocketFactory.class.getName(), p.getProperty("socketFactory"));
+        assertEquals("true", p.getProperty("tcpKeepAlive"));
+        assertEquals("2", p.getProperty("jdbcliveness.keepaliveIdle"));
+        assertEquals("1", p.getProperty("jdbcliveness.keepaliveInterval"));
+        assertEquals("3", p.getProperty("jdbcliveness.keepaliveCount"));
+        assertEquals("secret", p.getProperty("password"));
+        assertEquals(null, user.getProperty("socketFactory"), "the user's properties are not modified");
+    }
+
+    @Test
+    void connectorJ_getsOurFactory() {
+        Properties p = DriverKind.CONNECTOR_J.prepare("jdbc:mysql://db/app", new Properties(), K);
+        assertEquals(MysqlKeepaliveSocketFactory.class.getName(), p.getProperty("socketFactory"));
+        assertEquals("true", p.getProperty("tcpKeepAlive"));
+    }
+
+    @Test
+    void mariadb_usesItsOwnKeepaliveProperties() {
+        Properties p = DriverKind.MARIADB.prepare("jdbc:mariadb://db/app", new Properties(), K);
+        assertEquals("2", p.getProperty("tcpKeepIdle"));
+        assertEquals("1", p.getProperty("tcpKeepInterval"));
+        assertEquals("3", p.getProperty("tcpKeepCount"));
+        assertEquals(MariaDbKeepaliveSocketFactory.class.getName(), p.getProperty("socketFactory"));
+    }
+
+    @Test
+    void usersOwnSocketFactory_inProperties_isRefusedByName() {
+        var e = assertThrows(IllegalArgumentException.class, () -> DriverKind.PGJDBC.prepare(
+                "jdbc:postgresql://db/app", props("socketFactory", "com.example.TunnelFactory"), K));
+        assertEquals("socketFactory (com.example.TunnelFactory) is already set in the connection properties for "
+                + "jdbc:postgresql://db/app; jdbc-liveness needs socketFactory="
+                + PgKeepaliveSocketFactory.class.getName() + " to tune TCP keepalive per socket on pgjdbc: it cannot "
+                + "chain another socket factory, remove yours", e.getMessage());
+    }
+
+    @Test
+    void usersOwnSocketFactory_inTheUrl_isRefusedWithoutLeakingTheUrlsSecrets() {
+        var e = assertThrows(IllegalArgumentException.class, () -> DriverKind.CONNECTOR_J.prepare(
+                "jdbc:mysql://app:hunter2@db/app?password=hunter2&socketFactory=com.example.Socks",
+                new Properties(), K));
+        assertEquals("socketFactory (com.example.Socks) is already set in the JDBC URL for jdbc:mysql://db/app; "
+                + "jdbc-liveness needs socketFactory=" + MysqlKeepaliveSocketFactory.class.getName() + " to tune TCP "
+                + "keepalive per socket on MySQL Connector/J: it cannot chain another socket factory, remove yours",
+                e.getMessage());
+    }
+
+    @Test
+    void tcpKeepAliveFalse_isRefused_becausePgjdbcWouldSwitchKeepaliveOffAfterConnect() {
+        var e = assertThrows(IllegalArgumentException.class, () -> DriverKind.PGJDBC.prepare(
+                "jdbc:postgresql://db/app?tcpKeepAlive=false", new Properties(), K));
+        assertEquals("tcpKeepAlive (false) is already set in the JDBC URL for jdbc:postgresql://db/app; "
+                + "jdbc-liveness needs tcpKeepAlive=true to tune TCP keepalive per socket on pgjdbc: remove the "
+                + "setting", e.getMessage());
+    }
+
+    @Test
+    void mariadbKeepIdle_conflictingWithTheBudget_isRefused() {
+        var e = assertThrows(IllegalArgumentException.class, () -> DriverKind.MARIADB.prepare(
+                "jdbc:mariadb://db/app", props("tcpKeepIdle", "7200"), K));
+        assertEquals("tcpKeepIdle (7200) is already set in the connection properties for jdbc:mariadb://db/app; "
+                + "jdbc-liveness needs tcpKeepIdle=2 to tune TCP keepalive per socket on MariaDB Connector/J: remove "
+                + "the setting", e.getMessage());
+    }
+
+    @Test
+    void sameValuesAsOurs_areAccepted_caseInsensitively() {
+        Properties p = DriverKind.MARIADB.prepare("jdbc:mariadb://db/app?TCPKEEPALIVE=TRUE",
+                props("tcpKeepIdle", "2"), K);
+        assertEquals("2", p.getProperty("tcpKeepIdle"));
+    }
+
+    @Test
+    void ofDriverClass_knowsTheThreeDrivers() {
+        assertEquals(DriverKind.PGJDBC, DriverKind.ofDriverClass("org.postgresql.Driver"));
+        assertEquals(DriverKind.CONNECTOR_J, DriverKind.ofDriverClass("com.mysql.cj.jdbc.Driver"));
+        assertEquals(DriverKind.MARIADB, DriverKind.ofDriverClass("org.mariadb.jdbc.Driver"));
+        assertEquals(null, DriverKind.ofDriverClass("org.h2.Driver"));
+    }
+
+    static Properties props(String... kv) {
+        Properties p = new Properties();
+        for (int i = 0; i < kv.length; i += 2) {
+            p.setProperty(kv[i], kv[i + 1]);
+        }
+        return p;
+    }
+}
