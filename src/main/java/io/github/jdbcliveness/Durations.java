@@ -14,7 +14,7 @@ final class Durations {
             return "null";
         }
         if (d.isNegative()) {
-            return "-" + format(d.negated());
+            return d.getSeconds() == Long.MIN_VALUE ? d.toString() : "-" + format(d.negated());
         }
         if (d.compareTo(Duration.ofSeconds(1)) < 0) {
             long nanos = d.toNanos();

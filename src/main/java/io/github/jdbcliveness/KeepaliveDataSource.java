@@ -3,6 +3,7 @@ package io.github.jdbcliveness;
 import com.zaxxer.hikari.HikariConfig;
 import io.github.jdbcliveness.keepalive.DriverKind;
 import io.github.jdbcliveness.keepalive.KeepaliveConnector;
+import io.github.jdbcliveness.keepalive.SocketKeepaliveWarnings;
 import java.io.PrintWriter;
 import java.sql.Connection;
 import java.sql.SQLException;
@@ -44,7 +45,8 @@ public final class KeepaliveDataSource implements DataSource {
     private final LongAdder unsupported = new LongAdder();
     private final LongAdder notObserved = new LongAdder();
     private final AtomicReference<AppliedKeepalive> lastDiffering = new AtomicReference<>();
-    private final AtomicBoolean warned = new AtomicBoolean();
+    private final AtomicBoolean warnedNotObserved = new AtomicBoolean();
+    private final AtomicBoolean warnedDiffering = new AtomicBoolean();
     private volatile int loginTimeoutSeconds;
     private volatile PrintWriter logWriter;
 
@@ -121,21 +123,24 @@ public final class KeepaliveDataSource implements DataSource {
         connections.increment();
         if (a == null) {
             notObserved.increment();
-            warnOnce("no TCP socket of {} was seen for {}: keepalive could not be tuned (Unix domain socket?)",
-                    driverName(), connector.redactedUrl());
+            warnOnce(warnedNotObserved, "no TCP socket of {} was seen for {}: keepalive could not be read back "
+                    + "(a Unix domain socket, or a driver option that connects elsewhere)", driverName(),
+                    connector.redactedUrl());
         } else if (a.asRequested()) {
             asRequested.increment();
             LOG.debug("keepalive applied: {}", a);
         } else if (!a.perSocketSupported()) {
             unsupported.increment();
+            SocketKeepaliveWarnings.unsupported();
         } else {
             differing.increment();
             lastDiffering.set(a);
-            warnOnce("keepalive on a new connection differs from the request: {} ({})", a, connector.redactedUrl());
+            warnOnce(warnedDiffering, "keepalive on a new connection differs from the request: {} ({})", a,
+                    connector.redactedUrl());
         }
     }
 
-    private void warnOnce(String format, Object a, Object b) {
+    private static void warnOnce(AtomicBoolean warned, String format, Object a, Object b) {
         if (warned.compareAndSet(false, true)) {
             LOG.warn(format, a, b);
         } else {

@@ -15,5 +15,6 @@ class DurationsTest {
         assertEquals("0ms", Durations.format(Duration.ZERO));
         assertEquals("15ns", Durations.format(Duration.ofNanos(15)));
         assertEquals("-2s", Durations.format(Duration.ofSeconds(-2)));
+        assertEquals(Duration.ofSeconds(Long.MIN_VALUE).toString(), Durations.format(Duration.ofSeconds(Long.MIN_VALUE)));
     }
 }

@@ -1,5 +1,6 @@
 package io.github.jdbcliveness.drill;
 
+import io.github.jdbcliveness.keepalive.JdbcUrls;
 import java.net.URI;
 import java.util.Map;
 import java.util.Optional;
@@ -14,16 +15,23 @@ record ExternalTarget(Kind kind, String url, String host, int port, String usern
             return Optional.empty();
         }
         if (!url.startsWith("jdbc:")) {
-            throw new IllegalArgumentException(prefix + "_URL must be a JDBC URL (jdbc:...), got " + url);
+            throw new IllegalArgumentException(prefix + "_URL must be a JDBC URL (jdbc:...), got "
+                    + JdbcUrls.redact(url));
         }
         URI uri = URI.create(url.substring("jdbc:".length()));
         if (uri.getHost() == null) {
-            throw new IllegalArgumentException(prefix + "_URL must name a host and port, got " + url);
+            throw new IllegalArgumentException(prefix + "_URL must name a host and port, got "
+                    + JdbcUrls.redact(url));
         }
         int port = uri.getPort() > 0 ? uri.getPort() : (kind == Kind.POSTGRESQL ? 5432 : 3306);
         return Optional.of(new ExternalTarget(kind, url, uri.getHost(), port,
                 env.getOrDefault(prefix + "_USER", kind == Kind.POSTGRESQL ? "postgres" : "root"),
                 env.get(prefix + "_PASSWORD")));
+    }
+
+    @Override
+    public String toString() {
+        return "ExternalTarget{" + kind + ", " + JdbcUrls.redact(url) + ", user " + username + "}";
     }
 
     @Override

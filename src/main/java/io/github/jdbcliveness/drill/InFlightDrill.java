@@ -21,6 +21,8 @@ import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.locks.LockSupport;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The in-flight drill: a long statement ({@code pg_sleep(60)} / {@code SLEEP(60)}) is in flight on two HikariCP
@@ -37,6 +39,7 @@ public final class InFlightDrill {
     /** The margin the drill grants on top of keepalive's own detection time. */
     static final Duration MARGIN = Duration.ofSeconds(2);
     private static final int SLEEP_SECONDS = 60;
+    private static final Logger LOG = LoggerFactory.getLogger(InFlightDrill.class);
     /** How long {@code abort()} gets to free a statement before the drill heals the path to free it. */
     static final Duration ABORT_GRACE = Duration.ofSeconds(2);
 
@@ -108,50 +111,157 @@ public final class InFlightDrill {
         });
         HikariConfig layeredConfig = poolConfig("in-flight-liveness", url, target);
         KeepaliveDataSource keepaliveSource = KeepaliveDataSource.install(layeredConfig, keepalive);
-        try (NftFaults faults = NftFaults.open();
-                Connection admin = DriverManager.getConnection(url, target.credentials());
+        // Faults are declared last so they are healed first: the pools' shutdown must not meet a dead path.
+        try (Connection admin = DriverManager.getConnection(url, target.credentials());
                 HikariDataSource plainPool = new HikariDataSource(poolConfig("in-flight-plain", url, target));
-                HikariDataSource layeredPool = new HikariDataSource(layeredConfig)) {
-            Connection plain = plainPool.getConnection();
-            Connection layered = layeredPool.getConnection();
-            long plainSession = server.sessionId(plain);
-            long layeredSession = server.sessionId(layered);
-            int plainPort = server.clientPort(plain);
-            int layeredPort = server.clientPort(layered);
-            AppliedKeepalive applied = keepaliveSource.applied(layered).orElse(null);
+                HikariDataSource layeredPool = new HikariDataSource(layeredConfig);
+                NftFaults faults = NftFaults.open()) {
+            Session plain = Session.open(plainPool, server, "HikariCP + " + driverName(driver) + " defaults");
+            Session layered = Session.open(layeredPool, server, "HikariCP + jdbc-liveness");
+            AppliedKeepalive applied = keepaliveSource.applied(layered.connection).orElse(null);
             try {
                 long start = System.nanoTime();
-                Future<Long> plainRun = executor.submit(() -> execute(plain, server.sleep(SLEEP_SECONDS)));
-                Future<Long> layeredRun = executor.submit(() -> execute(layered, server.sleep(SLEEP_SECONDS)));
-                awaitRunningAndAcknowledged(admin, server, target.port(), plainSession, plainPort);
-                awaitRunningAndAcknowledged(admin, server, target.port(), layeredSession, layeredPort);
+                plain.start(executor, server);
+                layered.start(executor, server);
+                awaitRunningAndAcknowledged(admin, server, target.port(), plain);
+                awaitRunningAndAcknowledged(admin, server, target.port(), layered);
                 parkUntil(start + FAULT_AFTER.toNanos());
-                faults.dropFlows(target.port(), List.of(plainPort, layeredPort));
+                faults.dropFlows(target.port(), List.of(plain.clientPort, layered.clientPort));
                 long fault = System.nanoTime();
-                Runnable healAndKill = () -> {
+                long watchUntil = fault + deadline.toNanos();
+                plain.awaitUntil(watchUntil);
+                layered.awaitUntil(watchUntil);
+                // What still waits at the deadline is aborted; abort() gets ABORT_GRACE to free it.
+                plain.abortIfWaiting(executor);
+                layered.abortIfWaiting(executor);
+                plain.awaitAbort();
+                layered.awaitAbort();
+                if (plain.stuck() || layered.stuck()) {
+                    // MariaDB Connector/J's abort() sends KILL on a new connection, then reads the dead socket.
                     faults.heal();
-                    try {
-                        server.terminate(admin, plainSession);
-                        server.terminate(admin, layeredSession);
-                    } catch (SQLException e) {
-                        throw new IllegalStateException("could not end the drill's sessions server-side", e);
+                    for (Session stuck : List.of(plain, layered)) {
+                        if (stuck.stuck()) {
+                            server.terminate(admin, stuck.sessionId);
+                        }
                     }
-                };
-                Outcome layeredOutcome = await(layeredRun, fault, deadline, layered, "HikariCP + jdbc-liveness",
-                        executor, healAndKill);
-                Outcome plainOutcome = await(plainRun, fault, deadline, plain,
-                        "HikariCP + " + driverName(driver) + " defaults", executor, healAndKill);
+                    plain.awaitRelease();
+                    layered.awaitRelease();
+                }
                 return new Report(server.version(admin), target.origin(), driverName(driver), budget, keepalive,
-                        deadline, Duration.ofNanos(fault - start), applied, plainOutcome, layeredOutcome);
+                        deadline, Duration.ofNanos(fault - start), applied, plain.outcome(fault),
+                        layered.outcome(fault));
             } finally {
+                SQLException cleanup = null;
                 faults.heal();
-                server.terminate(admin, plainSession);
-                server.terminate(admin, layeredSession);
-                closeQuietly(plain);
-                closeQuietly(layered);
+                for (Session session : List.of(plain, layered)) {
+                    try {
+                        server.terminate(admin, session.sessionId);
+                    } catch (SQLException e) {
+                        cleanup = cleanup == null ? e : cleanup;
+                    }
+                    closeQuietly(session.connection);
+                }
+                if (cleanup != null) {
+                    LOG.warn("could not end a drill session server-side", cleanup);
+                }
             }
         } finally {
             executor.shutdownNow();
+        }
+    }
+
+    /** How a statement ended: when, and with what error (null when it completed). */
+    private record End(long nanos, SQLException error) {
+    }
+
+    /** One pool's connection and the drill's statement on it. */
+    private static final class Session {
+        final String label;
+        final Connection connection;
+        final long sessionId;
+        final int clientPort;
+        Future<End> run;
+        End ended;
+        boolean waitingAtDeadline;
+        long abortStart;
+        Duration abortTook;
+        boolean releasedByHeal;
+
+        private Session(String label, Connection connection, long sessionId, int clientPort) {
+            this.label = label;
+            this.connection = connection;
+            this.sessionId = sessionId;
+            this.clientPort = clientPort;
+        }
+
+        static Session open(HikariDataSource pool, ServerSql server, String label) throws SQLException {
+            Connection c = pool.getConnection();
+            try {
+                return new Session(label, c, server.sessionId(c), server.clientPort(c));
+            } catch (SQLException e) {
+                closeQuietly(c);
+                throw e;
+            }
+        }
+
+        void start(ExecutorService executor, ServerSql server) {
+            run = executor.submit(() -> execute(connection, server.sleep(SLEEP_SECONDS)));
+        }
+
+        void awaitUntil(long nanoTime) throws InterruptedException {
+            ended = get(run, nanoTime - System.nanoTime());
+            waitingAtDeadline = ended == null;
+        }
+
+        void abortIfWaiting(ExecutorService executor) throws SQLException {
+            if (!waitingAtDeadline) {
+                return;
+            }
+            abortStart = System.nanoTime();
+            Connection physical = connection.unwrap(Connection.class);
+            executor.submit(() -> {
+                physical.abort(executor);
+                return null;
+            });
+        }
+
+        void awaitAbort() throws InterruptedException {
+            if (waitingAtDeadline && get(run, abortStart + ABORT_GRACE.toNanos() - System.nanoTime()) != null) {
+                abortTook = Duration.ofNanos(System.nanoTime() - abortStart);
+            }
+        }
+
+        boolean stuck() {
+            return waitingAtDeadline && abortTook == null;
+        }
+
+        void awaitRelease() throws InterruptedException {
+            if (stuck()) {
+                releasedByHeal = get(run, TimeUnit.SECONDS.toNanos(30)) != null;
+            }
+        }
+
+        Outcome outcome(long fault) {
+            if (!waitingAtDeadline) {
+                return new Outcome(label, Duration.ofNanos(ended.nanos() - fault), ended.error() == null
+                        ? "completed without error (no fault seen?)" : describe(ended.error()), null, null);
+            }
+            if (abortTook != null) {
+                return new Outcome(label, null, null, abortTook, null);
+            }
+            return new Outcome(label, null, null, null, "abort() did not free it within " + seconds(ABORT_GRACE)
+                    + (releasedByHeal ? "; it ended only after the path was healed and the session killed "
+                            + "server-side" : "; still blocked 30 s after the path was healed"));
+        }
+
+        private static End get(Future<End> run, long nanos) throws InterruptedException {
+            try {
+                return run.get(Math.max(0, nanos), TimeUnit.NANOSECONDS);
+            } catch (TimeoutException e) {
+                return null;
+            } catch (ExecutionException e) {
+                return new End(System.nanoTime(), new SQLException(e.getCause()));
+            }
         }
     }
 
@@ -174,16 +284,20 @@ public final class InFlightDrill {
         };
     }
 
-    /** Runs the statement and returns when it ended; an error is the expected end, so it is returned too. */
-    private static Long execute(Connection c, String sql) throws SQLException {
+    /** Runs the statement; an error is the expected end, so it is returned with the moment it came. */
+    private static End execute(Connection c, String sql) {
         try (Statement s = c.createStatement()) {
             s.execute(sql);
+            return new End(System.nanoTime(), null);
+        } catch (SQLException e) {
+            return new End(System.nanoTime(), e);
         }
-        return System.nanoTime();
     }
 
     private static void awaitRunningAndAcknowledged(Connection admin, ServerSql server, int serverPort,
-            long session, int clientPort) throws SQLException, IOException {
+            Session s) throws SQLException, IOException {
+        long session = s.sessionId;
+        int clientPort = s.clientPort;
         long giveUp = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
         while (true) {
             boolean running = server.running(admin, session);
@@ -203,45 +317,6 @@ public final class InFlightDrill {
     private static void parkUntil(long nanoTime) {
         for (long left = nanoTime - System.nanoTime(); left > 0; left = nanoTime - System.nanoTime()) {
             LockSupport.parkNanos(left);
-        }
-    }
-
-    private static Outcome await(Future<Long> run, long fault, Duration deadline, Connection connection,
-            String label, ExecutorService executor, Runnable lastResort) throws InterruptedException, SQLException {
-        long left = fault + deadline.toNanos() - System.nanoTime();
-        try {
-            Long ended = run.get(Math.max(0, left), TimeUnit.NANOSECONDS);
-            return new Outcome(label, Duration.ofNanos(ended - fault), "completed without error (no fault seen?)",
-                    null, null);
-        } catch (ExecutionException e) {
-            return new Outcome(label, Duration.ofNanos(System.nanoTime() - fault), describe(e.getCause()), null, null);
-        } catch (TimeoutException stillWaiting) {
-            long abortStart = System.nanoTime();
-            Connection physical = connection.unwrap(Connection.class);
-            executor.submit(() -> {
-                physical.abort(executor);
-                return null;
-            });
-            if (finished(run, ABORT_GRACE)) {
-                return new Outcome(label, null, null, Duration.ofNanos(System.nanoTime() - abortStart), null);
-            }
-            // MariaDB Connector/J's abort() sends KILL on a new connection, then reads from the dead socket.
-            lastResort.run();
-            boolean freed = finished(run, Duration.ofSeconds(30));
-            return new Outcome(label, null, null, null, "abort() did not free it within " + seconds(ABORT_GRACE)
-                    + (freed ? "; it ended only after the path was healed and the session killed server-side"
-                            : "; still blocked 30 s after the path was healed"));
-        }
-    }
-
-    private static boolean finished(Future<Long> run, Duration wait) throws InterruptedException {
-        try {
-            run.get(wait.toNanos(), TimeUnit.NANOSECONDS);
-            return true;
-        } catch (ExecutionException e) {
-            return true;
-        } catch (TimeoutException e) {
-            return false;
         }
     }
 

@@ -26,7 +26,8 @@ public final class NftFaults implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(NftFaults.class);
     private static final String PREFIX = "jdbcliveness_";
-    private static final Pattern OUR_TABLE = Pattern.compile("table inet (" + PREFIX + "(\\d+)_\\d+)");
+    /** {@code jdbcliveness_<pid>_<process start, epoch seconds>_<n>}: a reused pid is not mistaken for ours. */
+    private static final Pattern OUR_TABLE = Pattern.compile("table inet (" + PREFIX + "(\\d+)_(\\d+)_\\d+)");
     private static final AtomicInteger COUNTER = new AtomicInteger();
     private static final Set<NftFaults> OPEN = ConcurrentHashMap.newKeySet();
     private static final AtomicInteger HOOKED = new AtomicInteger();
@@ -94,10 +95,11 @@ public final class NftFaults implements AutoCloseable {
             Runtime.getRuntime().addShutdownHook(new Thread(() -> OPEN.forEach(NftFaults::close),
                     "jdbc-liveness-nft-cleanup"));
         }
-        String table = PREFIX + ProcessHandle.current().pid() + "_" + COUNTER.incrementAndGet();
+        ProcessHandle self = ProcessHandle.current();
+        String table = PREFIX + self.pid() + "_" + startSeconds(self) + "_" + COUNTER.incrementAndGet();
         NftFaults faults = new NftFaults(table);
-        OPEN.add(faults);
         faults.apply(NftRules.createTable(table));
+        OPEN.add(faults);
         return faults;
     }
 
@@ -106,7 +108,9 @@ public final class NftFaults implements AutoCloseable {
             Matcher m = OUR_TABLE.matcher(run("list tables\n", true).output);
             while (m.find()) {
                 long pid = Long.parseLong(m.group(2));
-                if (ProcessHandle.of(pid).isEmpty()) {
+                long started = Long.parseLong(m.group(3));
+                boolean alive = ProcessHandle.of(pid).map(p -> startSeconds(p) == started).orElse(false);
+                if (!alive) {
                     LOG.warn("removing nft table {} left by process {}, which is gone", m.group(1), pid);
                     run(NftRules.deleteTable(m.group(1)), true);
                 }
@@ -114,6 +118,10 @@ public final class NftFaults implements AutoCloseable {
         } catch (IOException e) {
             LOG.warn("could not look for leftover nft tables", e);
         }
+    }
+
+    private static long startSeconds(ProcessHandle p) {
+        return p.info().startInstant().map(i -> i.getEpochSecond()).orElse(0L);
     }
 
     /** The table's name, for logs and for {@code nft list table inet NAME}. */
@@ -190,9 +198,22 @@ public final class NftFaults implements AutoCloseable {
     }
 
     private static Result run(String script, boolean quiet) throws IOException {
-        Process p = new ProcessBuilder(nftCommand(), "-f", "-").redirectErrorStream(true).start();
+        Path out = Files.createTempFile("jdbcliveness-nft", ".out");
+        try {
+            return run(script, quiet, out);
+        } finally {
+            Files.deleteIfExists(out);
+        }
+    }
+
+    private static Result run(String script, boolean quiet, Path out) throws IOException {
+        Process p = new ProcessBuilder(nftCommand(), "-f", "-").redirectErrorStream(true)
+                .redirectOutput(out.toFile()).start();
         try (OutputStream in = p.getOutputStream()) {
             in.write(script.getBytes(StandardCharsets.UTF_8));
+        } catch (IOException e) {
+            p.destroyForcibly();
+            throw e;
         }
         try {
             if (!p.waitFor(10, TimeUnit.SECONDS)) {
@@ -204,7 +225,7 @@ public final class NftFaults implements AutoCloseable {
             Thread.currentThread().interrupt();
             throw new IOException("interrupted while running nft", e);
         }
-        String output = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        String output = Files.readString(out, StandardCharsets.UTF_8);
         if (!quiet) {
             LOG.debug("nft -f - <<{}>> exit {}", script.strip(), p.exitValue());
         }

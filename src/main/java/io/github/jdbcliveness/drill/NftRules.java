@@ -22,7 +22,7 @@ final class NftRules {
     }
 
     static String createTable(String table) {
-        return "add table inet " + table + "\n"
+        return "create table inet " + table + "\n"
                 + "add chain inet " + table + " output { type filter hook output priority -10; policy accept; }\n"
                 + "add chain inet " + table + " input { type filter hook input priority -10; policy accept; }\n";
     }

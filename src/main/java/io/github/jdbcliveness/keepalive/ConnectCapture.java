@@ -2,22 +2,32 @@ package io.github.jdbcliveness.keepalive;
 
 import io.github.jdbcliveness.KeepaliveSettings;
 import java.net.Socket;
-import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * Carries the keepalive settings into a driver's connect on the calling thread and collects the sockets the
- * driver opened there. JDBC drivers connect synchronously on the caller's thread, and Connector/J drops
- * properties it does not know, so a thread-local is the one path that reaches its socket factory.
+ * driver opened for it. JDBC drivers connect on the caller's thread, and Connector/J drops properties it does not
+ * know, so a thread-local is the one path that reaches its socket factory. pgjdbc connects on a thread of its own
+ * when {@code loginTimeout} is set; its factory gets all properties, so a per-connect token
+ * ({@link #TOKEN_PROPERTY}) finds the capture from there.
  */
 final class ConnectCapture {
 
+    static final String TOKEN_PROPERTY = "jdbcliveness.connectToken";
+
     private static final ThreadLocal<ConnectCapture> CURRENT = new ThreadLocal<>();
+    private static final Map<Long, ConnectCapture> BY_TOKEN = new ConcurrentHashMap<>();
+    private static final AtomicLong TOKENS = new AtomicLong();
 
     private final KeepaliveSettings settings;
     private final ConnectCapture outer;
-    private final List<Socket> sockets = new ArrayList<>(2);
+    private final long token = TOKENS.incrementAndGet();
+    private final List<Socket> sockets = new CopyOnWriteArrayList<>();
 
     private ConnectCapture(KeepaliveSettings settings, ConnectCapture outer) {
         this.settings = settings;
@@ -27,7 +37,22 @@ final class ConnectCapture {
     static ConnectCapture begin(KeepaliveSettings settings) {
         ConnectCapture capture = new ConnectCapture(settings, CURRENT.get());
         CURRENT.set(capture);
+        BY_TOKEN.put(capture.token, capture);
         return capture;
+    }
+
+    long token() {
+        return token;
+    }
+
+    /** Records a socket for the capture named by {@code token}, whatever thread connected it. */
+    static void record(long token, Socket socket) {
+        ConnectCapture capture = BY_TOKEN.get(token);
+        if (capture != null) {
+            capture.sockets.add(socket);
+        } else {
+            record(socket);
+        }
     }
 
     /** Settings for a socket factory running inside {@link KeepaliveConnector#connect}, if it is. */
@@ -44,6 +69,7 @@ final class ConnectCapture {
     }
 
     void end() {
+        BY_TOKEN.remove(token);
         if (outer == null) {
             CURRENT.remove();
         } else {

@@ -97,18 +97,21 @@ public enum DriverKind {
             String key = e.getKey();
             String ours = e.getValue();
             String lower = key.toLowerCase(Locale.ROOT);
-            String where = urlParams.containsKey(lower) ? "in the JDBC URL" : "in the connection properties";
-            String theirs = urlParams.containsKey(lower) ? urlParams.get(lower) : userProps.get(lower);
-            if (theirs != null && !theirs.equalsIgnoreCase(ours)) {
-                throw new IllegalArgumentException(key + " (" + theirs + ") is already set " + where + " for "
-                        + JdbcUrls.redact(url) + "; jdbc-liveness needs " + key + "=" + ours + " to tune TCP "
-                        + "keepalive per socket on " + displayName
-                        + (key.equals("socketFactory") ? ": it cannot chain another socket factory, remove yours"
-                                : ": remove the setting"));
-            }
+            refuseConflict(url, key, ours, urlParams.get(lower), "in the JDBC URL");
+            refuseConflict(url, key, ours, userProps.get(lower), "in the connection properties");
             prepared.setProperty(key, ours);
         }
         carry(prepared, settings);
         return prepared;
+    }
+
+    private void refuseConflict(String url, String key, String ours, String theirs, String where) {
+        if (theirs != null && !theirs.equalsIgnoreCase(ours)) {
+            throw new IllegalArgumentException(key + " (" + theirs + ") is already set " + where + " for "
+                    + JdbcUrls.redact(url) + "; jdbc-liveness needs " + key + "=" + ours + " to tune TCP "
+                    + "keepalive per socket on " + displayName
+                    + (key.equals("socketFactory") ? ": it cannot chain another socket factory, remove yours"
+                            : ": remove the setting"));
+        }
     }
 }

@@ -12,34 +12,47 @@ public final class JdbcUrls {
     private JdbcUrls() {
     }
 
-    /** The URL without user info and without its parameters: safe for logs and error messages. */
+    /**
+     * The URL reduced to scheme, host list and database: no user info, no parameters. An authority in a form we do
+     * not read plainly (Connector/J's {@code (host=..,password=..)} or {@code address=(..)}) is replaced by
+     * {@code ***}. Safe for logs and error messages.
+     */
     public static String redact(String url) {
         if (url == null) {
             return "null";
         }
-        String base = url;
-        int query = indexOfParameters(base);
-        if (query >= 0) {
-            base = base.substring(0, query);
+        int scheme = url.indexOf("://");
+        if (scheme < 0) {
+            int cut = firstOf(url, "?;", 0);
+            return cut < 0 ? url : url.substring(0, cut);
         }
-        int scheme = base.indexOf("://");
-        if (scheme >= 0) {
-            int at = base.lastIndexOf('@');
-            if (at > scheme) {
-                base = base.substring(0, scheme + 3) + base.substring(at + 1);
-            }
+        int authorityStart = scheme + 3;
+        int authorityEnd = firstOf(url, "/?", authorityStart);
+        String authority = url.substring(authorityStart, authorityEnd < 0 ? url.length() : authorityEnd);
+        int at = authority.lastIndexOf('@');
+        if (at >= 0) {
+            authority = authority.substring(at + 1);
         }
-        return base;
+        if (authority.contains("(") || authority.contains("=") || authority.contains(";")
+                || authority.contains("@")) {
+            authority = "***";
+        }
+        String path = "";
+        if (authorityEnd >= 0 && url.charAt(authorityEnd) == '/') {
+            int pathEnd = firstOf(url, "?;", authorityEnd);
+            path = url.substring(authorityEnd, pathEnd < 0 ? url.length() : pathEnd);
+        }
+        return url.substring(0, authorityStart) + authority + path;
     }
 
-    /** The URL's parameters ({@code ?a=1&b=2}, also {@code ;a=1} as some drivers allow), keys lower-cased. */
+    /** The URL's parameters ({@code ?a=1&b=2}), keys lower-cased. All three drivers split on {@code &} only. */
     static Map<String, String> parameters(String url) {
         Map<String, String> params = new LinkedHashMap<>();
-        int query = indexOfParameters(url);
+        int query = url.indexOf('?');
         if (query < 0) {
             return params;
         }
-        for (String pair : url.substring(query + 1).split("[&;]")) {
+        for (String pair : url.substring(query + 1).split("&")) {
             if (pair.isEmpty()) {
                 continue;
             }
@@ -51,13 +64,13 @@ public final class JdbcUrls {
         return params;
     }
 
-    private static int indexOfParameters(String url) {
-        int q = url.indexOf('?');
-        int s = url.indexOf(';');
-        if (q < 0) {
-            return s;
+    private static int firstOf(String s, String chars, int from) {
+        for (int i = from; i < s.length(); i++) {
+            if (chars.indexOf(s.charAt(i)) >= 0) {
+                return i;
+            }
         }
-        return s < 0 ? q : Math.min(q, s);
+        return -1;
     }
 
     private static String decode(String s) {

@@ -107,6 +107,9 @@ public final class KeepaliveConnector {
             props.setProperty("password", password);
         }
         ConnectCapture capture = ConnectCapture.begin(settings);
+        if (kind == DriverKind.PGJDBC) {
+            props.setProperty(ConnectCapture.TOKEN_PROPERTY, Long.toString(capture.token()));
+        }
         Connection connection;
         Optional<Socket> socket;
         try {

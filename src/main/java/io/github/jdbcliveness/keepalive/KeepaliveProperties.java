@@ -25,8 +25,13 @@ final class KeepaliveProperties {
         if (props == null || props.getProperty(IDLE) == null) {
             return Optional.empty();
         }
+        long count = seconds(props, COUNT);
+        if (count < Integer.MIN_VALUE || count > Integer.MAX_VALUE) {
+            throw new IllegalArgumentException(COUNT + " (" + count + ") must be between 1 and "
+                    + KeepaliveSettings.MAX_COUNT);
+        }
         return Optional.of(KeepaliveSettings.of(Duration.ofSeconds(seconds(props, IDLE)),
-                Duration.ofSeconds(seconds(props, INTERVAL)), (int) seconds(props, COUNT)));
+                Duration.ofSeconds(seconds(props, INTERVAL)), (int) count));
     }
 
     private static long seconds(Properties props, String key) {

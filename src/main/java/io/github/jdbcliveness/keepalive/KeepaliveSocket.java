@@ -13,10 +13,17 @@ import java.net.SocketAddress;
 final class KeepaliveSocket extends Socket {
 
     private final KeepaliveSettings settings;
+    private final long captureToken;
 
     /** @param settings keepalive to apply after connect, or null to only record the socket */
     KeepaliveSocket(KeepaliveSettings settings) {
+        this(settings, -1);
+    }
+
+    /** @param captureToken the connect capture to report to when connecting on another thread, or -1 */
+    KeepaliveSocket(KeepaliveSettings settings, long captureToken) {
         this.settings = settings;
+        this.captureToken = captureToken;
     }
 
     @Override
@@ -25,6 +32,10 @@ final class KeepaliveSocket extends Socket {
         if (settings != null) {
             SocketKeepalive.apply(this, settings);
         }
-        ConnectCapture.record(this);
+        if (captureToken >= 0) {
+            ConnectCapture.record(captureToken, this);
+        } else {
+            ConnectCapture.record(this);
+        }
     }
 }

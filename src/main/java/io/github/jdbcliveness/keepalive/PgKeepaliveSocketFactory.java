@@ -16,14 +16,17 @@ import javax.net.SocketFactory;
 public final class PgKeepaliveSocketFactory extends SocketFactory {
 
     private final KeepaliveSettings settings;
+    private final long captureToken;
 
     public PgKeepaliveSocketFactory(Properties info) {
         this.settings = KeepaliveProperties.read(info).or(ConnectCapture::currentSettings).orElse(null);
+        String token = info == null ? null : info.getProperty(ConnectCapture.TOKEN_PROPERTY);
+        this.captureToken = token == null ? -1 : Long.parseLong(token);
     }
 
     @Override
     public Socket createSocket() {
-        return new KeepaliveSocket(settings);
+        return new KeepaliveSocket(settings, captureToken);
     }
 
     @Override

@@ -57,10 +57,23 @@ class NftFaultsIT {
     void leftoverTableOfADeadProcess_isRemovedAtTheNextOpen() throws Exception {
         Process gone = new ProcessBuilder("true").start();
         assertTrue(gone.waitFor(10, TimeUnit.SECONDS));
-        String leftover = "jdbcliveness_" + gone.pid() + "_1";
+        String leftover = "jdbcliveness_" + gone.pid() + "_1_1";
         KernelView.run("nft", "add", "table", "inet", leftover);
         try (NftFaults faults = NftFaults.open()) {
             assertFalse(nftTables().contains(leftover), "a dead process's table must be removed");
+        } finally {
+            if (nftTables().contains(leftover)) {
+                KernelView.run("nft", "delete", "table", "inet", leftover);
+            }
+        }
+    }
+
+    @Test
+    void leftoverTableOfAReusedPid_isRemovedToo() throws Exception {
+        String leftover = "jdbcliveness_" + ProcessHandle.current().pid() + "_12345_1";
+        KernelView.run("nft", "add", "table", "inet", leftover);
+        try (NftFaults faults = NftFaults.open()) {
+            assertFalse(nftTables().contains(leftover), "same pid, other start time: not ours, must be removed");
         } finally {
             if (nftTables().contains(leftover)) {
                 KernelView.run("nft", "delete", "table", "inet", leftover);

@@ -47,7 +47,7 @@ class NftRulesTest {
 
     @Test
     void table_hasOneOutputAndOneInputChain_andIsDeletedWhole() {
-        assertEquals("add table inet t\n"
+        assertEquals("create table inet t\n"
                 + "add chain inet t output { type filter hook output priority -10; policy accept; }\n"
                 + "add chain inet t input { type filter hook input priority -10; policy accept; }\n",
                 NftRules.createTable("t"));

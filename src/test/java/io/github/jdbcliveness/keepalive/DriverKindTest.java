@@ -72,6 +72,14 @@ class DriverKindTest {
     }
 
     @Test
+    void conflictInProperties_isRefusedEvenWhenTheUrlAgrees() {
+        var e = assertThrows(IllegalArgumentException.class, () -> DriverKind.PGJDBC.prepare(
+                "jdbc:postgresql://db/app?tcpKeepAlive=true", props("tcpKeepAlive", "false"), K));
+        assertEquals(true, e.getMessage().startsWith("tcpKeepAlive (false) is already set in the connection "
+                + "properties"), e.getMessage());
+    }
+
+    @Test
     void mariadbKeepIdle_conflictingWithTheBudget_isRefused() {
         var e = assertThrows(IllegalArgumentException.class, () -> DriverKind.MARIADB.prepare(
                 "jdbc:mariadb://db/app", props("tcpKeepIdle", "7200"), K));
