@@ -3,7 +3,7 @@ package io.github.jdbcliveness;
 import com.zaxxer.hikari.HikariConfig;
 import io.github.jdbcliveness.keepalive.DriverKind;
 import io.github.jdbcliveness.keepalive.KeepaliveConnector;
-import io.github.jdbcliveness.keepalive.SocketKeepaliveWarnings;
+import io.github.jdbcliveness.keepalive.KeepaliveTally;
 import java.io.PrintWriter;
 import java.sql.Connection;
 import java.sql.SQLException;
@@ -14,12 +14,7 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.Properties;
 import java.util.WeakHashMap;
-import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicReference;
-import java.util.concurrent.atomic.LongAdder;
 import javax.sql.DataSource;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * A {@link DataSource} of physical connections whose sockets carry tuned TCP keepalive: give it to HikariCP
@@ -35,23 +30,15 @@ import org.slf4j.LoggerFactory;
  */
 public final class KeepaliveDataSource implements DataSource {
 
-    private static final Logger LOG = LoggerFactory.getLogger(KeepaliveDataSource.class);
-
     private final KeepaliveConnector connector;
     private final Map<Connection, AppliedKeepalive> applied = Collections.synchronizedMap(new WeakHashMap<>());
-    private final LongAdder connections = new LongAdder();
-    private final LongAdder asRequested = new LongAdder();
-    private final LongAdder differing = new LongAdder();
-    private final LongAdder unsupported = new LongAdder();
-    private final LongAdder notObserved = new LongAdder();
-    private final AtomicReference<AppliedKeepalive> lastDiffering = new AtomicReference<>();
-    private final AtomicBoolean warnedNotObserved = new AtomicBoolean();
-    private final AtomicBoolean warnedDiffering = new AtomicBoolean();
+    private final KeepaliveTally tally;
     private volatile int loginTimeoutSeconds;
     private volatile PrintWriter logWriter;
 
     private KeepaliveDataSource(KeepaliveConnector connector) {
         this.connector = connector;
+        this.tally = new KeepaliveTally(connector);
     }
 
     /**
@@ -97,7 +84,7 @@ public final class KeepaliveDataSource implements DataSource {
 
     /** The driver behind the URL, as named in the README's compatibility table. */
     public String driverName() {
-        return connector.driverKind().displayName();
+        return connector.driverName();
     }
 
     DriverKind driverKind() {
@@ -112,40 +99,11 @@ public final class KeepaliveDataSource implements DataSource {
     @Override
     public Connection getConnection(String username, String password) throws SQLException {
         KeepaliveConnector.Connected c = connector.connect(username, password);
-        record(c.applied());
+        tally.record(c.applied());
         if (c.applied() != null) {
             applied.put(c.connection(), c.applied());
         }
         return c.connection();
-    }
-
-    private void record(AppliedKeepalive a) {
-        connections.increment();
-        if (a == null) {
-            notObserved.increment();
-            warnOnce(warnedNotObserved, "no TCP socket of {} was seen for {}: keepalive could not be read back "
-                    + "(a Unix domain socket, or a driver option that connects elsewhere)", driverName(),
-                    connector.redactedUrl());
-        } else if (a.asRequested()) {
-            asRequested.increment();
-            LOG.debug("keepalive applied: {}", a);
-        } else if (!a.perSocketSupported()) {
-            unsupported.increment();
-            SocketKeepaliveWarnings.unsupported();
-        } else {
-            differing.increment();
-            lastDiffering.set(a);
-            warnOnce(warnedDiffering, "keepalive on a new connection differs from the request: {} ({})", a,
-                    connector.redactedUrl());
-        }
-    }
-
-    private static void warnOnce(AtomicBoolean warned, String format, Object a, Object b) {
-        if (warned.compareAndSet(false, true)) {
-            LOG.warn(format, a, b);
-        } else {
-            LOG.debug(format, a, b);
-        }
     }
 
     /**
@@ -170,8 +128,7 @@ public final class KeepaliveDataSource implements DataSource {
 
     /** Counts over every connection opened so far. */
     public KeepaliveSummary summary() {
-        return new KeepaliveSummary(connections.sum(), asRequested.sum(), differing.sum(), unsupported.sum(),
-                notObserved.sum(), connector.settings(), lastDiffering.get());
+        return tally.summary();
     }
 
     @Override

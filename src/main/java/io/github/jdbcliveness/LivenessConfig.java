@@ -15,15 +15,49 @@ public final class LivenessConfig {
     public static final Duration DEFAULT_DETECTION_BUDGET = Duration.ofSeconds(30);
     /** The largest budget accepted; beyond a day the promise means little and the kernel bounds bite. */
     public static final Duration MAX_DETECTION_BUDGET = Duration.ofHours(24);
+    public static final Duration MIN_HEARTBEAT_INTERVAL = Duration.ofMillis(10);
+    public static final Duration MIN_PROBE_TIMEOUT = Duration.ofMillis(50);
+    public static final Duration MAX_PROBE_TIMEOUT = Duration.ofSeconds(60);
+    /** The derived probe timeout never exceeds this (HikariCP's validationTimeout default). */
+    public static final Duration DERIVED_PROBE_TIMEOUT_CAP = Duration.ofSeconds(5);
+    public static final Duration MIN_CONNECT_TIMEOUT = Duration.ofSeconds(1);
+    public static final Duration MAX_CONNECT_TIMEOUT = Duration.ofMinutes(10);
+    /** The derived connect timeout never exceeds this. */
+    public static final Duration DERIVED_CONNECT_TIMEOUT_CAP = Duration.ofSeconds(10);
 
     private final Duration detectionBudget;
     private final KeepaliveSettings keepalive;
+    private final boolean keepaliveEnabled;
     private final Duration middleboxIdleTimeout;
+    private final Duration heartbeatInterval;
+    private final Duration probeTimeout;
+    private final Duration connectTimeout;
+    private final String validationQuery;
 
     private LivenessConfig(Builder b) {
         this.detectionBudget = b.detectionBudget;
+        this.keepaliveEnabled = b.keepaliveEnabled;
         this.keepalive = b.keepalive != null ? b.keepalive : KeepaliveSettings.forBudget(b.detectionBudget);
         this.middleboxIdleTimeout = b.middleboxIdleTimeout;
+        this.heartbeatInterval = b.heartbeatInterval != null ? b.heartbeatInterval : b.detectionBudget.dividedBy(3);
+        this.probeTimeout = b.probeTimeout != null ? b.probeTimeout
+                : min(b.detectionBudget.dividedBy(6), DERIVED_PROBE_TIMEOUT_CAP);
+        this.connectTimeout = b.connectTimeout != null ? b.connectTimeout
+                : wholeSecondsUp(min(max(b.detectionBudget.dividedBy(3), MIN_CONNECT_TIMEOUT),
+                        DERIVED_CONNECT_TIMEOUT_CAP));
+        this.validationQuery = b.validationQuery;
+    }
+
+    private static Duration min(Duration a, Duration b) {
+        return a.compareTo(b) <= 0 ? a : b;
+    }
+
+    private static Duration max(Duration a, Duration b) {
+        return a.compareTo(b) >= 0 ? a : b;
+    }
+
+    private static Duration wholeSecondsUp(Duration d) {
+        return d.getNano() == 0 ? d : Duration.ofSeconds(d.getSeconds() + 1);
     }
 
     public static Builder builder() {
@@ -44,6 +78,35 @@ public final class LivenessConfig {
         return keepalive;
     }
 
+    /** Whether sockets get tuned keepalive (off only for drivers we cannot tune, such as a test stub). */
+    public boolean keepaliveEnabled() {
+        return keepaliveEnabled;
+    }
+
+    /** How often an idle pooled connection is probed (default B / 3). */
+    public Duration heartbeatInterval() {
+        return heartbeatInterval;
+    }
+
+    /** How long a probe may take before the connection counts as dead (default min(B / 6, 5 s)). */
+    public Duration probeTimeout() {
+        return probeTimeout;
+    }
+
+    /**
+     * The driver's TCP connect timeout for new physical connections (default B / 3 rounded up to whole seconds,
+     * between 1 s and 10 s), so a refill during an outage gives up and retries instead of hanging in SYN
+     * retransmission. A value the user set on the driver wins.
+     */
+    public Duration connectTimeout() {
+        return connectTimeout;
+    }
+
+    /** The probe's statement, or empty for the driver's {@code isValid} (pgjdbc: empty query; MySQL: COM_PING). */
+    public Optional<String> validationQuery() {
+        return Optional.ofNullable(validationQuery);
+    }
+
     /** The idle timeout of a NAT, firewall or load balancer on the path, if one was declared. */
     public Optional<Duration> middleboxIdleTimeout() {
         return Optional.ofNullable(middleboxIdleTimeout);
@@ -51,8 +114,12 @@ public final class LivenessConfig {
 
     @Override
     public String toString() {
-        return "LivenessConfig{detectionBudget=" + Durations.format(detectionBudget) + ", keepalive=" + keepalive
-                + middleboxIdleTimeout().map(m -> ", middleboxIdleTimeout=" + Durations.format(m)).orElse("") + "}";
+        return "LivenessConfig{detectionBudget=" + Durations.format(detectionBudget) + ", heartbeatInterval="
+                + Durations.format(heartbeatInterval) + ", probeTimeout=" + Durations.format(probeTimeout)
+                + ", connectTimeout=" + Durations.format(connectTimeout)
+                + ", keepalive=" + (keepaliveEnabled ? keepalive : "off")
+                + middleboxIdleTimeout().map(m -> ", middleboxIdleTimeout=" + Durations.format(m)).orElse("")
+                + validationQuery().map(q -> ", validationQuery=" + q).orElse("") + "}";
     }
 
     /** Validating builder; nothing is checked until {@link #build()}, which checks everything. */
@@ -60,8 +127,46 @@ public final class LivenessConfig {
         private Duration detectionBudget = DEFAULT_DETECTION_BUDGET;
         private KeepaliveSettings keepalive;
         private Duration middleboxIdleTimeout;
+        private Duration heartbeatInterval;
+        private Duration probeTimeout;
+        private Duration connectTimeout;
+        private String validationQuery;
+        private boolean keepaliveEnabled = true;
 
         private Builder() {
+        }
+
+        /** How often idle connections are probed (default B / 3; 10 ms … B − probeTimeout). */
+        public Builder heartbeatInterval(Duration interval) {
+            this.heartbeatInterval = Objects.requireNonNull(interval, "heartbeatInterval");
+            return this;
+        }
+
+        /** How long a probe may take (default min(B / 6, 5 s); 50 ms … 60 s). */
+        public Builder probeTimeout(Duration timeout) {
+            this.probeTimeout = Objects.requireNonNull(timeout, "probeTimeout");
+            return this;
+        }
+
+        /** The driver's connect timeout for new connections (default B / 3 in whole seconds, 1 s … 10 s). */
+        public Builder connectTimeout(Duration timeout) {
+            this.connectTimeout = Objects.requireNonNull(timeout, "connectTimeout");
+            return this;
+        }
+
+        /** A statement to probe with instead of the driver's {@code isValid} (for example {@code SELECT 1}). */
+        public Builder validationQuery(String sql) {
+            this.validationQuery = Objects.requireNonNull(sql, "validationQuery");
+            return this;
+        }
+
+        /**
+         * Switches per-socket keepalive tuning on (default) or off. Off leaves the driver's sockets as they are:
+         * only for drivers jdbc-liveness cannot tune; dead paths under a long query then go unnoticed.
+         */
+        public Builder keepaliveEnabled(boolean enabled) {
+            this.keepaliveEnabled = enabled;
+            return this;
         }
 
         /** Detection budget B (default 30 s, at least 4 s, at most 24 h). */
@@ -101,7 +206,41 @@ public final class LivenessConfig {
                 throw new IllegalArgumentException("middleboxIdleTimeout (" + Durations.format(middleboxIdleTimeout)
                         + ") must be at least 2s");
             }
+            if (heartbeatInterval != null && heartbeatInterval.compareTo(MIN_HEARTBEAT_INTERVAL) < 0) {
+                throw new IllegalArgumentException("heartbeatInterval (" + Durations.format(heartbeatInterval)
+                        + ") must be at least " + Durations.format(MIN_HEARTBEAT_INTERVAL));
+            }
+            if (probeTimeout != null && (probeTimeout.compareTo(MIN_PROBE_TIMEOUT) < 0
+                    || probeTimeout.compareTo(MAX_PROBE_TIMEOUT) > 0)) {
+                throw new IllegalArgumentException("probeTimeout (" + Durations.format(probeTimeout)
+                        + ") must be between " + Durations.format(MIN_PROBE_TIMEOUT) + " and "
+                        + Durations.format(MAX_PROBE_TIMEOUT));
+            }
+            if (connectTimeout != null && (connectTimeout.compareTo(MIN_CONNECT_TIMEOUT) < 0
+                    || connectTimeout.compareTo(MAX_CONNECT_TIMEOUT) > 0 || connectTimeout.getNano() != 0)) {
+                throw new IllegalArgumentException("connectTimeout (" + Durations.format(connectTimeout)
+                        + ") must be a whole number of seconds between " + Durations.format(MIN_CONNECT_TIMEOUT)
+                        + " and " + Durations.format(MAX_CONNECT_TIMEOUT));
+            }
+            if (validationQuery != null && validationQuery.isBlank()) {
+                throw new IllegalArgumentException("validationQuery (\"" + validationQuery
+                        + "\") must not be blank; leave it unset to probe with isValid");
+            }
             LivenessConfig config = new LivenessConfig(this);
+            if (config.heartbeatInterval.plus(config.probeTimeout).compareTo(detectionBudget) > 0) {
+                throw new IllegalArgumentException("heartbeatInterval (" + Durations.format(config.heartbeatInterval)
+                        + ") + probeTimeout (" + Durations.format(config.probeTimeout) + ") must be within "
+                        + "detectionBudget (" + Durations.format(detectionBudget) + "): a connection that dies "
+                        + "right after a probe is found by the next one");
+            }
+            if (middleboxIdleTimeout != null && config.heartbeatInterval.compareTo(middleboxIdleTimeout) >= 0) {
+                throw new IllegalArgumentException("heartbeatInterval (" + Durations.format(config.heartbeatInterval)
+                        + ") must be below middleboxIdleTimeout (" + Durations.format(middleboxIdleTimeout)
+                        + "): the middlebox would forget an idle flow between two probes");
+            }
+            if (!keepaliveEnabled) {
+                return config;
+            }
             KeepaliveSettings k = config.keepalive;
             if (k.detectionTime().compareTo(detectionBudget) > 0) {
                 throw new IllegalArgumentException("keepaliveIdle (" + Durations.format(k.idle())

@@ -49,7 +49,7 @@ class LivenessConfigTest {
     void keepaliveIdle_notBelowMiddleboxTimeout_isRefused() {
         assertMessage("keepaliveIdle (300s) must be below middleboxIdleTimeout (240s): the middlebox would forget "
                 + "the flow before the first probe", () -> LivenessConfig.builder()
-                        .detectionBudget(Duration.ofSeconds(900))
+                        .detectionBudget(Duration.ofSeconds(900)).heartbeatInterval(Duration.ofSeconds(100))
                         .keepalive(Duration.ofSeconds(300), Duration.ofSeconds(10), 3)
                         .middleboxIdleTimeout(Duration.ofSeconds(240)).build());
     }
@@ -60,6 +60,75 @@ class LivenessConfigTest {
                 .middleboxIdleTimeout(Duration.ofSeconds(350)).build();
         assertEquals(Duration.ofSeconds(200), c.keepalive().idle());
         assertEquals(Duration.ofSeconds(350), c.middleboxIdleTimeout().orElseThrow());
+    }
+
+    @Test
+    void heartbeatAndProbeTimeout_deriveFromTheBudget() {
+        LivenessConfig six = LivenessConfig.builder().detectionBudget(Duration.ofSeconds(6)).build();
+        assertEquals(Duration.ofSeconds(2), six.heartbeatInterval());
+        assertEquals(Duration.ofSeconds(1), six.probeTimeout());
+        assertEquals(Duration.ofSeconds(2), six.connectTimeout());
+        LivenessConfig big = LivenessConfig.builder().detectionBudget(Duration.ofMinutes(5)).build();
+        assertEquals(Duration.ofSeconds(100), big.heartbeatInterval());
+        assertEquals(Duration.ofSeconds(5), big.probeTimeout(), "capped at 5 s");
+        assertEquals(Duration.ofSeconds(10), big.connectTimeout(), "capped at 10 s");
+        LivenessConfig small = LivenessConfig.builder().detectionBudget(Duration.ofMillis(4500)).build();
+        assertEquals(Duration.ofMillis(750), small.probeTimeout());
+        assertEquals(Duration.ofSeconds(2), small.connectTimeout(), "1.5 s rounded up to whole seconds");
+        assertTrue(small.validationQuery().isEmpty());
+        assertTrue(small.keepaliveEnabled());
+    }
+
+    @Test
+    void heartbeatInterval_belowTenMillis_isRefused() {
+        assertMessage("heartbeatInterval (5ms) must be at least 10ms",
+                () -> LivenessConfig.builder().heartbeatInterval(Duration.ofMillis(5)).build());
+    }
+
+    @Test
+    void probeTimeout_outsideBounds_isRefused() {
+        assertMessage("probeTimeout (10ms) must be between 50ms and 60s",
+                () -> LivenessConfig.builder().probeTimeout(Duration.ofMillis(10)).build());
+        assertMessage("probeTimeout (61s) must be between 50ms and 60s",
+                () -> LivenessConfig.builder().probeTimeout(Duration.ofSeconds(61)).build());
+    }
+
+    @Test
+    void connectTimeout_outsideBoundsOrFractional_isRefused() {
+        assertMessage("connectTimeout (500ms) must be a whole number of seconds between 1s and 600s",
+                () -> LivenessConfig.builder().connectTimeout(Duration.ofMillis(500)).build());
+        assertMessage("connectTimeout (1.5s) must be a whole number of seconds between 1s and 600s",
+                () -> LivenessConfig.builder().connectTimeout(Duration.ofMillis(1500)).build());
+    }
+
+    @Test
+    void heartbeatPlusProbeTimeout_beyondBudget_namesAllThree() {
+        assertMessage("heartbeatInterval (5s) + probeTimeout (2s) must be within detectionBudget (6s): a connection "
+                + "that dies right after a probe is found by the next one", () -> LivenessConfig.builder()
+                        .detectionBudget(Duration.ofSeconds(6)).heartbeatInterval(Duration.ofSeconds(5))
+                        .probeTimeout(Duration.ofSeconds(2)).build());
+    }
+
+    @Test
+    void heartbeatInterval_notBelowMiddleboxTimeout_isRefused() {
+        assertMessage("heartbeatInterval (300s) must be below middleboxIdleTimeout (240s): the middlebox would "
+                + "forget an idle flow between two probes", () -> LivenessConfig.builder()
+                        .detectionBudget(Duration.ofSeconds(900)).heartbeatInterval(Duration.ofSeconds(300))
+                        .keepalive(Duration.ofSeconds(100), Duration.ofSeconds(10), 3)
+                        .middleboxIdleTimeout(Duration.ofSeconds(240)).build());
+    }
+
+    @Test
+    void blankValidationQuery_isRefused() {
+        assertMessage("validationQuery (\" \") must not be blank; leave it unset to probe with isValid",
+                () -> LivenessConfig.builder().validationQuery(" ").build());
+    }
+
+    @Test
+    void keepaliveDisabled_skipsKeepaliveChecks() {
+        LivenessConfig c = LivenessConfig.builder().detectionBudget(Duration.ofSeconds(20))
+                .keepalive(Duration.ofSeconds(60), Duration.ofSeconds(10), 3).keepaliveEnabled(false).build();
+        assertEquals(false, c.keepaliveEnabled());
     }
 
     @Test

@@ -1,6 +1,7 @@
 package io.github.jdbcliveness.keepalive;
 
 import io.github.jdbcliveness.KeepaliveSettings;
+import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
@@ -54,6 +55,19 @@ public enum DriverKind {
     DriverKind(String driverClass, String displayName) {
         this.driverClass = driverClass;
         this.displayName = displayName;
+    }
+
+    /**
+     * Sets the driver's connect timeout, unless the user set one (in the URL or the properties): their value wins.
+     * pgjdbc counts seconds, both MySQL-protocol drivers milliseconds.
+     */
+    void connectTimeout(String url, Properties props, Duration timeout) {
+        boolean userSet = JdbcUrls.parameters(url).containsKey("connecttimeout")
+                || props.stringPropertyNames().stream().anyMatch(k -> k.equalsIgnoreCase("connectTimeout"));
+        if (!userSet) {
+            props.setProperty("connectTimeout", this == PGJDBC ? Long.toString(Math.max(1, timeout.toSeconds()))
+                    : Long.toString(timeout.toMillis()));
+        }
     }
 
     public String driverClass() {

@@ -7,6 +7,7 @@ import java.sql.Connection;
 import java.sql.Driver;
 import java.sql.DriverManager;
 import java.sql.SQLException;
+import java.time.Duration;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Properties;
@@ -38,16 +39,37 @@ public final class KeepaliveConnector {
      */
     public static KeepaliveConnector create(String url, Properties properties, String driverClassName,
             KeepaliveSettings settings) {
-        Objects.requireNonNull(url, "jdbcUrl");
         Objects.requireNonNull(settings, "keepalive");
+        return create(url, properties, driverClassName, settings, null);
+    }
+
+    /**
+     * @param settings       keepalive to install, or null to connect through the driver as it is (any driver)
+     * @param connectTimeout the driver's connect timeout to set unless the user set one, or null to leave it
+     */
+    public static KeepaliveConnector create(String url, Properties properties, String driverClassName,
+            KeepaliveSettings settings, Duration connectTimeout) {
+        Objects.requireNonNull(url, "jdbcUrl");
         Driver driver = findDriver(url, driverClassName);
         DriverKind kind = DriverKind.ofDriverClass(driver.getClass().getName());
+        Properties user = properties == null ? new Properties() : properties;
+        if (settings == null) {
+            Properties plain = new Properties();
+            plain.putAll(user);
+            if (kind != null && connectTimeout != null) {
+                kind.connectTimeout(url, plain, connectTimeout);
+            }
+            return new KeepaliveConnector(url, driver, kind, plain, null);
+        }
         if (kind == null) {
             throw new IllegalArgumentException("jdbc-liveness tunes TCP keepalive for pgjdbc, MySQL Connector/J and "
                     + "MariaDB Connector/J; the driver for " + JdbcUrls.redact(url) + " is "
                     + driver.getClass().getName());
         }
-        Properties prepared = kind.prepare(url, properties == null ? new Properties() : properties, settings);
+        Properties prepared = kind.prepare(url, user, settings);
+        if (connectTimeout != null) {
+            kind.connectTimeout(url, prepared, connectTimeout);
+        }
         return new KeepaliveConnector(url, driver, kind, prepared, settings);
     }
 
@@ -74,8 +96,13 @@ public final class KeepaliveConnector {
         }
     }
 
+    /** The driver, or null for one we cannot tune (only when keepalive is off). */
     public DriverKind driverKind() {
         return kind;
+    }
+
+    public String driverName() {
+        return kind != null ? kind.displayName() : driver.getClass().getName();
     }
 
     public KeepaliveSettings settings() {
@@ -87,8 +114,11 @@ public final class KeepaliveConnector {
         return JdbcUrls.redact(url);
     }
 
-    /** A physical connection and what its socket carries. */
-    public record Connected(Connection connection, AppliedKeepalive applied) {
+    /**
+     * A physical connection, what its socket carries and the socket itself (null when keepalive is off or no socket
+     * was seen): closing it frees a thread blocked on a dead path when the driver's own abort cannot.
+     */
+    public record Connected(Connection connection, AppliedKeepalive applied, Socket socket) {
     }
 
     /**
@@ -106,6 +136,13 @@ public final class KeepaliveConnector {
         if (password != null) {
             props.setProperty("password", password);
         }
+        if (settings == null) {
+            Connection plain = driver.connect(url, props);
+            if (plain == null) {
+                throw new SQLException(driverName() + " did not accept " + JdbcUrls.redact(url), "08001");
+            }
+            return new Connected(plain, null, null);
+        }
         ConnectCapture capture = ConnectCapture.begin(settings);
         if (kind == DriverKind.PGJDBC) {
             props.setProperty(ConnectCapture.TOKEN_PROPERTY, Long.toString(capture.token()));
@@ -122,6 +159,6 @@ public final class KeepaliveConnector {
             throw new SQLException(kind.displayName() + " did not accept " + JdbcUrls.redact(url), "08001");
         }
         AppliedKeepalive applied = socket.map(s -> SocketKeepalive.readBack(s, settings)).orElse(null);
-        return new Connected(connection, applied);
+        return new Connected(connection, applied, socket.orElse(null));
     }
 }

@@ -1,0 +1,32 @@
+package io.github.jdbcliveness;
+
+import java.time.Duration;
+import java.util.Map;
+
+/**
+ * A snapshot of one {@link LivenessDataSource}'s liveness work since it started.
+ *
+ * @param probes               probes started (heartbeat and borrow-time)
+ * @param probesPassed         probes that passed
+ * @param probeFailures        probes that failed with an error or "not valid"
+ * @param probeTimeouts        probes that got no answer within the probe timeout
+ * @param evictions            connections evicted, by reason
+ * @param detectionLatencyMax  the longest time from "last known alive" to eviction
+ * @param detectionLatencyMean the mean of the same
+ * @param knownDeadNow         connections known dead that the pool has not finished removing
+ * @param tracked              physical connections open now
+ * @param borrowsSkippedDead   borrows that drew a dead connection, evicted it, and asked again
+ * @param borrowWaitsForProbe  borrows that waited for a running probe
+ * @param stalls               ticker stalls seen (JVM-wide)
+ * @param reprobesAfterStall   probe timeouts forgiven because of a stall (JVM-wide)
+ * @param keepalive            what the sockets carry ({@code null} when keepalive tuning is off)
+ */
+public record LivenessStats(long probes, long probesPassed, long probeFailures, long probeTimeouts,
+        Map<EvictionReason, Long> evictions, Duration detectionLatencyMax, Duration detectionLatencyMean,
+        int knownDeadNow, int tracked, long borrowsSkippedDead, long borrowWaitsForProbe, long stalls,
+        long reprobesAfterStall, KeepaliveSummary keepalive) {
+
+    public long evictionsTotal() {
+        return evictions.values().stream().mapToLong(Long::longValue).sum();
+    }
+}

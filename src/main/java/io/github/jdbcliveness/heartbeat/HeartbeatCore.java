@@ -1,0 +1,237 @@
+package io.github.jdbcliveness.heartbeat;
+
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Queue;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.Executor;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.function.LongSupplier;
+import java.util.function.LongUnaryOperator;
+
+/**
+ * The heartbeat's logic, driven by {@link #tick(long)} with the time passed in: which connection is due, starting
+ * its probe on the probe executor, enforcing the probe timeout, sweeping a host after a timeout, and telling a
+ * stalled scheduler apart from dead peers. Other threads talk to it through a queue that each tick drains; the
+ * ticker thread ({@link HeartbeatScheduler}) is the only caller of {@code tick}.
+ *
+ * <p>Schedule: a new connection's first probe is spread uniformly over the second half of its first interval, so a
+ * pool that opens ten connections at once does not probe them at once; after that each probe is due one interval
+ * after the connection was last known alive, less up to 10 % jitter (never more, so the budget holds). A connection
+ * that is leased when its probe is due is looked at again a quarter interval later.
+ *
+ * <p>Stalls: the ticker knows when it meant to wake. If it wakes later than the stall threshold, every probe whose
+ * deadline falls due in that tick (and started before the stall ended) gets one more probe timeout instead of an
+ * eviction: its answer may simply not have been read while the JVM stood still.
+ */
+public final class HeartbeatCore {
+
+    /** The earliest first probe of a new connection. */
+    public static final long FIRST_PROBE_MIN_NANOS = 100_000_000L;
+
+    private final TimerWheel<Timer> wheel;
+    private final long stallThresholdNanos;
+    private final Executor probes;
+    private final LongSupplier clock;
+    private final LongUnaryOperator random;
+    private final HeartbeatEvents events;
+    private final Queue<Runnable> commands = new ConcurrentLinkedQueue<>();
+    private final Set<Probeable> registered = ConcurrentHashMap.newKeySet();
+    /** Each connection's one pending Due (ticker-owned), so sweeps and reschedules never multiply probes. */
+    private final Map<Probeable, TimerWheel.Entry<Timer>> dues = new HashMap<>();
+    private long lastStallNanos;
+    private boolean stalledEver;
+    private long plannedWakeNanos;
+
+    /**
+     * @param tickNanos           wheel resolution
+     * @param stallThresholdNanos a wakeup this much later than planned is a stall
+     * @param startNanos          the clock now
+     * @param probes              runs probes (a small dedicated pool in production)
+     * @param clock               read by probe threads when a probe ends (never by {@code tick})
+     * @param random              {@code bound -> uniform value in [0, bound)}
+     */
+    public HeartbeatCore(long tickNanos, long stallThresholdNanos, long startNanos, Executor probes,
+            LongSupplier clock, LongUnaryOperator random, HeartbeatEvents events) {
+        this.wheel = new TimerWheel<>(tickNanos, 512, startNanos);
+        this.stallThresholdNanos = stallThresholdNanos;
+        this.probes = probes;
+        this.clock = clock;
+        this.random = random;
+        this.events = events;
+        this.plannedWakeNanos = startNanos;
+    }
+
+    /** Something the wheel fires. */
+    private sealed interface Timer permits Due, Deadline {
+    }
+
+    private record Due(Probeable p) implements Timer {
+    }
+
+    private record Deadline(Probeable p, long token, long startNanos, boolean extended) implements Timer {
+    }
+
+    /**
+     * Adds a connection. Its first probe is spread over the second half of one interval from {@code nowNanos}, and
+     * comes no sooner than {@link #FIRST_PROBE_MIN_NANOS}: the pool is still setting a new connection up (auto-commit,
+     * isolation, init SQL) on its own thread right after it was opened. Any thread.
+     */
+    public void register(Probeable p, long nowNanos) {
+        registered.add(p);
+        long half = p.intervalNanos() / 2;
+        long first = Math.max(FIRST_PROBE_MIN_NANOS, half + random.applyAsLong(half + 1));
+        commands.add(() -> scheduleDue(p, nowNanos + first));
+    }
+
+    public void deregister(Probeable p) {
+        registered.remove(p);
+        commands.add(() -> wheel.cancel(dues.remove(p)));
+    }
+
+    public int registered() {
+        return registered.size();
+    }
+
+    /** Probes every idle connection to {@code hostKey} now (except {@code except}). Any thread. */
+    public void sweep(String hostKey, Probeable except) {
+        commands.add(() -> {
+            long now = plannedWakeNanos;
+            for (Probeable p : registered) {
+                if (p != except && p.hostKey().equals(hostKey) && !p.retired()) {
+                    scheduleDue(p, now);
+                }
+            }
+        });
+    }
+
+    /**
+     * One wakeup of the ticker.
+     *
+     * @return when the ticker should wake next: the end of the next tick if anything is scheduled, else
+     *         {@link Long#MAX_VALUE} (sleep until a command arrives)
+     */
+    public long tick(long nowNanos) {
+        long lag = nowNanos - plannedWakeNanos;
+        if (lag > stallThresholdNanos) {
+            lastStallNanos = nowNanos;
+            stalledEver = true;
+            events.stalled(lag);
+        }
+        plannedWakeNanos = nowNanos;
+        for (Runnable c = commands.poll(); c != null; c = commands.poll()) {
+            c.run();
+        }
+        wheel.advance(nowNanos, t -> fire(t, nowNanos));
+        if (wheel.size() == 0 && commands.isEmpty()) {
+            plannedWakeNanos = Long.MAX_VALUE;
+            return Long.MAX_VALUE;
+        }
+        plannedWakeNanos = wheel.nextTickNanos();
+        return plannedWakeNanos;
+    }
+
+    /** Whether a command is waiting (the ticker must not sleep past it). */
+    public boolean hasCommands() {
+        return !commands.isEmpty();
+    }
+
+    /** Marks that the ticker will wake on a command, not a plan: no lag is measured for that wakeup. */
+    public void wokenByCommand(long nowNanos) {
+        if (plannedWakeNanos == Long.MAX_VALUE || nowNanos - plannedWakeNanos < 0) {
+            plannedWakeNanos = nowNanos;
+        }
+    }
+
+    /** Buckets visited so far: bounded by elapsed time / tick, whatever the number of connections. */
+    public long ticks() {
+        return wheel.ticks();
+    }
+
+    public int scheduled() {
+        return wheel.size();
+    }
+
+    private void scheduleDue(Probeable p, long at) {
+        if (!registered.contains(p)) {
+            return;
+        }
+        wheel.cancel(dues.put(p, wheel.schedule(new Due(p), at)));
+    }
+
+    private long nextDue(long from, long interval) {
+        return from + interval - random.applyAsLong(interval / 10 + 1);
+    }
+
+    private void fire(Timer t, long now) {
+        if (t instanceof Due due) {
+            startProbe(due.p(), now);
+        } else if (t instanceof Deadline d) {
+            deadline(d, now);
+        }
+    }
+
+    private void startProbe(Probeable p, long now) {
+        dues.remove(p);
+        if (p.retired() || !registered.contains(p)) {
+            registered.remove(p);
+            return;
+        }
+        long sinceAlive = now - p.lastAliveNanos();
+        long interval = p.intervalNanos();
+        if (sinceAlive < interval - interval / 10) {
+            // Returned from a lease (or probed by a borrower) recently: nothing to learn yet.
+            scheduleDue(p, nextDue(p.lastAliveNanos(), interval));
+            return;
+        }
+        long token = p.tryStartProbe();
+        if (token < 0) {
+            // Leased or already being probed: look again soon, it may be idle then.
+            scheduleDue(p, now + Math.max(wheel.tickNanos(), interval / 4));
+            return;
+        }
+        wheel.schedule(new Deadline(p, token, now, false), now + p.probeTimeoutNanos());
+        try {
+            probes.execute(() -> runProbe(p, token, now));
+        } catch (RejectedExecutionException e) {
+            // Shutting down: the deadline will find the probe still open and end it.
+        }
+    }
+
+    private void runProbe(Probeable p, long token, long start) {
+        boolean ok;
+        Throwable cause = null;
+        try {
+            ok = p.probe(token);
+        } catch (Throwable e) {
+            ok = false;
+            cause = e;
+        }
+        long end = clock.getAsLong();
+        if (!p.probing(token)) {
+            return; // the deadline ended it first, or the pool closed it
+        }
+        if (ok) {
+            p.probePassed(token, start, end);
+            commands.add(() -> scheduleDue(p, nextDue(end, p.intervalNanos())));
+        } else {
+            p.probeFailed(token, cause, start, end);
+        }
+    }
+
+    private void deadline(Deadline d, long now) {
+        Probeable p = d.p();
+        if (!p.probing(d.token())) {
+            return;
+        }
+        if (!d.extended() && stalledEver && lastStallNanos - d.startNanos() >= 0) {
+            events.reprobedAfterStall(p);
+            wheel.schedule(new Deadline(p, d.token(), d.startNanos(), true), now + p.probeTimeoutNanos());
+            return;
+        }
+        p.probeTimedOut(d.token(), d.startNanos(), now);
+        sweep(p.hostKey(), p);
+    }
+}

@@ -1,0 +1,175 @@
+package io.github.jdbcliveness.heartbeat;
+
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.LockSupport;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The one heartbeat of the JVM: a ticker thread that drives {@link HeartbeatCore} and a small pool of probe threads,
+ * shared by every pool. Pools {@link #acquire()} it and {@link #release()} it; the last release stops both, so
+ * nothing is left running once every pool is closed.
+ *
+ * <p>The ticker sleeps until the next tick only while something is scheduled, and indefinitely otherwise: its
+ * wakeups are bounded by the tick rate, whatever the number of connections.
+ */
+public final class HeartbeatScheduler {
+
+    private static final Logger LOG = LoggerFactory.getLogger(HeartbeatScheduler.class);
+    /** Wheel resolution: fine enough for heartbeat intervals down to 10 ms and probe timeouts of 50 ms. */
+    static final long TICK_NANOS = TimeUnit.MILLISECONDS.toNanos(10);
+    /** A wakeup this late is a stall (GC pause, VM freeze, starved CPU), not ordinary scheduling noise. */
+    static final long STALL_NANOS = TimeUnit.MILLISECONDS.toNanos(200);
+    /** Probe threads: probes block on the network until their timeout at worst, so several run in parallel. */
+    static final int PROBE_THREADS = 16;
+
+    private static final Object LOCK = new Object();
+    private static HeartbeatScheduler shared;
+    private static int users;
+
+    private final HeartbeatCore core;
+    private final ThreadPoolExecutor probes;
+    private final Thread ticker;
+    private final List<HeartbeatEvents> listeners = new CopyOnWriteArrayList<>();
+    private final AtomicLong stalls = new AtomicLong();
+    private final AtomicLong reprobes = new AtomicLong();
+    private volatile boolean running = true;
+
+    private HeartbeatScheduler() {
+        AtomicInteger n = new AtomicInteger();
+        probes = new ThreadPoolExecutor(PROBE_THREADS, PROBE_THREADS, 10, TimeUnit.SECONDS,
+                new LinkedBlockingQueue<>(), r -> {
+                    Thread t = new Thread(r, "jdbc-liveness-probe-" + n.incrementAndGet());
+                    t.setDaemon(true);
+                    return t;
+                });
+        probes.allowCoreThreadTimeOut(true);
+        core = new HeartbeatCore(TICK_NANOS, STALL_NANOS, System.nanoTime(), probes, System::nanoTime,
+                bound -> bound <= 0 ? 0 : ThreadLocalRandom.current().nextLong(bound), new HeartbeatEvents() {
+                    @Override
+                    public void stalled(long lagNanos) {
+                        stalls.incrementAndGet();
+                        LOG.warn("heartbeat ticker woke {} ms late (GC pause or VM freeze?): probe timeouts in that "
+                                + "window get a second chance", TimeUnit.NANOSECONDS.toMillis(lagNanos));
+                        listeners.forEach(l -> l.stalled(lagNanos));
+                    }
+
+                    @Override
+                    public void reprobedAfterStall(Probeable p) {
+                        reprobes.incrementAndGet();
+                        listeners.forEach(l -> l.reprobedAfterStall(p));
+                    }
+                });
+        ticker = new Thread(this::run, "jdbc-liveness-heartbeat");
+        ticker.setDaemon(true);
+        ticker.start();
+    }
+
+    /** The shared scheduler, started on first use. Pair every call with {@link #release()}. */
+    public static HeartbeatScheduler acquire() {
+        synchronized (LOCK) {
+            if (shared == null) {
+                shared = new HeartbeatScheduler();
+            }
+            users++;
+            return shared;
+        }
+    }
+
+    /** Gives the scheduler back; the last one out stops the ticker and the probe threads and waits for them. */
+    public void release() {
+        synchronized (LOCK) {
+            if (shared != this || --users > 0) {
+                return;
+            }
+            shared = null;
+        }
+        running = false;
+        LockSupport.unpark(ticker);
+        probes.shutdownNow();
+        try {
+            ticker.join(TimeUnit.SECONDS.toMillis(5));
+            if (!probes.awaitTermination(5, TimeUnit.SECONDS)) {
+                LOG.warn("probe threads still running 5 s after the last pool closed");
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    /** Whether a scheduler is running in this JVM (for tests that check nothing is left behind). */
+    public static boolean running() {
+        synchronized (LOCK) {
+            return shared != null;
+        }
+    }
+
+    public void addListener(HeartbeatEvents l) {
+        listeners.add(l);
+    }
+
+    public void removeListener(HeartbeatEvents l) {
+        listeners.remove(l);
+    }
+
+    public void register(Probeable p) {
+        core.register(p, System.nanoTime());
+        LockSupport.unpark(ticker);
+    }
+
+    public void deregister(Probeable p) {
+        core.deregister(p);
+    }
+
+    /** Probes the other idle connections to this host now. */
+    public void sweep(String hostKey, Probeable except) {
+        core.sweep(hostKey, except);
+        LockSupport.unpark(ticker);
+    }
+
+    /** Threads for probes and aborts: never the ticker, never a borrower. */
+    public ExecutorService executor() {
+        return probes;
+    }
+
+    public long stalls() {
+        return stalls.get();
+    }
+
+    public long reprobesAfterStall() {
+        return reprobes.get();
+    }
+
+    private void run() {
+        long wake = System.nanoTime();
+        while (running) {
+            try {
+                wake = core.tick(System.nanoTime());
+            } catch (RuntimeException | Error e) {
+                LOG.error("heartbeat tick failed; continuing", e);
+            }
+            while (running && !core.hasCommands()) {
+                long now = System.nanoTime();
+                if (wake != Long.MAX_VALUE && now - wake >= 0) {
+                    break;
+                }
+                if (wake == Long.MAX_VALUE) {
+                    LockSupport.park(this);
+                } else {
+                    LockSupport.parkNanos(this, wake - now);
+                }
+            }
+            if (core.hasCommands()) {
+                core.wokenByCommand(System.nanoTime());
+            }
+        }
+    }
+}

@@ -1,0 +1,189 @@
+package io.github.jdbcliveness.pool;
+
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.util.EnumSet;
+import java.util.Set;
+
+/**
+ * The one atomic word of a tracked connection: its {@link State} in the low 3 bits, an epoch above them. The epoch
+ * grows with every lease and every probe, so a late probe result or a late return can never change a later lease
+ * or probe: they compare-and-set the exact word they were given. The word changes only through the named
+ * {@link Transition}s; a transition from a state its table does not list throws.
+ */
+final class LeaseState {
+
+    enum State {
+        /** In the pool, not in use: the heartbeat may probe it. */
+        IDLE,
+        /** A heartbeat probe holds it; a borrower waits for the probe. */
+        PROBING,
+        /** Handed to the application (between HikariCP's beginRequest and endRequest); never probed. */
+        LEASED,
+        /** Known dead: aborted, never handed out again. */
+        DEAD,
+        /** Closed by the pool. */
+        CLOSED
+    }
+
+    /** Every legal move: where it may start, where it ends, whether it opens a new epoch. */
+    enum Transition {
+        PROBE_FROM_IDLE(EnumSet.of(State.IDLE), State.PROBING, true),
+        PASS_PROBE(EnumSet.of(State.PROBING), State.IDLE, false),
+        FAIL_PROBE(EnumSet.of(State.PROBING), State.DEAD, false),
+        LEASE(EnumSet.of(State.IDLE), State.LEASED, true),
+        RELEASE(EnumSet.of(State.LEASED), State.IDLE, false),
+        MARK_DEAD(EnumSet.of(State.IDLE, State.PROBING, State.LEASED), State.DEAD, false),
+        CLOSE(EnumSet.of(State.IDLE, State.PROBING, State.LEASED, State.DEAD), State.CLOSED, false);
+
+        final Set<State> from;
+        final State to;
+        final boolean newEpoch;
+
+        Transition(Set<State> from, State to, boolean newEpoch) {
+            this.from = from;
+            this.to = to;
+            this.newEpoch = newEpoch;
+        }
+
+        long next(long word) {
+            State s = state(word);
+            if (!from.contains(s)) {
+                throw new IllegalStateTransitionException(this, s);
+            }
+            long epoch = epoch(word) + (newEpoch ? 1 : 0);
+            return (epoch << BITS) | to.ordinal();
+        }
+    }
+
+    /** A move the transition table does not allow: a bug, never a runtime condition. */
+    static final class IllegalStateTransitionException extends IllegalStateException {
+        IllegalStateTransitionException(Transition t, State s) {
+            super(t + " is not allowed from " + s + " (allowed from " + t.from + ")");
+        }
+    }
+
+    private static final int BITS = 3;
+    private static final long MASK = (1 << BITS) - 1;
+    private static final State[] STATES = State.values();
+    private static final VarHandle WORD;
+
+    static {
+        try {
+            WORD = MethodHandles.lookup().findVarHandle(LeaseState.class, "word", long.class);
+        } catch (ReflectiveOperationException e) {
+            throw new ExceptionInInitializerError(e);
+        }
+    }
+
+    @SuppressWarnings("unused") // through WORD
+    private volatile long word = State.IDLE.ordinal();
+
+    static State state(long word) {
+        return STATES[(int) (word & MASK)];
+    }
+
+    static long epoch(long word) {
+        return word >>> BITS;
+    }
+
+    long word() {
+        return (long) WORD.getVolatile(this);
+    }
+
+    State state() {
+        return state(word());
+    }
+
+    /**
+     * Applies {@code t} if the word is still {@code expected}.
+     *
+     * @return the new word, or -1 when the word changed meanwhile
+     * @throws IllegalStateTransitionException when {@code expected} is in a state {@code t} may not leave
+     */
+    long apply(Transition t, long expected) {
+        long next = t.next(expected);
+        return WORD.compareAndSet(this, expected, next) ? next : -1;
+    }
+
+    /** IDLE → PROBING. @return the probe's word, or -1 when the connection is not idle */
+    long tryProbe() {
+        while (true) {
+            long w = word();
+            if (state(w) != State.IDLE) {
+                return -1;
+            }
+            long next = apply(Transition.PROBE_FROM_IDLE, w);
+            if (next >= 0) {
+                return next;
+            }
+        }
+    }
+
+    /** PROBING → IDLE, only for the probe that owns {@code probeWord}. */
+    boolean passProbe(long probeWord) {
+        return word() == probeWord && apply(Transition.PASS_PROBE, probeWord) >= 0;
+    }
+
+    /** PROBING → DEAD, only for the probe that owns {@code probeWord}. */
+    boolean failProbe(long probeWord) {
+        return word() == probeWord && apply(Transition.FAIL_PROBE, probeWord) >= 0;
+    }
+
+    /**
+     * IDLE → LEASED.
+     *
+     * @return the lease's word (≥ 0), or the current word negated minus one when it could not be leased (the caller
+     *         decodes the state with {@link #refused})
+     */
+    long tryLease() {
+        while (true) {
+            long w = word();
+            if (state(w) != State.IDLE) {
+                return -w - 1;
+            }
+            long next = apply(Transition.LEASE, w);
+            if (next >= 0) {
+                return next;
+            }
+        }
+    }
+
+    /** The state that refused a {@link #tryLease()}. */
+    static State refused(long tryLeaseResult) {
+        return state(-(tryLeaseResult + 1));
+    }
+
+    /** LEASED → IDLE, only for the lease that owns {@code leaseWord}. */
+    boolean release(long leaseWord) {
+        return word() == leaseWord && apply(Transition.RELEASE, leaseWord) >= 0;
+    }
+
+    /** IDLE, PROBING or LEASED → DEAD. @return false when already dead or closed */
+    boolean markDead() {
+        while (true) {
+            long w = word();
+            State s = state(w);
+            if (s == State.DEAD || s == State.CLOSED) {
+                return false;
+            }
+            if (apply(Transition.MARK_DEAD, w) >= 0) {
+                return true;
+            }
+        }
+    }
+
+    /** Any → CLOSED. @return the state it was in, or null when it was already closed */
+    State close() {
+        while (true) {
+            long w = word();
+            State s = state(w);
+            if (s == State.CLOSED) {
+                return null;
+            }
+            if (apply(Transition.CLOSE, w) >= 0) {
+                return s;
+            }
+        }
+    }
+}

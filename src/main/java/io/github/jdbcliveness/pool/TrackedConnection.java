@@ -1,0 +1,373 @@
+package io.github.jdbcliveness.pool;
+
+import io.github.jdbcliveness.AppliedKeepalive;
+import io.github.jdbcliveness.ConnectionRef;
+import io.github.jdbcliveness.heartbeat.Probeable;
+import io.github.jdbcliveness.pool.LeaseState.State;
+import java.io.IOException;
+import java.net.Socket;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.sql.SQLNonTransientConnectionException;
+import java.sql.Statement;
+import java.util.concurrent.Executor;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+
+/**
+ * A physical connection as HikariCP holds it. HikariCP marks every lease with JDBC 4.3 request boundaries
+ * ({@link #beginRequest()} on the borrower's thread, {@link #endRequest()} just before the connection goes back to
+ * its bag), and those two calls move our {@link LeaseState}: a probe can only claim a connection that is idle by
+ * that word, so it never touches one in use, and a borrower that draws one a probe holds waits for that probe.
+ *
+ * <p>The calls HikariCP makes on an idle connection (its borrow-time {@code isValid}, its keepalive, closing) are
+ * answered from what the heartbeat knows where possible: a connection probed within the last interval is valid
+ * without a round-trip, a dead one is invalid at once. A connection known dead is ended with {@code abort}, after
+ * closing its socket ourselves — some drivers' {@code close()} and even {@code abort()} read from the dead socket.
+ */
+final class TrackedConnection extends DelegatingConnection implements Probeable {
+
+    private final PoolBinding binding;
+    private final ConnectionRef ref;
+    private final AppliedKeepalive applied;
+    private final Socket socket;
+    private final String hostKey;
+    final LeaseState state = new LeaseState();
+    private final Object probeEnd = new Object();
+    private volatile long lastAliveNanos;
+    /** The lease word of the current borrower (HikariCP hands a connection to one borrower at a time). */
+    private volatile long leaseWord = -1;
+    /** A proxy HikariCP handed out for this connection: HikariCP evicts idle entries only through one. */
+    volatile Connection proxy;
+
+    TrackedConnection(PoolBinding binding, long id, Connection physical, AppliedKeepalive applied, Socket socket,
+            String hostKey, long nowNanos) {
+        super(physical);
+        this.binding = binding;
+        this.applied = applied;
+        this.socket = socket;
+        this.hostKey = hostKey;
+        this.ref = new ConnectionRef(binding.poolName(), id, applied == null ? null : applied.local(),
+                applied == null ? null : applied.remote());
+        this.lastAliveNanos = nowNanos;
+    }
+
+    ConnectionRef ref() {
+        return ref;
+    }
+
+    AppliedKeepalive applied() {
+        return applied;
+    }
+
+    Connection physical() {
+        return delegate;
+    }
+
+    // ---- leases: HikariCP's request boundaries -------------------------------------------------------------
+
+    @Override
+    public void beginRequest() {
+        long waitUntil = System.nanoTime() + binding.probeTimeoutNanos() + PoolBinding.PROBE_WAIT_SLACK_NANOS;
+        boolean waited = false;
+        while (true) {
+            long r = state.tryLease();
+            if (r >= 0) {
+                leaseWord = r;
+                if (waited) {
+                    binding.borrowWaitedForProbe();
+                }
+                return;
+            }
+            State s = LeaseState.refused(r);
+            if (s != State.PROBING || System.nanoTime() - waitUntil >= 0) {
+                // Dead, closed, or a probe that outlived its deadline: the borrower must not use it.
+                leaseWord = -1;
+                return;
+            }
+            waited = true;
+            awaitProbeEnd(waitUntil);
+        }
+    }
+
+    @Override
+    public void endRequest() {
+        long w = leaseWord;
+        leaseWord = -1;
+        if (w >= 0) {
+            state.release(w);
+        }
+    }
+
+    /** Whether the current borrower holds a lease on a live connection. */
+    boolean leasedLive() {
+        long w = leaseWord;
+        return w >= 0 && state.word() == w;
+    }
+
+    // ---- what HikariCP asks of an idle connection ------------------------------------------------------------
+
+    @Override
+    public boolean isValid(int timeoutSeconds) throws SQLException {
+        while (true) {
+            long w = state.word();
+            switch (LeaseState.state(w)) {
+                case LEASED:
+                    return delegate.isValid(timeoutSeconds);
+                case DEAD:
+                case CLOSED:
+                    return false;
+                case PROBING:
+                    awaitProbeEnd(System.nanoTime() + binding.probeTimeoutNanos() + PoolBinding.PROBE_WAIT_SLACK_NANOS);
+                    if (state.state() == State.PROBING) {
+                        return false;
+                    }
+                    continue;
+                default: // IDLE
+                    if (System.nanoTime() - lastAliveNanos < binding.intervalNanos()) {
+                        return true;
+                    }
+                    long token = state.tryProbe();
+                    if (token >= 0) {
+                        return binding.probeInline(this, token);
+                    }
+            }
+        }
+    }
+
+    @Override
+    public void setNetworkTimeout(Executor executor, int milliseconds) throws SQLException {
+        State s = state.state();
+        if (s == State.PROBING) {
+            awaitProbeEnd(System.nanoTime() + binding.probeTimeoutNanos() + PoolBinding.PROBE_WAIT_SLACK_NANOS);
+            s = state.state();
+        }
+        if (s == State.DEAD || s == State.CLOSED) {
+            return; // aborted; isValid will say so without a HikariCP warning
+        }
+        delegate.setNetworkTimeout(executor, milliseconds);
+    }
+
+    @Override
+    public void close() throws SQLException {
+        State was = state.close();
+        if (was == null) {
+            return;
+        }
+        binding.closed(this, was);
+        if (was == State.DEAD) {
+            return; // aborted when it was found dead
+        }
+        if (was == State.PROBING) {
+            abortPhysical();
+            return;
+        }
+        closeBounded();
+    }
+
+    @Override
+    public void abort(Executor executor) throws SQLException {
+        State was = state.close();
+        if (was != null) {
+            binding.closed(this, was);
+            if (was != State.DEAD) {
+                abortPhysical();
+            }
+        }
+    }
+
+    @Override
+    public boolean isClosed() throws SQLException {
+        State s = state.state();
+        return s == State.CLOSED || s == State.DEAD || delegate.isClosed();
+    }
+
+    @Override
+    public <T> T unwrap(Class<T> iface) throws SQLException {
+        if (iface.isInstance(this)) {
+            return iface.cast(this);
+        }
+        if (iface.isInstance(delegate)) {
+            return iface.cast(delegate);
+        }
+        return delegate.unwrap(iface);
+    }
+
+    @Override
+    public boolean isWrapperFor(Class<?> iface) throws SQLException {
+        return iface.isInstance(this) || iface.isInstance(delegate) || delegate.isWrapperFor(iface);
+    }
+
+    // ---- ending the physical connection ------------------------------------------------------------------
+
+    /**
+     * Ends the physical connection without waiting on the network: closes the socket (which frees any thread
+     * blocked reading it) and lets the driver abort on a probe thread.
+     */
+    void abortPhysical() {
+        if (socket != null) {
+            try {
+                socket.close();
+            } catch (IOException e) {
+                // already closed
+            }
+        }
+        Executor executor = binding.executor();
+        try {
+            executor.execute(() -> {
+                try {
+                    delegate.abort(executor);
+                } catch (SQLException | RuntimeException e) {
+                    // the socket is closed already; the driver may complain about it
+                }
+            });
+        } catch (RuntimeException e) {
+            // shutting down: the socket is closed, which is what matters
+        }
+    }
+
+    /** A graceful close that may take at most the probe timeout; past that the connection is aborted. */
+    private void closeBounded() {
+        Future<?> closing;
+        try {
+            closing = binding.executorService().submit(() -> {
+                delegate.close();
+                return null;
+            });
+        } catch (RuntimeException e) {
+            abortPhysical();
+            return;
+        }
+        try {
+            closing.get(binding.probeTimeoutNanos(), TimeUnit.NANOSECONDS);
+        } catch (TimeoutException e) {
+            abortPhysical();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            abortPhysical();
+        } catch (Exception e) {
+            // close failed; nothing more to do
+        }
+    }
+
+    // ---- probes --------------------------------------------------------------------------------------------
+
+    private void awaitProbeEnd(long untilNanos) {
+        synchronized (probeEnd) {
+            while (state.state() == State.PROBING) {
+                long left = untilNanos - System.nanoTime();
+                if (left <= 0) {
+                    return;
+                }
+                try {
+                    TimeUnit.NANOSECONDS.timedWait(probeEnd, left);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    return;
+                }
+            }
+        }
+    }
+
+    private void probeEnded() {
+        synchronized (probeEnd) {
+            probeEnd.notifyAll();
+        }
+    }
+
+    @Override
+    public String hostKey() {
+        return hostKey;
+    }
+
+    @Override
+    public long intervalNanos() {
+        return binding.intervalNanos();
+    }
+
+    @Override
+    public long probeTimeoutNanos() {
+        return binding.probeTimeoutNanos();
+    }
+
+    @Override
+    public long lastAliveNanos() {
+        return lastAliveNanos;
+    }
+
+    @Override
+    public long tryStartProbe() {
+        return state.tryProbe();
+    }
+
+    @Override
+    public boolean probe(long token) throws SQLException {
+        binding.probeStarted();
+        int seconds = (int) Math.max(1, TimeUnit.NANOSECONDS.toSeconds(binding.probeTimeoutNanos() + 999_999_999L));
+        String query = binding.validationQuery();
+        if (query == null) {
+            // The driver's own timeout is a second past ours: our deadline decides.
+            return delegate.isValid(seconds + 1);
+        }
+        try (Statement s = delegate.createStatement()) {
+            s.setQueryTimeout(seconds + 1);
+            s.execute(query);
+            return true;
+        }
+    }
+
+    @Override
+    public boolean probing(long token) {
+        return state.word() == token;
+    }
+
+    @Override
+    public void probePassed(long token, long startNanos, long endNanos) {
+        if (state.passProbe(token)) {
+            lastAliveNanos = endNanos;
+            binding.probePassed(this, endNanos - startNanos);
+        }
+        probeEnded();
+    }
+
+    @Override
+    public void probeFailed(long token, Throwable cause, long startNanos, long endNanos) {
+        if (state.failProbe(token)) {
+            binding.dead(this, io.github.jdbcliveness.EvictionReason.PROBE_FAILED, cause, endNanos - startNanos,
+                    endNanos);
+        }
+        probeEnded();
+    }
+
+    @Override
+    public void probeTimedOut(long token, long startNanos, long nowNanos) {
+        if (state.failProbe(token)) {
+            binding.dead(this, io.github.jdbcliveness.EvictionReason.PROBE_TIMEOUT, null, nowNanos - startNanos,
+                    nowNanos);
+        }
+        probeEnded();
+    }
+
+    @Override
+    public boolean retired() {
+        State s = state.state();
+        return s == State.DEAD || s == State.CLOSED;
+    }
+
+    /** Marks the connection dead from outside a probe (a borrower found it unusable). */
+    boolean markDead() {
+        boolean changed = state.markDead();
+        probeEnded();
+        return changed;
+    }
+
+    static SQLException deadException(ConnectionRef ref) {
+        return new SQLNonTransientConnectionException("connection " + ref + " is dead", "08003");
+    }
+
+    @Override
+    public String toString() {
+        return "TrackedConnection{" + ref + ", " + state.state() + "}";
+    }
+}
