@@ -148,6 +148,11 @@ public final class LivenessDataSource implements DataSource, AutoCloseable {
      */
     @Override
     public Connection getConnection() throws SQLException {
+        Connection first = hikari.getConnection();
+        return binding.onBorrow(first) ? first : retryAfterDead();
+    }
+
+    private Connection retryAfterDead() throws SQLException {
         long giveUp = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(hikari.getConnectionTimeout());
         while (true) {
             Connection c = hikari.getConnection();

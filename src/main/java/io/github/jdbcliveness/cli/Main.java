@@ -2,6 +2,7 @@ package io.github.jdbcliveness.cli;
 
 import io.github.jdbcliveness.drill.DatabaseTarget;
 import io.github.jdbcliveness.drill.DatabaseTargets;
+import io.github.jdbcliveness.drill.IdleDrill;
 import io.github.jdbcliveness.drill.InFlightDrill;
 import io.github.jdbcliveness.drill.NftFaults;
 import java.io.PrintStream;
@@ -18,9 +19,14 @@ import java.util.Locale;
 public final class Main {
 
     static final String USAGE = """
-            usage: jdbc-liveness drill in-flight [--db postgresql|mariadb|all] [--budget DURATION]
-              --db      which server: postgresql (default), mariadb (with Connector/J and MariaDB Connector/J), all
-              --budget  detection budget, e.g. 6s, 30s, 2m (default 6s; at least 4s)
+            usage: jdbc-liveness drill in-flight|idle|all [--db postgresql|mariadb|all] [--budget DURATION]
+              in-flight  a long statement on a blackholed flow: plain HikariCP vs. the keepalive layer
+              idle       D1: the pool's idle flows dropped, traffic resumes after B: HikariCP defaults vs.
+                         jdbc-liveness (PostgreSQL only)
+              all        both, one after the other (the default of `mvn -q compile exec:java`)
+              --db       which server for in-flight: postgresql (default), mariadb (with Connector/J and
+                         MariaDB Connector/J), all
+              --budget   detection budget, e.g. 6s, 30s, 2m (default 6s; at least 4s)
             The server is embedded unless JDBCLIVENESS_PG_URL / JDBCLIVENESS_MYSQL_URL name one.
             """;
 
@@ -35,10 +41,11 @@ public final class Main {
     }
 
     static int run(String[] args, PrintStream out, PrintStream err) {
-        if (args.length < 2 || !args[0].equals("drill") || !args[1].equals("in-flight")) {
+        if (args.length < 2 || !args[0].equals("drill") || !List.of("in-flight", "idle", "all").contains(args[1])) {
             err.print(USAGE);
             return 64;
         }
+        String drill = args[1];
         String db = "postgresql";
         Duration budget = Duration.ofSeconds(6);
         for (int i = 2; i < args.length; i++) {
@@ -79,7 +86,7 @@ public final class Main {
             }
         }
         if (NftFaults.unavailableReason().isPresent()) {
-            err.println("The in-flight drill cannot run here: " + NftFaults.unavailableReason().get() + ".");
+            err.println("The drill cannot run here: " + NftFaults.unavailableReason().get() + ".");
             err.println("It makes a TCP path die the way a NAT eviction or a dead route does, by dropping the flow's"
                     + " packets in the kernel (an nft table of its own, removed afterwards). A userspace relay cannot"
                     + " show this: the relay's own kernel would answer the keepalive probes. Run it as root on Linux"
@@ -87,10 +94,19 @@ public final class Main {
             return 2;
         }
         try {
-            for (String[] r : runs) {
-                DatabaseTarget target = r[0].equals("postgresql") ? DatabaseTargets.postgres() : DatabaseTargets.mysql();
-                out.println("starting " + r[0] + " (" + target.origin() + ") ...");
-                out.println(InFlightDrill.run(target, r[1], budget).format());
+            if (!drill.equals("idle")) {
+                for (String[] r : runs) {
+                    DatabaseTarget target = r[0].equals("postgresql") ? DatabaseTargets.postgres()
+                            : DatabaseTargets.mysql();
+                    out.println("starting " + r[0] + " (" + target.origin() + ") ...");
+                    out.println(InFlightDrill.run(target, r[1], budget).format());
+                }
+            }
+            if (!drill.equals("in-flight")) {
+                DatabaseTarget target = DatabaseTargets.postgres();
+                out.println("running the idle-pool drill on postgresql (" + target.origin() + "); HikariCP's "
+                        + "borrowers may wait 5 s per dead connection ...");
+                out.println(IdleDrill.run(target, budget).format());
             }
             return 0;
         } catch (Exception e) {

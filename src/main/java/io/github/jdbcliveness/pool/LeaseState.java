@@ -66,6 +66,8 @@ final class LeaseState {
     private static final int BITS = 3;
     private static final long MASK = (1 << BITS) - 1;
     private static final State[] STATES = State.values();
+    private static final long IDLE_BITS = State.IDLE.ordinal();
+    private static final long LEASED_BITS = State.LEASED.ordinal();
     private static final VarHandle WORD;
 
     static {
@@ -139,11 +141,12 @@ final class LeaseState {
     long tryLease() {
         while (true) {
             long w = word();
-            if (state(w) != State.IDLE) {
+            if ((w & MASK) != IDLE_BITS) {
                 return -w - 1;
             }
-            long next = apply(Transition.LEASE, w);
-            if (next >= 0) {
+            // Transition.LEASE, spelled out: this is the borrow path, every borrow pays for it.
+            long next = ((epoch(w) + 1) << BITS) | LEASED_BITS;
+            if (WORD.compareAndSet(this, w, next)) {
                 return next;
             }
         }
@@ -156,7 +159,11 @@ final class LeaseState {
 
     /** LEASED → IDLE, only for the lease that owns {@code leaseWord}. */
     boolean release(long leaseWord) {
-        return word() == leaseWord && apply(Transition.RELEASE, leaseWord) >= 0;
+        if ((leaseWord & MASK) != LEASED_BITS) {
+            throw new IllegalStateTransitionException(Transition.RELEASE, state(leaseWord));
+        }
+        // Transition.RELEASE, spelled out for the return path; fails if anything moved the word since the lease.
+        return WORD.compareAndSet(this, leaseWord, (leaseWord & ~MASK) | IDLE_BITS);
     }
 
     /** IDLE, PROBING or LEASED → DEAD. @return false when already dead or closed */

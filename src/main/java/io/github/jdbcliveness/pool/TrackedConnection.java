@@ -36,8 +36,12 @@ final class TrackedConnection extends DelegatingConnection implements Probeable 
     final LeaseState state = new LeaseState();
     private final Object probeEnd = new Object();
     private volatile long lastAliveNanos;
-    /** The lease word of the current borrower (HikariCP hands a connection to one borrower at a time). */
-    private volatile long leaseWord = -1;
+    /**
+     * The lease word of the current borrower. A plain field: HikariCP hands a connection to one borrower at a time,
+     * and its bag's compare-and-set orders each hand-over (return, then next borrow) for us. A volatile store here
+     * would put a full fence on every borrow and every return.
+     */
+    private long leaseWord = -1;
     /** A proxy HikariCP handed out for this connection: HikariCP evicts idle entries only through one. */
     volatile Connection proxy;
 
@@ -69,6 +73,16 @@ final class TrackedConnection extends DelegatingConnection implements Probeable 
 
     @Override
     public void beginRequest() {
+        long r = state.tryLease();
+        if (r >= 0) {
+            leaseWord = r;
+            return;
+        }
+        leaseSlowly();
+    }
+
+    /** The borrower drew a connection that is not idle: wait for a running probe, or give up on it. */
+    private void leaseSlowly() {
         long waitUntil = System.nanoTime() + binding.probeTimeoutNanos() + PoolBinding.PROBE_WAIT_SLACK_NANOS;
         boolean waited = false;
         while (true) {

@@ -1,0 +1,224 @@
+package io.github.jdbcliveness.drill;
+
+import com.zaxxer.hikari.HikariConfig;
+import com.zaxxer.hikari.HikariDataSource;
+import io.github.jdbcliveness.ConnectionRef;
+import io.github.jdbcliveness.EvictionReason;
+import io.github.jdbcliveness.LivenessConfig;
+import io.github.jdbcliveness.LivenessDataSource;
+import io.github.jdbcliveness.LivenessListener;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import javax.sql.DataSource;
+
+/**
+ * D1 side by side, for the command line: two pools of ten connections on PostgreSQL — plain HikariCP with its
+ * defaults, and jdbc-liveness — serve traffic; traffic pauses; both pools' flows are dropped by nft (a NAT or load
+ * balancer forgot them; new connections still work); traffic resumes after B. Prints what users of each pool felt.
+ */
+public final class IdleDrill {
+
+    static final int POOL = 10;
+    static final int THREADS = 4;
+    static final int REQUESTS = 50;
+    static final Duration SLOW = Duration.ofSeconds(1);
+
+    private IdleDrill() {
+    }
+
+    /** What the application threads of one pool felt after the fault. */
+    public record Row(String label, long requests, long failed, long slow, Duration max, long evictedWithinBudget,
+            Duration lastEviction) {
+    }
+
+    public record Report(String server, Duration budget, Row plain, Row liveness) {
+        public String format() {
+            StringBuilder s = new StringBuilder();
+            s.append("Idle-pool drill (D1): ").append(server).append(", two pools of ").append(POOL)
+                    .append(" connections, ").append(THREADS).append(" threads each doing borrow / SELECT 1 / return\n");
+            s.append("  traffic paused; every pooled flow dropped by nft (new connections still work); traffic "
+                    + "resumed ").append(InFlightDrill.seconds(budget)).append(" later (the detection budget)\n\n");
+            s.append(String.format(Locale.ROOT, "  %-28s %9s %7s %12s %9s   %s%n", "pool", "requests", "failed",
+                    "slow (>1 s)", "max", "dead connections evicted within B"));
+            for (Row r : List.of(plain, liveness)) {
+                s.append(String.format(Locale.ROOT, "  %-28s %9d %7d %12d %9s   %s%n", r.label(), r.requests(),
+                        r.failed(), r.slow(), InFlightDrill.seconds(r.max()), r.lastEviction() == null
+                                ? r.evictedWithinBudget() + " of " + POOL + " (HikariCP has no heartbeat)"
+                                : r.evictedWithinBudget() + " of " + POOL + ", the last "
+                                        + InFlightDrill.seconds(r.lastEviction()) + " after the fault"));
+            }
+            return s.toString();
+        }
+    }
+
+    public static Report run(DatabaseTarget target, Duration budget) throws Exception {
+        if (target.kind() != DatabaseTarget.Kind.POSTGRESQL) {
+            throw new IllegalArgumentException("the idle drill tells the two pools' flows apart by application_name: "
+                    + "PostgreSQL only");
+        }
+        String url = target.jdbcUrl("postgresql");
+        EvictionTimes evictions = new EvictionTimes();
+        try (HikariDataSource plain = new HikariDataSource(config(target, "idle-plain"));
+                LivenessDataSource liveness = LivenessDataSource.create(config(target, "idle-liveness"),
+                        LivenessConfig.builder().detectionBudget(budget).build());
+                Connection admin = DriverManager.getConnection(url, target.credentials());
+                NftFaults faults = NftFaults.open()) {
+            liveness.addListener(evictions);
+            awaitFull(plain);
+            awaitFull(liveness.unwrap(HikariDataSource.class));
+            traffic(plain, REQUESTS);
+            traffic(liveness, REQUESTS);
+
+            List<Integer> flows = new ArrayList<>(clientPorts(admin, "idle-plain"));
+            flows.addAll(clientPorts(admin, "idle-liveness"));
+            faults.dropFlows(target.port(), flows);
+            long fault = System.nanoTime();
+            evictions.since(fault);
+            parkUntil(fault + budget.toNanos());
+
+            ExecutorService both = Executors.newFixedThreadPool(2);
+            try {
+                Future<Traffic> p = both.submit(() -> traffic(plain, REQUESTS));
+                Future<Traffic> l = both.submit(() -> traffic(liveness, REQUESTS));
+                Traffic plainAfter = p.get(10, TimeUnit.MINUTES);
+                Traffic livenessAfter = l.get(10, TimeUnit.MINUTES);
+                long within = evictions.within(budget);
+                return new Report(ServerSql.POSTGRESQL.version(admin), budget,
+                        plainAfter.row("HikariCP 7.1 defaults", 0, null),
+                        livenessAfter.row("HikariCP + jdbc-liveness", within, evictions.last()));
+            } finally {
+                both.shutdownNow();
+                faults.heal();
+                terminate(admin, flows);
+            }
+        }
+    }
+
+    private static HikariConfig config(DatabaseTarget target, String name) {
+        HikariConfig c = new HikariConfig();
+        c.setPoolName(name);
+        c.setJdbcUrl(target.jdbcUrl("postgresql"));
+        c.setUsername(target.username());
+        c.setPassword(target.password());
+        c.setMaximumPoolSize(POOL);
+        c.addDataSourceProperty("ApplicationName", name);
+        return c;
+    }
+
+    private static void awaitFull(HikariDataSource pool) {
+        long giveUp = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        while (pool.getHikariPoolMXBean().getTotalConnections() < POOL) {
+            if (System.nanoTime() > giveUp) {
+                throw new IllegalStateException(pool.getPoolName() + " did not fill within 30 s");
+            }
+            java.util.concurrent.locks.LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(10));
+        }
+    }
+
+    private static List<Integer> clientPorts(Connection admin, String application) throws SQLException {
+        try (PreparedStatement ps = admin.prepareStatement(
+                "SELECT client_port FROM pg_stat_activity WHERE application_name = ?")) {
+            ps.setString(1, application);
+            List<Integer> ports = new ArrayList<>();
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    ports.add(rs.getInt(1));
+                }
+            }
+            return ports;
+        }
+    }
+
+    /** The server still holds the dropped flows' sessions; end them so nothing is left behind. */
+    private static void terminate(Connection admin, List<Integer> ports) throws SQLException {
+        try (Statement s = admin.createStatement()) {
+            for (int port : ports) {
+                s.execute("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE client_port = " + port);
+            }
+        }
+    }
+
+    private static void parkUntil(long nanoTime) {
+        for (long left = nanoTime - System.nanoTime(); left > 0; left = nanoTime - System.nanoTime()) {
+            java.util.concurrent.locks.LockSupport.parkNanos(left);
+        }
+    }
+
+    private record Traffic(long requests, long failed, long slow, long maxNanos) {
+        Row row(String label, long evicted, Duration last) {
+            return new Row(label, requests, failed, slow, Duration.ofNanos(maxNanos), evicted, last);
+        }
+    }
+
+    private static Traffic traffic(DataSource ds, int requestsPerThread) throws Exception {
+        ExecutorService threads = Executors.newFixedThreadPool(THREADS);
+        AtomicLong failed = new AtomicLong();
+        AtomicLong slow = new AtomicLong();
+        AtomicLong max = new AtomicLong();
+        try {
+            List<Future<?>> runs = new ArrayList<>();
+            for (int t = 0; t < THREADS; t++) {
+                runs.add(threads.submit(() -> {
+                    for (int i = 0; i < requestsPerThread; i++) {
+                        long start = System.nanoTime();
+                        try (Connection c = ds.getConnection(); Statement s = c.createStatement()) {
+                            s.execute("SELECT 1");
+                        } catch (SQLException e) {
+                            failed.incrementAndGet();
+                        }
+                        long took = System.nanoTime() - start;
+                        max.accumulateAndGet(took, Math::max);
+                        if (took > SLOW.toNanos()) {
+                            slow.incrementAndGet();
+                        }
+                    }
+                    return null;
+                }));
+            }
+            for (Future<?> f : runs) {
+                f.get(10, TimeUnit.MINUTES);
+            }
+        } finally {
+            threads.shutdownNow();
+        }
+        return new Traffic((long) THREADS * requestsPerThread, failed.get(), slow.get(), max.get());
+    }
+
+    /** Eviction moments after the fault, from the listener. */
+    private static final class EvictionTimes implements LivenessListener {
+        private final List<Long> at = new java.util.concurrent.CopyOnWriteArrayList<>();
+        private volatile long fault = Long.MAX_VALUE;
+
+        void since(long faultNanos) {
+            fault = faultNanos;
+        }
+
+        @Override
+        public void onEvicted(ConnectionRef c, EvictionReason reason, Duration sinceLastAlive, long atNanos) {
+            if (atNanos - fault >= 0) {
+                at.add(atNanos - fault);
+            }
+        }
+
+        long within(Duration budget) {
+            return at.stream().filter(d -> d <= budget.toNanos()).count();
+        }
+
+        Duration last() {
+            return Duration.ofNanos(at.stream().mapToLong(Long::longValue).max().orElse(0));
+        }
+    }
+}
