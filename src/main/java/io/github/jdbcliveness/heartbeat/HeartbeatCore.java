@@ -23,8 +23,8 @@ import java.util.function.LongUnaryOperator;
  * that is leased when its probe is due is looked at again a quarter interval later.
  *
  * <p>Stalls: the ticker knows when it meant to wake. If it wakes later than the stall threshold, every probe whose
- * deadline falls due in that tick (and started before the stall ended) gets one more probe timeout instead of an
- * eviction: its answer may simply not have been read while the JVM stood still.
+ * deadline falls due in that tick (or within two ticks after, and that started before the stall ended) gets one
+ * more probe timeout instead of an eviction: its answer may simply not have been read while the JVM stood still.
  */
 public final class HeartbeatCore {
 
@@ -41,6 +41,7 @@ public final class HeartbeatCore {
     private final Set<Probeable> registered = ConcurrentHashMap.newKeySet();
     /** Each connection's one pending Due (ticker-owned), so sweeps and reschedules never multiply probes. */
     private final Map<Probeable, TimerWheel.Entry<Timer>> dues = new HashMap<>();
+    /** When the last stall was detected (the tick that woke late): the end of the stall. */
     private long lastStallNanos;
     private boolean stalledEver;
     private long plannedWakeNanos;
@@ -179,13 +180,7 @@ public final class HeartbeatCore {
             registered.remove(p);
             return;
         }
-        long sinceAlive = now - p.lastAliveNanos();
         long interval = p.intervalNanos();
-        if (sinceAlive < interval - interval / 10) {
-            // Returned from a lease (or probed by a borrower) recently: nothing to learn yet.
-            scheduleDue(p, nextDue(p.lastAliveNanos(), interval));
-            return;
-        }
         long token = p.tryStartProbe();
         if (token < 0) {
             // Leased or already being probed: look again soon, it may be idle then.
@@ -226,7 +221,10 @@ public final class HeartbeatCore {
         if (!p.probing(d.token())) {
             return;
         }
-        if (!d.extended() && stalledEver && lastStallNanos - d.startNanos() >= 0) {
+        // Forgive a deadline that passed while the ticker stood still: it fires in the tick that detected the stall
+        // (or the next two), for a probe that started before the stall ended. A stall long over is no excuse.
+        if (!d.extended() && stalledEver && now - lastStallNanos <= 2 * wheel.tickNanos()
+                && d.startNanos() - lastStallNanos < 0) {
             events.reprobedAfterStall(p);
             wheel.schedule(new Deadline(p, d.token(), d.startNanos(), true), now + p.probeTimeoutNanos());
             return;

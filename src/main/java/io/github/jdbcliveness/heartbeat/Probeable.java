@@ -13,7 +13,7 @@ public interface Probeable {
 
     long probeTimeoutNanos();
 
-    /** When the connection was last known alive (a passed probe, or a return from a lease). */
+    /** When the connection was last known alive: opened, or a probe passed. */
     long lastAliveNanos();
 
     /**

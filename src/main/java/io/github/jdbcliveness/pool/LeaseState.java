@@ -159,6 +159,9 @@ final class LeaseState {
 
     /** LEASED → IDLE, only for the lease that owns {@code leaseWord}. */
     boolean release(long leaseWord) {
+        if (leaseWord < 0) {
+            throw new IllegalArgumentException("release(" + leaseWord + "): not a lease word");
+        }
         if ((leaseWord & MASK) != LEASED_BITS) {
             throw new IllegalStateTransitionException(Transition.RELEASE, state(leaseWord));
         }
