@@ -21,8 +21,6 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicLong;
-import javax.sql.DataSource;
 
 /**
  * D1 side by side, for the command line: two pools of ten connections on PostgreSQL — plain HikariCP with its
@@ -34,8 +32,6 @@ public final class IdleDrill {
     static final int POOL = 10;
     static final int THREADS = 4;
     static final int REQUESTS = 50;
-    static final Duration SLOW = Duration.ofSeconds(1);
-
     private IdleDrill() {
     }
 
@@ -79,8 +75,8 @@ public final class IdleDrill {
             liveness.addListener(evictions);
             awaitFull(plain);
             awaitFull(liveness.unwrap(HikariDataSource.class));
-            traffic(plain, REQUESTS);
-            traffic(liveness, REQUESTS);
+            Traffic.run(plain, THREADS, REQUESTS);
+            Traffic.run(liveness, THREADS, REQUESTS);
 
             List<Integer> flows = new ArrayList<>(clientPorts(admin, "idle-plain"));
             flows.addAll(clientPorts(admin, "idle-liveness"));
@@ -91,20 +87,23 @@ public final class IdleDrill {
 
             ExecutorService both = Executors.newFixedThreadPool(2);
             try {
-                Future<Traffic> p = both.submit(() -> traffic(plain, REQUESTS));
-                Future<Traffic> l = both.submit(() -> traffic(liveness, REQUESTS));
-                Traffic plainAfter = p.get(10, TimeUnit.MINUTES);
-                Traffic livenessAfter = l.get(10, TimeUnit.MINUTES);
-                long within = evictions.within(budget);
+                Future<Traffic.Result> p = both.submit(() -> Traffic.run(plain, THREADS, REQUESTS));
+                Future<Traffic.Result> l = both.submit(() -> Traffic.run(liveness, THREADS, REQUESTS));
+                Traffic.Result plainAfter = p.get(10, TimeUnit.MINUTES);
+                Traffic.Result livenessAfter = l.get(10, TimeUnit.MINUTES);
                 return new Report(ServerSql.POSTGRESQL.version(admin), budget,
-                        plainAfter.row("HikariCP 7.1 defaults", 0, null),
-                        livenessAfter.row("HikariCP + jdbc-liveness", within, evictions.last()));
+                        row("HikariCP 7.1 defaults", plainAfter, 0, null),
+                        row("HikariCP + jdbc-liveness", livenessAfter, evictions.within(budget), evictions.last()));
             } finally {
                 both.shutdownNow();
                 faults.heal();
                 terminate(admin, flows);
             }
         }
+    }
+
+    private static Row row(String label, Traffic.Result r, long evicted, Duration last) {
+        return new Row(label, r.requests(), r.failed(), r.slow(), r.max(), evicted, last);
     }
 
     private static HikariConfig config(DatabaseTarget target, String name) {
@@ -155,46 +154,6 @@ public final class IdleDrill {
         for (long left = nanoTime - System.nanoTime(); left > 0; left = nanoTime - System.nanoTime()) {
             java.util.concurrent.locks.LockSupport.parkNanos(left);
         }
-    }
-
-    private record Traffic(long requests, long failed, long slow, long maxNanos) {
-        Row row(String label, long evicted, Duration last) {
-            return new Row(label, requests, failed, slow, Duration.ofNanos(maxNanos), evicted, last);
-        }
-    }
-
-    private static Traffic traffic(DataSource ds, int requestsPerThread) throws Exception {
-        ExecutorService threads = Executors.newFixedThreadPool(THREADS);
-        AtomicLong failed = new AtomicLong();
-        AtomicLong slow = new AtomicLong();
-        AtomicLong max = new AtomicLong();
-        try {
-            List<Future<?>> runs = new ArrayList<>();
-            for (int t = 0; t < THREADS; t++) {
-                runs.add(threads.submit(() -> {
-                    for (int i = 0; i < requestsPerThread; i++) {
-                        long start = System.nanoTime();
-                        try (Connection c = ds.getConnection(); Statement s = c.createStatement()) {
-                            s.execute("SELECT 1");
-                        } catch (SQLException e) {
-                            failed.incrementAndGet();
-                        }
-                        long took = System.nanoTime() - start;
-                        max.accumulateAndGet(took, Math::max);
-                        if (took > SLOW.toNanos()) {
-                            slow.incrementAndGet();
-                        }
-                    }
-                    return null;
-                }));
-            }
-            for (Future<?> f : runs) {
-                f.get(10, TimeUnit.MINUTES);
-            }
-        } finally {
-            threads.shutdownNow();
-        }
-        return new Traffic((long) THREADS * requestsPerThread, failed.get(), slow.get(), max.get());
     }
 
     /** Eviction moments after the fault, from the listener. */

@@ -1,6 +1,7 @@
 package io.github.jdbcliveness.drill;
 
 import java.sql.Connection;
+import java.sql.Statement;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -17,11 +18,13 @@ import javax.sql.DataSource;
  * a user feels: failures, slow requests, the slowest one. Bounded by count, and each request by the pool's own
  * timeouts; never by sleeping.
  */
-final class Traffic {
+public final class Traffic {
 
-    static final Duration SLOW = Duration.ofSeconds(1);
+    /** A request slower than this counts as slow. */
+    public static final Duration SLOW = Duration.ofSeconds(1);
 
-    record Result(long requests, long failed, long slow, Duration max, List<String> errors) {
+    /** What the application threads felt. */
+    public record Result(long requests, long failed, long slow, Duration max, List<String> errors) {
         @Override
         public String toString() {
             return requests + " requests, " + failed + " failed, " + slow + " slow (> " + SLOW.toMillis()
@@ -33,7 +36,7 @@ final class Traffic {
     private Traffic() {
     }
 
-    static Result run(DataSource ds, int threads, int requestsPerThread) throws Exception {
+    public static Result run(DataSource ds, int threads, int requestsPerThread) throws Exception {
         ExecutorService pool = Executors.newFixedThreadPool(threads);
         AtomicLong failed = new AtomicLong();
         AtomicLong slow = new AtomicLong();
@@ -45,8 +48,8 @@ final class Traffic {
                 runs.add(pool.submit(() -> {
                     for (int i = 0; i < requestsPerThread; i++) {
                         long start = System.nanoTime();
-                        try (Connection c = ds.getConnection()) {
-                            Pools.selectOne(c);
+                        try (Connection c = ds.getConnection(); Statement s = c.createStatement()) {
+                            s.execute("SELECT 1");
                         } catch (Exception e) {
                             failed.incrementAndGet();
                             errors.add(e.toString());
