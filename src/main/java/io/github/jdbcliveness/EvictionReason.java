@@ -5,5 +5,10 @@ public enum EvictionReason {
     /** A heartbeat probe got an error or a "not valid" answer: the server closed it, the path reset, ... */
     PROBE_FAILED,
     /** A heartbeat probe got no answer within the probe timeout: a dead path, or a hung server process. */
-    PROBE_TIMEOUT
+    PROBE_TIMEOUT,
+    /**
+     * The watchdog saw a leased connection's request stay unacknowledged under the kernel's retransmit timer for
+     * longer than {@code unacknowledgedTimeout}: the request went into a dead path, and was aborted.
+     */
+    UNACKNOWLEDGED_DATA
 }

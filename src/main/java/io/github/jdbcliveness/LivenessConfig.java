@@ -33,6 +33,13 @@ public final class LivenessConfig {
     private final Duration probeTimeout;
     private final Duration connectTimeout;
     private final String validationQuery;
+    private final boolean watchdogEnabled;
+    private final Duration watchdogInterval;
+    private final Duration unacknowledgedTimeout;
+    private final boolean validateOnBorrow;
+
+    public static final Duration MIN_WATCHDOG_INTERVAL = Duration.ofMillis(50);
+    public static final Duration MIN_UNACKNOWLEDGED_TIMEOUT = Duration.ofMillis(200);
 
     private LivenessConfig(Builder b) {
         this.detectionBudget = b.detectionBudget;
@@ -46,6 +53,12 @@ public final class LivenessConfig {
                 : wholeSecondsUp(min(max(b.detectionBudget.dividedBy(3), MIN_CONNECT_TIMEOUT),
                         DERIVED_CONNECT_TIMEOUT_CAP));
         this.validationQuery = b.validationQuery;
+        this.watchdogEnabled = b.watchdogEnabled;
+        this.watchdogInterval = b.watchdogInterval != null ? b.watchdogInterval
+                : max(b.detectionBudget.dividedBy(12), MIN_WATCHDOG_INTERVAL);
+        this.unacknowledgedTimeout = b.unacknowledgedTimeout != null ? b.unacknowledgedTimeout
+                : b.detectionBudget.dividedBy(3);
+        this.validateOnBorrow = b.validateOnBorrow;
     }
 
     private static Duration min(Duration a, Duration b) {
@@ -102,6 +115,36 @@ public final class LivenessConfig {
         return connectTimeout;
     }
 
+    /** Whether leased connections are watched for requests stuck in a dead path (Linux {@code /proc/net/tcp}). */
+    public boolean watchdogEnabled() {
+        return watchdogEnabled;
+    }
+
+    /**
+     * How often the watchdog looks at leased connections (default B / 12, at least 50 ms). A lease younger than one
+     * interval is never looked at, so short requests cost nothing.
+     */
+    public Duration watchdogInterval() {
+        return watchdogInterval;
+    }
+
+    /**
+     * How long a leased connection's sent bytes may stay unacknowledged, under the kernel's retransmit timer,
+     * before the watchdog aborts it (default B / 3). A request the server acknowledged is never touched, however
+     * long the query runs.
+     */
+    public Duration unacknowledgedTimeout() {
+        return unacknowledgedTimeout;
+    }
+
+    /**
+     * Whether every borrow is validated with a probe before it is handed out (default off). Costs a round trip per
+     * borrow; in exchange no request is handed a connection whose path died since its last probe.
+     */
+    public boolean validateOnBorrow() {
+        return validateOnBorrow;
+    }
+
     /** The probe's statement, or empty for the driver's {@code isValid} (pgjdbc: empty query; MySQL: COM_PING). */
     public Optional<String> validationQuery() {
         return Optional.ofNullable(validationQuery);
@@ -119,7 +162,10 @@ public final class LivenessConfig {
                 + ", connectTimeout=" + Durations.format(connectTimeout)
                 + ", keepalive=" + (keepaliveEnabled ? keepalive : "off")
                 + middleboxIdleTimeout().map(m -> ", middleboxIdleTimeout=" + Durations.format(m)).orElse("")
-                + validationQuery().map(q -> ", validationQuery=" + q).orElse("") + "}";
+                + validationQuery().map(q -> ", validationQuery=" + q).orElse("")
+                + ", watchdog=" + (watchdogEnabled ? Durations.format(watchdogInterval) + "/"
+                        + Durations.format(unacknowledgedTimeout) : "off")
+                + (validateOnBorrow ? ", validateOnBorrow" : "") + "}";
     }
 
     /** Validating builder; nothing is checked until {@link #build()}, which checks everything. */
@@ -132,8 +178,36 @@ public final class LivenessConfig {
         private Duration connectTimeout;
         private String validationQuery;
         private boolean keepaliveEnabled = true;
+        private boolean watchdogEnabled = true;
+        private Duration watchdogInterval;
+        private Duration unacknowledgedTimeout;
+        private boolean validateOnBorrow;
 
         private Builder() {
+        }
+
+        /** Switches the in-flight watchdog on (default) or off. */
+        public Builder watchdogEnabled(boolean enabled) {
+            this.watchdogEnabled = enabled;
+            return this;
+        }
+
+        /** How often leased connections are looked at (default B / 12; 50 ms … B / 2). */
+        public Builder watchdogInterval(Duration interval) {
+            this.watchdogInterval = Objects.requireNonNull(interval, "watchdogInterval");
+            return this;
+        }
+
+        /** How long sent bytes may stay unacknowledged before the connection is aborted (default B / 3; ≥ 200 ms). */
+        public Builder unacknowledgedTimeout(Duration timeout) {
+            this.unacknowledgedTimeout = Objects.requireNonNull(timeout, "unacknowledgedTimeout");
+            return this;
+        }
+
+        /** Validate every borrow with a probe before handing it out (default off). */
+        public Builder validateOnBorrow(boolean validate) {
+            this.validateOnBorrow = validate;
+            return this;
         }
 
         /** How often idle connections are probed (default B / 3; 10 ms … B − probeTimeout). */
@@ -222,6 +296,15 @@ public final class LivenessConfig {
                         + ") must be a whole number of seconds between " + Durations.format(MIN_CONNECT_TIMEOUT)
                         + " and " + Durations.format(MAX_CONNECT_TIMEOUT));
             }
+            if (watchdogInterval != null && watchdogInterval.compareTo(MIN_WATCHDOG_INTERVAL) < 0) {
+                throw new IllegalArgumentException("watchdogInterval (" + Durations.format(watchdogInterval)
+                        + ") must be at least " + Durations.format(MIN_WATCHDOG_INTERVAL));
+            }
+            if (unacknowledgedTimeout != null && unacknowledgedTimeout.compareTo(MIN_UNACKNOWLEDGED_TIMEOUT) < 0) {
+                throw new IllegalArgumentException("unacknowledgedTimeout (" + Durations.format(unacknowledgedTimeout)
+                        + ") must be at least " + Durations.format(MIN_UNACKNOWLEDGED_TIMEOUT)
+                        + ": shorter than a few retransmissions on a healthy path");
+            }
             if (validationQuery != null && validationQuery.isBlank()) {
                 throw new IllegalArgumentException("validationQuery (\"" + validationQuery
                         + "\") must not be blank; leave it unset to probe with isValid");
@@ -232,6 +315,14 @@ public final class LivenessConfig {
                         + ") + probeTimeout (" + Durations.format(config.probeTimeout) + ") must be within "
                         + "detectionBudget (" + Durations.format(detectionBudget) + "): a connection that dies "
                         + "right after a probe is found by the next one");
+            }
+            Duration watched = config.watchdogInterval.multipliedBy(2).plus(config.unacknowledgedTimeout);
+            if (config.watchdogEnabled && watched.compareTo(detectionBudget) > 0) {
+                throw new IllegalArgumentException("2 × watchdogInterval (" + Durations.format(config.watchdogInterval)
+                        + ") + unacknowledgedTimeout (" + Durations.format(config.unacknowledgedTimeout)
+                        + ") = " + Durations.format(watched) + " must be within detectionBudget ("
+                        + Durations.format(detectionBudget) + "): a request stuck in a dead path is found after one "
+                        + "interval, confirmed after the timeout, and aborted at the next look");
             }
             if (middleboxIdleTimeout != null && config.heartbeatInterval.compareTo(middleboxIdleTimeout) >= 0) {
                 throw new IllegalArgumentException("heartbeatInterval (" + Durations.format(config.heartbeatInterval)

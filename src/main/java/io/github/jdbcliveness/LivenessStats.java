@@ -20,11 +20,26 @@ import java.util.Map;
  * @param stalls               ticker stalls seen (JVM-wide)
  * @param reprobesAfterStall   probe timeouts forgiven because of a stall (JVM-wide)
  * @param keepalive            what the sockets carry ({@code null} when keepalive tuning is off)
+ * @param watchdog             what the in-flight watchdog did; its aborts are the {@code UNACKNOWLEDGED_DATA}
+ *                             evictions
  */
 public record LivenessStats(long probes, long probesPassed, long probeFailures, long probeTimeouts,
         Map<EvictionReason, Long> evictions, Duration detectionLatencyMax, Duration detectionLatencyMean,
         int knownDeadNow, int tracked, long borrowsSkippedDead, long borrowWaitsForProbe, long stalls,
-        long reprobesAfterStall, KeepaliveSummary keepalive) {
+        long reprobesAfterStall, KeepaliveSummary keepalive, Watchdog watchdog) {
+
+    /**
+     * The in-flight watchdog.
+     *
+     * @param enabled      switched on in the configuration
+     * @param available    {@code /proc/net/tcp} is readable here (Linux); when false, requests sent into a dead path
+     *                     are not caught (see the README)
+     * @param looks        times it walked the pool's leased connections
+     * @param procReads    times it read the kernel's socket table (only when a lease was old enough to suspect)
+     * @param procReadMax  the slowest of those reads
+     */
+    public record Watchdog(boolean enabled, boolean available, long looks, long procReads, Duration procReadMax) {
+    }
 
     public long evictionsTotal() {
         return evictions.values().stream().mapToLong(Long::longValue).sum();

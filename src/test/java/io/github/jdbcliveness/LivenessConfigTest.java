@@ -132,6 +132,33 @@ class LivenessConfigTest {
     }
 
     @Test
+    void watchdog_derivesFromTheBudget() {
+        LivenessConfig six = LivenessConfig.builder().detectionBudget(Duration.ofSeconds(6)).build();
+        assertEquals(Duration.ofMillis(500), six.watchdogInterval());
+        assertEquals(Duration.ofSeconds(2), six.unacknowledgedTimeout());
+        assertTrue(six.watchdogEnabled());
+        assertEquals(false, six.validateOnBorrow());
+        LivenessConfig four = LivenessConfig.builder().detectionBudget(Duration.ofMillis(4000)).build();
+        assertEquals(Duration.ofMillis(333), four.watchdogInterval().truncatedTo(java.time.temporal.ChronoUnit.MILLIS));
+    }
+
+    @Test
+    void watchdogSettings_outsideBounds_areRefused() {
+        assertMessage("watchdogInterval (10ms) must be at least 50ms",
+                () -> LivenessConfig.builder().watchdogInterval(Duration.ofMillis(10)).build());
+        assertMessage("unacknowledgedTimeout (100ms) must be at least 200ms: shorter than a few retransmissions on a "
+                + "healthy path", () -> LivenessConfig.builder().unacknowledgedTimeout(Duration.ofMillis(100)).build());
+    }
+
+    @Test
+    void watchdog_beyondTheBudget_namesBothSettings() {
+        assertMessage("2 × watchdogInterval (2s) + unacknowledgedTimeout (3s) = 7s must be within detectionBudget (6s): "
+                + "a request stuck in a dead path is found after one interval, confirmed after the timeout, and "
+                + "aborted at the next look", () -> LivenessConfig.builder().detectionBudget(Duration.ofSeconds(6))
+                        .watchdogInterval(Duration.ofSeconds(2)).unacknowledgedTimeout(Duration.ofSeconds(3)).build());
+    }
+
+    @Test
     void middleboxTimeout_tooShort_isRefused() {
         assertMessage("middleboxIdleTimeout (1s) must be at least 2s", () -> LivenessConfig.builder()
                 .middleboxIdleTimeout(Duration.ofSeconds(1)).build());

@@ -66,7 +66,24 @@ public final class HeartbeatCore {
     }
 
     /** Something the wheel fires. */
-    private sealed interface Timer permits Due, Deadline {
+    private sealed interface Timer permits Due, Deadline, Periodic {
+    }
+
+    /** A task run every {@code periodNanos} on the probe executor, never twice at once. */
+    public static final class Periodic implements Timer {
+        private final Runnable task;
+        private final long periodNanos;
+        private final java.util.concurrent.atomic.AtomicBoolean running = new java.util.concurrent.atomic.AtomicBoolean();
+        private volatile boolean cancelled;
+
+        Periodic(Runnable task, long periodNanos) {
+            this.task = task;
+            this.periodNanos = periodNanos;
+        }
+
+        public void cancel() {
+            cancelled = true;
+        }
     }
 
     private record Due(Probeable p) implements Timer {
@@ -85,6 +102,13 @@ public final class HeartbeatCore {
         long half = p.intervalNanos() / 2;
         long first = Math.max(FIRST_PROBE_MIN_NANOS, half + random.applyAsLong(half + 1));
         commands.add(() -> scheduleDue(p, nowNanos + first));
+    }
+
+    /** Runs {@code task} on the probe executor every {@code periodNanos} from {@code nowNanos}. Any thread. */
+    public Periodic every(long periodNanos, Runnable task, long nowNanos) {
+        Periodic p = new Periodic(task, periodNanos);
+        commands.add(() -> wheel.schedule(p, nowNanos + periodNanos));
+        return p;
     }
 
     public void deregister(Probeable p) {
@@ -171,6 +195,21 @@ public final class HeartbeatCore {
             startProbe(due.p(), now);
         } else if (t instanceof Deadline d) {
             deadline(d, now);
+        } else if (t instanceof Periodic p && !p.cancelled) {
+            if (p.running.compareAndSet(false, true)) {
+                try {
+                    probes.execute(() -> {
+                        try {
+                            p.task.run();
+                        } finally {
+                            p.running.set(false);
+                        }
+                    });
+                } catch (RejectedExecutionException e) {
+                    p.running.set(false);
+                }
+            }
+            wheel.schedule(p, now + p.periodNanos);
         }
     }
 

@@ -125,6 +125,13 @@ public final class HeartbeatScheduler {
         LockSupport.unpark(ticker);
     }
 
+    /** Runs {@code task} every {@code period} on a probe thread; cancel the result to stop it. */
+    public HeartbeatCore.Periodic every(java.time.Duration period, Runnable task) {
+        HeartbeatCore.Periodic p = core.every(period.toNanos(), task, System.nanoTime());
+        LockSupport.unpark(ticker);
+        return p;
+    }
+
     public void deregister(Probeable p) {
         core.deregister(p);
     }

@@ -5,7 +5,10 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * The kernel's own record of TCP sockets ({@code /proc/net/tcp}, {@code /proc/net/tcp6}): per socket the
@@ -54,6 +57,72 @@ public final class ProcNetTcp {
             }
         }
         return Optional.empty();
+    }
+
+    /** The key of a flow for {@link #scan}: local and remote port in one number. */
+    public static long flow(int localPort, int remotePort) {
+        return ((long) localPort << 16) | remotePort;
+    }
+
+    /**
+     * One pass over the kernel's tables, parsing fully only the lines of the given flows ({@link #flow}). Cost grows
+     * with the number of sockets on the host (the kernel prints them all), so callers read only when they must.
+     *
+     * @return the entries found, by flow key
+     */
+    public static Map<Long, Entry> scan(Set<Long> flows) throws IOException {
+        Map<Long, Entry> found = new HashMap<>();
+        for (Path table : TABLES) {
+            if (!Files.isReadable(table)) {
+                continue;
+            }
+            try (BufferedReader reader = Files.newBufferedReader(table, StandardCharsets.US_ASCII)) {
+                reader.readLine();
+                for (String line = reader.readLine(); line != null; line = reader.readLine()) {
+                    long key = flowOf(line);
+                    if (key >= 0 && flows.contains(key)) {
+                        found.put(key, parse(line));
+                        if (found.size() == flows.size()) {
+                            return found;
+                        }
+                    }
+                }
+            }
+        }
+        return found;
+    }
+
+    /** The flow key of a line without splitting it: the ports after the 2nd and 3rd fields' last colon. */
+    static long flowOf(String line) {
+        int i = 0;
+        int n = line.length();
+        while (i < n && line.charAt(i) == ' ') {
+            i++;
+        }
+        int local = line.indexOf(' ', i); // end of "sl:"
+        if (local < 0) {
+            return -1;
+        }
+        int localEnd = line.indexOf(' ', local + 1);
+        int remoteEnd = localEnd < 0 ? -1 : line.indexOf(' ', localEnd + 1);
+        if (remoteEnd < 0) {
+            return -1;
+        }
+        int localPort = hex(line, localEnd - 4, localEnd);
+        int remotePort = hex(line, remoteEnd - 4, remoteEnd);
+        return localPort < 0 || remotePort < 0 ? -1 : flow(localPort, remotePort);
+    }
+
+    private static int hex(String s, int from, int to) {
+        int v = 0;
+        for (int i = from; i < to; i++) {
+            int d = Character.digit(s.charAt(i), 16);
+            if (d < 0) {
+                return -1;
+            }
+            v = (v << 4) | d;
+        }
+        return v;
     }
 
     /** Parses one line: {@code sl local rem st tx:rx tr:when retrnsmt uid timeout inode ...}. */

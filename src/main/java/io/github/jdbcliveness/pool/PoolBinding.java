@@ -65,6 +65,8 @@ public final class PoolBinding implements AutoCloseable {
     private final HeartbeatEvents heartbeatEvents;
     private final AtomicBoolean closed = new AtomicBoolean();
     private volatile HikariDataSource hikari;
+    private final InflightWatchdog watchdog;
+    private final io.github.jdbcliveness.heartbeat.HeartbeatCore.Periodic watchdogTask;
 
     private final LongAdder probes = new LongAdder();
     private final LongAdder probesPassed = new LongAdder();
@@ -91,6 +93,9 @@ public final class PoolBinding implements AutoCloseable {
             evictions.put(r, new LongAdder());
         }
         this.scheduler = HeartbeatScheduler.acquire();
+        this.watchdog = config.watchdogEnabled()
+                ? new InflightWatchdog(this, config.unacknowledgedTimeout().toNanos()) : null;
+        this.watchdogTask = watchdog == null ? null : scheduler.every(config.watchdogInterval(), watchdog);
         this.heartbeatEvents = new HeartbeatEvents() {
             @Override
             public void stalled(long lagNanos) {
@@ -224,19 +229,43 @@ public final class PoolBinding implements AutoCloseable {
         }
     }
 
+    /** The watchdog proved a leased connection's request went into a dead path: abort it, sweep its host. */
+    void abortInFlight(TrackedConnection t, String detail, long nowNanos) {
+        if (t.markDead()) {
+            dead(t, EvictionReason.UNACKNOWLEDGED_DATA, null, detail, 0, nowNanos);
+            scheduler.sweep(t.hostKey(), t);
+        }
+    }
+
+    Set<TrackedConnection> live() {
+        return live;
+    }
+
     /** A connection was found dead (it is DEAD already): count it, end it, tell HikariCP, tell listeners. */
     void dead(TrackedConnection t, EvictionReason reason, Throwable cause, long tookNanos, long nowNanos) {
+        dead(t, reason, cause, null, tookNanos, nowNanos);
+    }
+
+    private void dead(TrackedConnection t, EvictionReason reason, Throwable cause, String detail, long tookNanos,
+            long nowNanos) {
         knownDead.incrementAndGet();
-        (reason == EvictionReason.PROBE_TIMEOUT ? probeTimeouts : probeFailures).increment();
+        if (reason == EvictionReason.PROBE_TIMEOUT) {
+            probeTimeouts.increment();
+        } else if (reason == EvictionReason.PROBE_FAILED) {
+            probeFailures.increment();
+        }
         evictions.get(reason).increment();
         long latency = nowNanos - t.lastAliveNanos();
         latencyMaxNanos.accumulateAndGet(latency, Math::max);
         latencySumNanos.add(latency);
         latencyCount.increment();
         t.abortPhysical();
-        LOG.warn("{} - evicted connection {}: {}", poolName, t.ref(), describe(reason, cause, tookNanos));
-        Duration took = Duration.ofNanos(tookNanos);
-        tell(l -> l.onProbeFailed(t.ref(), reason, took, cause));
+        LOG.warn("{} - evicted connection {}: {}", poolName, t.ref(),
+                detail != null ? detail : describe(reason, cause, tookNanos));
+        if (reason != EvictionReason.UNACKNOWLEDGED_DATA) {
+            Duration took = Duration.ofNanos(tookNanos);
+            tell(l -> l.onProbeFailed(t.ref(), reason, took, cause));
+        }
         Connection proxy = t.proxy;
         HikariDataSource pool = hikari;
         if (proxy != null && pool != null) {
@@ -279,7 +308,10 @@ public final class PoolBinding implements AutoCloseable {
                 Map.copyOf(byReason), Duration.ofNanos(latencyMaxNanos.get()),
                 count == 0 ? Duration.ZERO : Duration.ofNanos(latencySumNanos.sum() / count), knownDead.get(),
                 live.size(), borrowsSkippedDead.sum(), borrowWaits.sum(), scheduler.stalls(),
-                scheduler.reprobesAfterStall(), tally == null ? null : tally.summary());
+                scheduler.reprobesAfterStall(), tally == null ? null : tally.summary(),
+                watchdog == null ? new LivenessStats.Watchdog(false, false, 0, 0, Duration.ZERO)
+                        : new LivenessStats.Watchdog(true, watchdog.available(), watchdog.looks.sum(),
+                                watchdog.procReads.sum(), Duration.ofNanos(watchdog.procReadMaxNanos.get())));
     }
 
     private void tell(Consumer<LivenessListener> event) {
@@ -297,6 +329,9 @@ public final class PoolBinding implements AutoCloseable {
     public void close() {
         if (!closed.compareAndSet(false, true)) {
             return;
+        }
+        if (watchdogTask != null) {
+            watchdogTask.cancel();
         }
         for (TrackedConnection t : live) {
             scheduler.deregister(t);

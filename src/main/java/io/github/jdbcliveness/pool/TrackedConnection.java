@@ -44,6 +44,12 @@ final class TrackedConnection extends DelegatingConnection implements Probeable 
     private long leaseWord = -1;
     /** A proxy HikariCP handed out for this connection: HikariCP evicts idle entries only through one. */
     volatile Connection proxy;
+    /** The flow's key in /proc/net/tcp, or -1 when no socket was seen. */
+    final long flow;
+    /** The watchdog's notes (its thread only): the lease it watches, since when, and since when data is stuck. */
+    long watchedEpoch = -1;
+    long watchedSinceNanos;
+    long stuckSinceNanos;
 
     TrackedConnection(PoolBinding binding, long id, Connection physical, AppliedKeepalive applied, Socket socket,
             String hostKey, long nowNanos) {
@@ -55,6 +61,8 @@ final class TrackedConnection extends DelegatingConnection implements Probeable 
         this.ref = new ConnectionRef(binding.poolName(), id, applied == null ? null : applied.local(),
                 applied == null ? null : applied.remote());
         this.lastAliveNanos = nowNanos;
+        this.flow = applied == null || applied.local() == null || applied.remote() == null ? -1
+                : io.github.jdbcliveness.inflight.ProcNetTcp.flow(applied.local().getPort(), applied.remote().getPort());
     }
 
     ConnectionRef ref() {

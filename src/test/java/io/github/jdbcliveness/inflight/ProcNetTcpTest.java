@@ -22,6 +22,33 @@ class ProcNetTcpTest {
     }
 
     @Test
+    void flowOf_readsBothPortsWithoutSplittingTheLine() {
+        assertEquals(ProcNetTcp.flow(0xC5A2, 5432), ProcNetTcp.flowOf("   5: 0100007F:C5A2 0100007F:1538 01 "
+                + "0000001C:00000000 01:0000003A 00000003     0        0 123456 2 0000000000000000 20 4 30 10 -1"));
+        assertEquals(ProcNetTcp.flow(0xD431, 3306), ProcNetTcp.flowOf("   0: 00000000000000000000000001000000:D431 "
+                + "00000000000000000000000001000000:0CEA 01 00000000:00000000 02:000000C8 00000000 0 0 777"));
+        assertEquals(-1, ProcNetTcp.flowOf("garbage"));
+        assertEquals(ProcNetTcp.flow(65535, 65535), ProcNetTcp.flowOf("   1: 0100007F:FFFF 0100007F:FFFF 01 "
+                + "00000000:00000000 00:00000000 00000000 0 0 1"), "high ports must not overflow the key");
+        org.junit.jupiter.api.Assertions.assertTrue(ProcNetTcp.flow(65535, 65535) > 0);
+    }
+
+    @Test
+    void scan_findsThisProcessesOwnLoopbackFlow() throws Exception {
+        org.junit.jupiter.api.Assumptions.assumeTrue(ProcNetTcp.available(), "Linux /proc/net/tcp");
+        try (java.net.ServerSocket server = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress());
+                java.net.Socket client = new java.net.Socket(java.net.InetAddress.getLoopbackAddress(),
+                        server.getLocalPort());
+                java.net.Socket accepted = server.accept()) {
+            long key = ProcNetTcp.flow(client.getLocalPort(), server.getLocalPort());
+            var found = ProcNetTcp.scan(java.util.Set.of(key));
+            assertEquals(1, found.size(), found.toString());
+            assertEquals(client.getLocalPort(), found.get(key).localPort());
+            assertEquals(ProcNetTcp.ESTABLISHED, found.get(key).state());
+        }
+    }
+
+    @Test
     void parse_readsIpv6Lines() {
         ProcNetTcp.Entry e = ProcNetTcp.parse("   0: 00000000000000000000000001000000:D431 "
                 + "00000000000000000000000001000000:0CEA 01 00000000:00000000 02:000000C8 00000000     0        0 "
