@@ -57,7 +57,7 @@ public final class LivenessConfig {
         this.watchdogInterval = b.watchdogInterval != null ? b.watchdogInterval
                 : max(b.detectionBudget.dividedBy(12), MIN_WATCHDOG_INTERVAL);
         this.unacknowledgedTimeout = b.unacknowledgedTimeout != null ? b.unacknowledgedTimeout
-                : b.detectionBudget.dividedBy(3);
+                : max(b.detectionBudget.dividedBy(6), MIN_UNACKNOWLEDGED_TIMEOUT);
         this.validateOnBorrow = b.validateOnBorrow;
     }
 
@@ -130,7 +130,7 @@ public final class LivenessConfig {
 
     /**
      * How long a leased connection's sent bytes may stay unacknowledged, under the kernel's retransmit timer,
-     * before the watchdog aborts it (default B / 3). A request the server acknowledged is never touched, however
+     * before the watchdog aborts it (default B / 6, at least 200 ms). A request the server acknowledged is never touched, however
      * long the query runs.
      */
     public Duration unacknowledgedTimeout() {
@@ -198,7 +198,7 @@ public final class LivenessConfig {
             return this;
         }
 
-        /** How long sent bytes may stay unacknowledged before the connection is aborted (default B / 3; ≥ 200 ms). */
+        /** How long sent bytes may stay unacknowledged before the connection is aborted (default B / 6; ≥ 200 ms). */
         public Builder unacknowledgedTimeout(Duration timeout) {
             this.unacknowledgedTimeout = Objects.requireNonNull(timeout, "unacknowledgedTimeout");
             return this;

@@ -2,6 +2,7 @@ package io.github.jdbcliveness;
 
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
+import com.zaxxer.hikari.pool.HikariPool;
 import io.github.jdbcliveness.keepalive.KeepaliveConnector;
 import io.github.jdbcliveness.pool.PoolBinding;
 import java.io.PrintWriter;
@@ -37,12 +38,16 @@ public final class LivenessDataSource implements DataSource, AutoCloseable {
     /** HikariCP's keepalive floor: below it HikariCP disables its keepalive with a warning. */
     static final long HIKARI_KEEPALIVE_FLOOR_MS = TimeUnit.SECONDS.toMillis(30);
 
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(LivenessDataSource.class);
+
     private final HikariDataSource hikari;
     private final PoolBinding binding;
+    private final boolean validateOnBorrow;
 
     private LivenessDataSource(HikariDataSource hikari, PoolBinding binding) {
         this.hikari = hikari;
         this.binding = binding;
+        this.validateOnBorrow = binding.config().validateOnBorrow();
     }
 
     /**
@@ -118,6 +123,12 @@ public final class LivenessDataSource implements DataSource, AutoCloseable {
         if (target.getPoolName() == null) {
             target.validate(); // names the pool; HikariCP validates again when it starts
         }
+        if (target.getConnectionTimeout() > config.detectionBudget().toMillis()) {
+            LOG.warn("{} - connectionTimeout ({} ms) is longer than detectionBudget ({}): while the database cannot be "
+                    + "reached, a borrower may wait that long for a new connection; set connectionTimeout below the "
+                    + "budget for requests that never wait longer than it", target.getPoolName(),
+                    target.getConnectionTimeout(), config.detectionBudget());
+        }
         PoolBinding binding = new PoolBinding(target.getPoolName(), config, connector);
         target.setDataSource(binding.dataSource());
         long maxLifetime = target.getMaxLifetime();
@@ -144,19 +155,28 @@ public final class LivenessDataSource implements DataSource, AutoCloseable {
 
     /**
      * A connection from the pool that is not known dead. A dead one drawn from the pool is evicted and the next one
-     * tried, within HikariCP's {@code connectionTimeout}.
+     * tried, within HikariCP's {@code connectionTimeout}. With {@code validateOnBorrow}, each connection also answers
+     * a probe (bounded by the probe timeout) before it is handed out.
      */
     @Override
     public Connection getConnection() throws SQLException {
         Connection first = hikari.getConnection();
-        return binding.onBorrow(first) ? first : retryAfterDead();
+        return usable(first) ? first : retryAfterDead();
     }
 
+    /** Not known dead, and (in validate-on-borrow mode) answered a probe just now. */
+    private boolean usable(Connection c) throws SQLException {
+        return binding.onBorrow(c) && (!validateOnBorrow || binding.validateBorrowed(c));
+    }
+
+    /** Asks again after a dead connection, within what is left of one connectionTimeout, never a fresh one. */
     private Connection retryAfterDead() throws SQLException {
         long giveUp = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(hikari.getConnectionTimeout());
+        HikariPool pool = (HikariPool) hikari.getHikariPoolMXBean();
         while (true) {
-            Connection c = hikari.getConnection();
-            if (binding.onBorrow(c)) {
+            long left = TimeUnit.NANOSECONDS.toMillis(giveUp - System.nanoTime());
+            Connection c = left > 0 ? pool.getConnection(left) : null;
+            if (c != null && usable(c)) {
                 return c;
             }
             if (System.nanoTime() - giveUp >= 0) {

@@ -135,7 +135,7 @@ class LivenessConfigTest {
     void watchdog_derivesFromTheBudget() {
         LivenessConfig six = LivenessConfig.builder().detectionBudget(Duration.ofSeconds(6)).build();
         assertEquals(Duration.ofMillis(500), six.watchdogInterval());
-        assertEquals(Duration.ofSeconds(2), six.unacknowledgedTimeout());
+        assertEquals(Duration.ofSeconds(1), six.unacknowledgedTimeout());
         assertTrue(six.watchdogEnabled());
         assertEquals(false, six.validateOnBorrow());
         LivenessConfig four = LivenessConfig.builder().detectionBudget(Duration.ofMillis(4000)).build();

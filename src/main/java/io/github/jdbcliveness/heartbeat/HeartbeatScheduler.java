@@ -28,8 +28,13 @@ public final class HeartbeatScheduler {
     static final long TICK_NANOS = TimeUnit.MILLISECONDS.toNanos(10);
     /** A wakeup this late is a stall (GC pause, VM freeze, starved CPU), not ordinary scheduling noise. */
     static final long STALL_NANOS = TimeUnit.MILLISECONDS.toNanos(200);
-    /** Probe threads: probes block on the network until their timeout at worst, so several run in parallel. */
-    static final int PROBE_THREADS = 16;
+    /**
+     * Probe threads. A probe of a dead connection holds its thread until the probe timeout, and when a path dies every
+     * connection behind it is probed at once (a host sweep, in every pool): the pool grows to this many threads before
+     * anything queues, so a watchdog look or a borrower's validation never waits behind blocked probes. Idle threads
+     * end after 10 s.
+     */
+    static final int PROBE_THREADS = 64;
 
     private static final Object LOCK = new Object();
     private static HeartbeatScheduler shared;

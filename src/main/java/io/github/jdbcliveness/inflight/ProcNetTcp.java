@@ -31,9 +31,31 @@ public final class ProcNetTcp {
      * One socket's line.
      *
      * @param timerTicks time until the timer fires, in clock ticks (USER_HZ, 100 per second on Linux)
+     * @param rtoTicks   the socket's retransmission timeout, backed off by each retransmission (it doubles), in clock
+     *                   ticks, or -1 if not shown
      */
     public record Entry(int localPort, int remotePort, int state, long txQueue, long rxQueue, int timer,
-            long timerTicks, int retransmits, long inode) {
+            long timerTicks, int retransmits, long inode, long rtoTicks) {
+
+        /** Clock ticks per second in /proc (USER_HZ): 100 on every Linux architecture Java runs on. */
+        public static final long TICKS_PER_SECOND = 100;
+
+        /**
+         * The least time the unacknowledged data has waited, as the kernel's own retransmissions prove it: after n
+         * retransmissions the RTO shown has doubled n times, and the data waited through base × (2^n − 1) of them
+         * (0 when nothing was retransmitted; a tail loss probe before the first one does not count).
+         */
+        public long provenUnacknowledgedNanos() {
+            if (retransmits <= 0 || rtoTicks <= 0) {
+                return 0;
+            }
+            if (retransmits >= 30) {
+                return Long.MAX_VALUE;
+            }
+            long doubled = 1L << retransmits;
+            long baseTicks = Math.max(1, rtoTicks / doubled);
+            return baseTicks * (doubled - 1) * (1_000_000_000L / TICKS_PER_SECOND);
+        }
     }
 
     public static boolean available() {
@@ -130,9 +152,18 @@ public final class ProcNetTcp {
         String[] f = line.trim().split("\\s+");
         String[] queues = f[4].split(":");
         String[] timer = f[5].split(":");
+        long rto = f.length > 12 ? parseOr(f[12], -1) : -1;
         return new Entry(port(f[1]), port(f[2]), Integer.parseInt(f[3], 16), Long.parseLong(queues[0], 16),
                 Long.parseLong(queues[1], 16), Integer.parseInt(timer[0], 16), Long.parseLong(timer[1], 16),
-                Integer.parseInt(f[6], 16), Long.parseLong(f[9]));
+                Integer.parseInt(f[6], 16), Long.parseLong(f[9]), rto);
+    }
+
+    private static long parseOr(String s, long fallback) {
+        try {
+            return Long.parseLong(s);
+        } catch (NumberFormatException e) {
+            return fallback;
+        }
     }
 
     private static int port(String address) {

@@ -23,8 +23,9 @@ import org.slf4j.LoggerFactory;
  * <p>Cheap by construction. Each look first walks the pool's connections in memory: a lease is a suspect only when
  * the same lease (the same epoch of its state word) was already there one look earlier, so a borrow and return
  * costs nothing and short requests are never looked at. {@code /proc} is read only when a suspect exists, in one
- * pass, parsing only the suspects' lines. A suspect whose data stays unacknowledged under the retransmit timer for
- * {@code unacknowledgedTimeout} is aborted; one whose request was acknowledged (a long query) is never touched.
+ * pass, parsing only the suspects' lines. A suspect whose data stays unacknowledged under the retransmit timer, with
+ * at least one retransmission, for {@code unacknowledgedTimeout} is aborted; one whose request was acknowledged (a
+ * long query) is never touched.
  */
 final class InflightWatchdog implements Runnable {
 
@@ -99,12 +100,20 @@ final class InflightWatchdog implements Runnable {
         }
         for (TrackedConnection t : suspects) {
             ProcNetTcp.Entry e = kernel.get(t.flow);
-            boolean stuck = e != null && e.txQueue() > 0 && e.timer() == ProcNetTcp.TIMER_RETRANSMIT;
+            // At least one retransmission: the kernel itself has already waited a whole RTO without an ACK, so a slow
+            // but healthy path (a large request on a long RTT) is not mistaken for a dead one.
+            boolean stuck = e != null && e.txQueue() > 0 && e.timer() == ProcNetTcp.TIMER_RETRANSMIT
+                    && e.retransmits() >= 1;
             if (!stuck) {
                 t.stuckSinceNanos = 0;
-            } else if (t.stuckSinceNanos == 0) {
-                t.stuckSinceNanos = now;
-            } else if (now - t.stuckSinceNanos >= unacknowledgedNanos) {
+                continue;
+            }
+            // The kernel's retransmissions prove the data waited at least RTO × (2^n − 1): count from there.
+            long since = now - Math.min(e.provenUnacknowledgedNanos(), now - t.watchedSinceNanos);
+            if (t.stuckSinceNanos == 0 || since - t.stuckSinceNanos < 0) {
+                t.stuckSinceNanos = since;
+            }
+            if (now - t.stuckSinceNanos >= unacknowledgedNanos) {
                 binding.abortInFlight(t, "request unacknowledged for "
                         + TimeUnit.NANOSECONDS.toMillis(now - t.stuckSinceNanos) + " ms or more (" + e.txQueue()
                         + " bytes waiting, " + e.retransmits() + " retransmissions): the path is dead", now);

@@ -184,6 +184,46 @@ public final class PoolBinding implements AutoCloseable {
         return false;
     }
 
+    /**
+     * Validates a connection the caller has just leased, with one probe round trip bounded by the probe timeout.
+     * False means it was dead: it has been aborted and evicted (and its host swept on a timeout); ask again.
+     */
+    public boolean validateBorrowed(Connection proxy) throws SQLException {
+        TrackedConnection t = proxy.unwrap(TrackedConnection.class);
+        long start = System.nanoTime();
+        EvictionReason reason;
+        Throwable cause = null;
+        try {
+            if (executorService().submit(t::roundTrip).get(probeTimeoutNanos, TimeUnit.NANOSECONDS)) {
+                probesPassed.increment();
+                return true;
+            }
+            reason = EvictionReason.PROBE_FAILED;
+        } catch (TimeoutException e) {
+            reason = EvictionReason.PROBE_TIMEOUT;
+        } catch (ExecutionException e) {
+            reason = EvictionReason.PROBE_FAILED;
+            cause = e.getCause();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new SQLException("interrupted while validating a borrowed connection", e);
+        } catch (java.util.concurrent.RejectedExecutionException e) {
+            throw new SQLException(poolName + " - jdbc-liveness is closed", "08003", e);
+        }
+        if (t.markDead()) {
+            dead(t, reason, cause, System.nanoTime() - start, System.nanoTime());
+            if (reason == EvictionReason.PROBE_TIMEOUT) {
+                scheduler.sweep(t.hostKey(), t);
+            }
+        }
+        borrowsSkippedDead.increment();
+        HikariDataSource pool = hikari;
+        if (pool != null) {
+            pool.evictConnection(proxy);
+        }
+        return false;
+    }
+
     void borrowWaitedForProbe() {
         borrowWaits.increment();
     }

@@ -325,6 +325,11 @@ final class TrackedConnection extends DelegatingConnection implements Probeable 
 
     @Override
     public boolean probe(long token) throws SQLException {
+        return roundTrip();
+    }
+
+    /** The probe's round trip: the driver's isValid, or the validation query. */
+    boolean roundTrip() throws SQLException {
         binding.probeStarted();
         int seconds = (int) Math.max(1, TimeUnit.NANOSECONDS.toSeconds(binding.probeTimeoutNanos() + 999_999_999L));
         String query = binding.validationQuery();

@@ -19,6 +19,29 @@ class ProcNetTcpTest {
         assertEquals(0x3A, e.timerTicks());
         assertEquals(3, e.retransmits());
         assertEquals(123456, e.inode());
+        assertEquals(20, e.rtoTicks(), "160 ms after three doublings: base 20 ms, 2.5 ticks rounded down");
+        assertEquals(140_000_000L, e.provenUnacknowledgedNanos(), "base 2 ticks x (2^3 - 1) = 140 ms");
+    }
+
+    @Test
+    void provenUnacknowledged_followsTheKernelsBackoff_asMeasuredOnLoopback() {
+        // Measured here: 200 ms RTO; after one retransmission the socket shows rto 40 ticks, after two 81.
+        ProcNetTcp.Entry one = ProcNetTcp.parse("   5: 0100007F:C5A2 0100007F:1538 01 00000034:00000000 01:00000028 "
+                + "00000001     0        0 123456 2 0000000000000000 40 4 30 10 -1");
+        assertEquals(200_000_000L, one.provenUnacknowledgedNanos());
+        ProcNetTcp.Entry two = ProcNetTcp.parse("   5: 0100007F:C5A2 0100007F:1538 01 00000034:00000000 01:00000047 "
+                + "00000002     0        0 123456 2 0000000000000000 81 4 30 10 -1");
+        assertEquals(600_000_000L, two.provenUnacknowledgedNanos());
+    }
+
+    @Test
+    void provenUnacknowledged_isZeroWithoutRetransmissions_andNeverOverflows() {
+        ProcNetTcp.Entry fresh = ProcNetTcp.parse("   5: 0100007F:C5A2 0100007F:1538 01 0000001C:00000000 01:0000003A "
+                + "00000000     0        0 123456 2 0000000000000000 20 4 30 10 -1");
+        assertEquals(0, fresh.provenUnacknowledgedNanos());
+        ProcNetTcp.Entry ancient = ProcNetTcp.parse("   5: 0100007F:C5A2 0100007F:1538 01 0000001C:00000000 01:0000003A "
+                + "0000003F     0        0 123456 2 0000000000000000 9999999 4 30 10 -1");
+        org.junit.jupiter.api.Assertions.assertTrue(ancient.provenUnacknowledgedNanos() > 0);
     }
 
     @Test

@@ -1,0 +1,390 @@
+package io.github.jdbcliveness.drill;
+
+import com.zaxxer.hikari.HikariConfig;
+import com.zaxxer.hikari.HikariDataSource;
+import io.github.jdbcliveness.LivenessConfig;
+import io.github.jdbcliveness.LivenessDataSource;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.LockSupport;
+import javax.sql.DataSource;
+
+/**
+ * Paths die under traffic (D2, and D5 in flight). Three pools of ten connections serve four application threads
+ * each — plain HikariCP with its defaults, jdbc-liveness, and jdbc-liveness validating every borrow — when the fault
+ * comes: either every existing flow is dropped by nft (a NAT or load balancer forgot them; new connections work), or
+ * every packet to the server port is dropped for 2 × B and then healed (the host went down). Counts, per pool, the
+ * requests that failed, were slow, or hung; and which failures were requests already on the wire at the fault,
+ * which no pool can save.
+ */
+public final class TrafficDrill {
+
+    public enum Fault {
+        /** Every existing flow to the server dropped; new connections work (D2). */
+        FLOWS,
+        /** Every packet to the server port dropped for 2 × B, then healed (D5). */
+        HOST
+    }
+
+    static final int POOL = 10;
+    static final int THREADS = 4;
+    static final Duration SLOW = Duration.ofSeconds(1);
+
+    private TrafficDrill() {
+    }
+
+    /**
+     * One pool's requests from the fault on.
+     *
+     * @param inFlightAtFault requests already started (borrowing or querying) when the fault came
+     * @param failedInFlight  of the failed requests, those already started at the fault
+     * @param hung            requests slower than B, or still waiting when the drill ended
+     * @param poolAtEnd       connections in the pool when the drill ended (for jdbc-liveness: all alive)
+     */
+    public record Row(String label, long requests, long failed, long inFlightAtFault, long failedInFlight, long slow,
+            long hung, Duration max, int poolAtEnd, int knownDeadAtEnd, String firstError) {
+    }
+
+    public record Report(String server, String driver, Fault fault, Duration budget, List<Row> rows) {
+        public Row row(String label) {
+            return rows.stream().filter(r -> r.label().equals(label)).findFirst().orElseThrow();
+        }
+
+        public String format() {
+            StringBuilder s = new StringBuilder();
+            s.append(fault == Fault.FLOWS ? "Flows die under traffic (D2): " : "Host down under traffic (D5): ")
+                    .append(server).append(" via ").append(InFlightDrill.driverName(driver)).append(", pools of ")
+                    .append(POOL).append(", ").append(THREADS).append(" threads each doing borrow / SELECT 1 / return\n");
+            s.append(fault == Fault.FLOWS
+                    ? "  every existing flow dropped by nft (new connections work); requests counted for 2 × B; B = "
+                    : "  every packet to the port dropped for 2 × B, then healed; requests counted until B after the "
+                            + "heal; B = ").append(InFlightDrill.seconds(budget)).append("\n");
+            s.append("  jdbc-liveness: watchdog every ").append(WATCHDOG_INTERVAL.toMillis()).append(" ms, ends a request "
+                    + "unacknowledged for ").append(UNACKNOWLEDGED_TIMEOUT.toMillis()).append(" ms; probe timeout ")
+                    .append(PROBE_TIMEOUT.toMillis()).append(" ms; connectionTimeout B − 1 s."
+                    + " HikariCP: all defaults\n\n");
+            s.append(String.format(Locale.ROOT, "  %-36s %8s %7s %12s %10s %10s %9s %6s%n", "pool", "requests", "failed",
+                    "(started)", "slow >1 s", "hung >B", "max", "pool"));
+            for (Row r : rows) {
+                s.append(String.format(Locale.ROOT, "  %-36s %8d %7d %12s %10d %10d %9s %6s%n", r.label(), r.requests(),
+                        r.failed(), "(" + r.failedInFlight() + " of " + r.inFlightAtFault() + ")", r.slow(), r.hung(),
+                        InFlightDrill.seconds(r.max()), r.poolAtEnd() + (r.knownDeadAtEnd() > 0 ? "*" : "")));
+            }
+            s.append("  (started): failed requests that had already started when the fault came, of all that had\n");
+            for (Row r : rows) {
+                if (r.firstError() != null) {
+                    s.append("  first failure, ").append(r.label()).append(": ").append(r.firstError()).append('\n');
+                }
+            }
+            return s.toString();
+        }
+    }
+
+    public static final String PLAIN = "HikariCP 7.1 defaults";
+    public static final String LIVENESS = "jdbc-liveness";
+    public static final String VALIDATING = "jdbc-liveness, validate on borrow";
+
+    public static Report run(DatabaseTarget target, String driver, Duration budget, Fault fault) throws Exception {
+        String url = target.jdbcUrl(driver);
+        ServerSql server = ServerSql.of(target.kind());
+        try (Connection admin = DriverManager.getConnection(url, target.credentials());
+                Statement adminStatement = admin.createStatement()) {
+            long adminSession = server.sessionId(admin);
+            killOthers(admin, target, adminSession);
+            LivenessConfig config = liveness(budget).build();
+            LivenessConfig validating = liveness(budget).validateOnBorrow(true).build();
+            List<Lane> lanes = new ArrayList<>();
+            ExecutorService threads = Executors.newCachedThreadPool(r -> {
+                Thread t = new Thread(r, "traffic-drill");
+                t.setDaemon(true);
+                return t;
+            });
+            try (HikariDataSource plain = new HikariDataSource(config(target, driver, "d2-plain"));
+                    LivenessDataSource liveness = LivenessDataSource.create(
+                            withinBudget(config(target, driver, "d2-liveness"), budget), config);
+                    LivenessDataSource validated = LivenessDataSource.create(
+                            withinBudget(config(target, driver, "d2-validating"), budget), validating);
+                    NftFaults faults = NftFaults.open()) {
+                lanes.add(new Lane(PLAIN, plain, plain, budget));
+                lanes.add(new Lane(LIVENESS, liveness, liveness.unwrap(HikariDataSource.class), budget));
+                lanes.add(new Lane(VALIDATING, validated, validated.unwrap(HikariDataSource.class), budget));
+                for (Lane lane : lanes) {
+                    awaitFull(lane.pool);
+                    Traffic.run(lane.ds, THREADS, 20);
+                }
+                long start = System.nanoTime();
+                for (Lane lane : lanes) {
+                    lane.start(threads);
+                }
+                parkUntil(start + TimeUnit.SECONDS.toNanos(1));
+                if (fault == Fault.FLOWS) {
+                    faults.dropFlows(target.port(), clientPorts(adminStatement, target, adminSession));
+                } else {
+                    faults.blackhole(target.port());
+                }
+                long faultAt = System.nanoTime(); // nft has returned: the rule is in force
+                for (Lane lane : lanes) {
+                    lane.fault(faultAt);
+                }
+                long stopAt = faultAt + 2 * budget.toNanos();
+                if (fault == Fault.HOST) {
+                    parkUntil(stopAt);
+                    faults.heal();
+                    stopAt += budget.toNanos();
+                }
+                parkUntil(stopAt);
+                for (Lane lane : lanes) {
+                    lane.stop();
+                }
+                // Give every lane up to B + 1 s to finish what it has started; what is still waiting then is hung.
+                long settle = System.nanoTime() + budget.toNanos() + TimeUnit.SECONDS.toNanos(1);
+                for (Lane lane : lanes) {
+                    lane.awaitIdle(settle);
+                }
+                List<Row> rows = new ArrayList<>();
+                for (Lane lane : lanes) {
+                    rows.add(lane.row(System.nanoTime()));
+                }
+                return new Report(server.version(admin), driver, fault, budget, rows);
+            } finally {
+                // The plain pool's threads may still wait on the dead path: heal, end the sessions, let them go.
+                killOthers(admin, target, adminSession);
+                for (Lane lane : lanes) {
+                    lane.stop();
+                    lane.awaitIdle(System.nanoTime() + TimeUnit.SECONDS.toNanos(30));
+                }
+                threads.shutdownNow();
+            }
+        }
+    }
+
+    /**
+     * jdbc-liveness as the drill runs it: the budget, a watchdog that looks every 100 ms and ends a request after 400 ms
+     * unacknowledged (with at least one retransmission), and a 500 ms probe timeout, so that neither a request sent
+     * into a dead path nor a borrower waiting for a probe counts as slow. With the derived defaults for B = 6 s
+     * (watchdog 500 ms / 1 s, probe timeout 1 s) such requests end after about 1.0 to 1.6 s.
+     */
+    static LivenessConfig.Builder liveness(Duration budget) {
+        return LivenessConfig.builder().detectionBudget(budget).watchdogInterval(WATCHDOG_INTERVAL)
+                .unacknowledgedTimeout(UNACKNOWLEDGED_TIMEOUT).probeTimeout(PROBE_TIMEOUT);
+    }
+
+    static final Duration WATCHDOG_INTERVAL = Duration.ofMillis(100);
+    static final Duration UNACKNOWLEDGED_TIMEOUT = Duration.ofMillis(400);
+    /** A borrower that draws a connection under a probe waits at most this (the B = 6 s default is 1 s). */
+    static final Duration PROBE_TIMEOUT = Duration.ofMillis(500);
+
+    /** A borrow that waits for a new connection gives up within the budget (HikariCP's default is 30 s). */
+    private static HikariConfig withinBudget(HikariConfig c, Duration budget) {
+        c.setConnectionTimeout(budget.minusSeconds(1).toMillis());
+        return c;
+    }
+
+    private static HikariConfig config(DatabaseTarget target, String driver, String name) {
+        HikariConfig c = new HikariConfig();
+        c.setPoolName(name);
+        c.setJdbcUrl(target.jdbcUrl(driver));
+        c.setUsername(target.username());
+        c.setPassword(target.password());
+        c.setMaximumPoolSize(POOL);
+        return c;
+    }
+
+    private static List<Integer> clientPorts(Statement admin, DatabaseTarget target, long adminSession)
+            throws SQLException {
+        String sql = target.kind() == DatabaseTarget.Kind.POSTGRESQL
+                ? "SELECT client_port FROM pg_stat_activity WHERE backend_type = 'client backend' AND pid <> "
+                        + adminSession
+                : "SELECT host FROM information_schema.processlist WHERE id <> " + adminSession + " AND user = '"
+                        + target.username() + "'";
+        List<Integer> ports = new ArrayList<>();
+        try (ResultSet rs = admin.executeQuery(sql)) {
+            while (rs.next()) {
+                String v = rs.getString(1);
+                ports.add(Integer.parseInt(v.substring(v.lastIndexOf(':') + 1)));
+            }
+        }
+        return ports;
+    }
+
+    /** Ends every session of the drill user but the admin's: what earlier drills or this one left behind. */
+    private static void killOthers(Connection admin, DatabaseTarget target, long adminSession) throws SQLException {
+        String sql = target.kind() == DatabaseTarget.Kind.POSTGRESQL
+                ? "SELECT pid FROM pg_stat_activity WHERE backend_type = 'client backend' AND pid <> " + adminSession
+                : "SELECT id FROM information_schema.processlist WHERE id <> " + adminSession + " AND user = '"
+                        + target.username() + "'";
+        List<Long> ids = new ArrayList<>();
+        try (Statement s = admin.createStatement(); ResultSet rs = s.executeQuery(sql)) {
+            while (rs.next()) {
+                ids.add(rs.getLong(1));
+            }
+        }
+        for (long id : ids) {
+            ServerSql.of(target.kind()).terminate(admin, id);
+        }
+    }
+
+    private static void awaitFull(HikariDataSource pool) {
+        long giveUp = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        while (pool.getHikariPoolMXBean().getTotalConnections() < POOL) {
+            if (System.nanoTime() > giveUp) {
+                throw new IllegalStateException(pool.getPoolName() + " did not fill within 30 s");
+            }
+            LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(10));
+        }
+    }
+
+    static void parkUntil(long nanoTime) {
+        for (long left = nanoTime - System.nanoTime(); left > 0; left = nanoTime - System.nanoTime()) {
+            LockSupport.parkNanos(left);
+        }
+    }
+
+    /** One pool and its application threads. */
+    private static final class Lane {
+        final String label;
+        final DataSource ds;
+        final HikariDataSource pool;
+        final Duration budget;
+        final Worker[] workers = new Worker[THREADS];
+        volatile boolean stopped;
+        volatile long faultAt = Long.MAX_VALUE;
+        final AtomicLong requests = new AtomicLong();
+        final AtomicLong failed = new AtomicLong();
+        final AtomicLong failedInFlight = new AtomicLong();
+        final AtomicLong slow = new AtomicLong();
+        final AtomicLong hung = new AtomicLong();
+        final AtomicLong max = new AtomicLong();
+        final java.util.concurrent.atomic.AtomicReference<String> firstError =
+                new java.util.concurrent.atomic.AtomicReference<>();
+        long inFlightAtFault;
+
+        Lane(String label, DataSource ds, HikariDataSource pool, Duration budget) {
+            this.label = label;
+            this.ds = ds;
+            this.pool = pool;
+            this.budget = budget;
+        }
+
+        void start(ExecutorService threads) {
+            for (int i = 0; i < THREADS; i++) {
+                workers[i] = new Worker(this);
+                threads.execute(workers[i]);
+            }
+        }
+
+        /** Marks the fault: how many requests have started and not ended. */
+        void fault(long at) {
+            long n = 0;
+            for (Worker w : workers) {
+                if (w.started(at)) {
+                    n++;
+                }
+            }
+            inFlightAtFault = n;
+            faultAt = at;
+        }
+
+        void stop() {
+            stopped = true;
+        }
+
+        void awaitIdle(long until) {
+            for (Worker w : workers) {
+                while (w != null && !w.done && System.nanoTime() - until < 0) {
+                    LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(10));
+                }
+            }
+        }
+
+        Row row(long now) {
+            long stillWaiting = 0;
+            for (Worker w : workers) {
+                long started = w.requestStart;
+                if (!w.done && started != 0) {
+                    stillWaiting++;
+                    max.accumulateAndGet(now - started, Math::max);
+                }
+            }
+            int total = pool.getHikariPoolMXBean().getTotalConnections();
+            int knownDead = ds instanceof LivenessDataSource l ? l.stats().knownDeadNow() : 0;
+            return new Row(label, requests.get() + stillWaiting, failed.get(), inFlightAtFault, failedInFlight.get(),
+                    slow.get() + stillWaiting, hung.get() + stillWaiting, Duration.ofNanos(max.get()), total,
+                    knownDead, firstError.get());
+        }
+
+        /** Counts a finished request that started at or after the fault, or was on the wire at it. */
+        void record(long started, long took, SQLException error) {
+            boolean ok = error == null;
+            long f = faultAt;
+            boolean startedBeforeFault = started - f < 0;
+            if (started + took - f < 0) {
+                return; // finished before the fault: not part of the drill
+            }
+            requests.incrementAndGet();
+            max.accumulateAndGet(took, Math::max);
+            if (!ok) {
+                failed.incrementAndGet();
+                firstError.compareAndSet(null, InFlightDrill.describe(error) + " after "
+                        + InFlightDrill.seconds(Duration.ofNanos(took)));
+                if (startedBeforeFault) {
+                    failedInFlight.incrementAndGet();
+                }
+            }
+            if (took > SLOW.toNanos()) {
+                slow.incrementAndGet();
+            }
+            if (took > budget.toNanos()) {
+                hung.incrementAndGet();
+            }
+        }
+    }
+
+    /** One application thread: borrow, SELECT 1, return, until stopped. */
+    private static final class Worker implements Runnable {
+        final Lane lane;
+        volatile long requestStart;
+        volatile boolean done;
+
+        Worker(Lane lane) {
+            this.lane = lane;
+        }
+
+        boolean started(long at) {
+            long r = requestStart;
+            return r != 0 && r - at <= 0;
+        }
+
+        @Override
+        public void run() {
+            try {
+                while (!lane.stopped) {
+                    long start = System.nanoTime();
+                    requestStart = start;
+                    SQLException error = null;
+                    try (Connection c = lane.ds.getConnection(); Statement s = c.createStatement()) {
+                        s.execute("SELECT 1");
+                    } catch (SQLException e) {
+                        error = e;
+                    }
+                    long took = System.nanoTime() - start;
+                    requestStart = 0;
+                    lane.record(start, took, error);
+                }
+            } finally {
+                done = true;
+            }
+        }
+    }
+}
