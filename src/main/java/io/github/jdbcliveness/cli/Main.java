@@ -5,6 +5,7 @@ import io.github.jdbcliveness.drill.DatabaseTargets;
 import io.github.jdbcliveness.drill.IdleDrill;
 import io.github.jdbcliveness.drill.InFlightDrill;
 import io.github.jdbcliveness.drill.NftFaults;
+import io.github.jdbcliveness.drill.TrafficDrill;
 import java.io.PrintStream;
 import java.time.Duration;
 import java.time.format.DateTimeParseException;
@@ -19,11 +20,13 @@ import java.util.Locale;
 public final class Main {
 
     static final String USAGE = """
-            usage: jdbc-liveness drill in-flight|idle|all [--db postgresql|mariadb|all] [--budget DURATION]
+            usage: jdbc-liveness drill in-flight|idle|traffic|all [--db postgresql|mariadb|all] [--budget DURATION]
               in-flight  a long statement on a blackholed flow: plain HikariCP vs. the keepalive layer
               idle       D1: the pool's idle flows dropped, traffic resumes after B: HikariCP defaults vs.
                          jdbc-liveness (PostgreSQL only)
-              all        both, one after the other (the default of `mvn -q compile exec:java`)
+              traffic    D2: every flow dropped while traffic runs: HikariCP defaults vs. jdbc-liveness vs.
+                         jdbc-liveness validating every borrow (PostgreSQL only)
+              all        all three, one after the other (the default of `mvn -q compile exec:java`)
               --db       which server for in-flight: postgresql (default), mariadb (with Connector/J and
                          MariaDB Connector/J), all
               --budget   detection budget, e.g. 6s, 30s, 2m (default 6s; at least 4s)
@@ -41,7 +44,8 @@ public final class Main {
     }
 
     static int run(String[] args, PrintStream out, PrintStream err) {
-        if (args.length < 2 || !args[0].equals("drill") || !List.of("in-flight", "idle", "all").contains(args[1])) {
+        if (args.length < 2 || !args[0].equals("drill")
+                || !List.of("in-flight", "idle", "traffic", "all").contains(args[1])) {
             err.print(USAGE);
             return 64;
         }
@@ -94,7 +98,7 @@ public final class Main {
             return 2;
         }
         try {
-            if (!drill.equals("idle")) {
+            if (drill.equals("in-flight") || drill.equals("all")) {
                 for (String[] r : runs) {
                     DatabaseTarget target = r[0].equals("postgresql") ? DatabaseTargets.postgres()
                             : DatabaseTargets.mysql();
@@ -102,11 +106,17 @@ public final class Main {
                     out.println(InFlightDrill.run(target, r[1], budget).format());
                 }
             }
-            if (!drill.equals("in-flight")) {
+            if (drill.equals("idle") || drill.equals("all")) {
                 DatabaseTarget target = DatabaseTargets.postgres();
                 out.println("running the idle-pool drill on postgresql (" + target.origin() + "); HikariCP's "
                         + "borrowers may wait 5 s per dead connection ...");
                 out.println(IdleDrill.run(target, budget).format());
+            }
+            if (drill.equals("traffic") || drill.equals("all")) {
+                DatabaseTarget target = DatabaseTargets.postgres();
+                out.println("running the traffic drill on postgresql (" + target.origin() + "); about "
+                        + (3 * budget.toSeconds() + 10) + " s ...");
+                out.println(TrafficDrill.run(target, "postgresql", budget, TrafficDrill.Fault.FLOWS).format());
             }
             return 0;
         } catch (Exception e) {

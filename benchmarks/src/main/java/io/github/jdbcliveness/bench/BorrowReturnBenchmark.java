@@ -34,7 +34,11 @@ import org.openjdk.jmh.annotations.Warmup;
  * return at once, so the numbers are pool overhead and nothing else; they say nothing about network or server
  * time, which in a real application dwarf both.
  *
- * <p>The liveness variant runs with {@code keepaliveEnabled(false)}: the stub has no socket to tune (the keepalive
+ * <p>{@code pool=validating} is jdbc-liveness with {@code validateOnBorrow(true)}: every borrow also runs one probe on a
+ * probe thread. Against the stub that probe costs no network, so the difference shows the hand-off to the probe
+ * thread; against a real server add one round trip per borrow.
+ *
+ * <p>The liveness variants run with {@code keepaliveEnabled(false)}: the stub has no socket to tune (the keepalive
  * layer accepts only pgjdbc, Connector/J and MariaDB), and keepalive costs only at connect time anyway, which this
  * benchmark does not measure. What remains is everything jdbc-liveness does per borrow and return.
  *
@@ -69,7 +73,7 @@ public class BorrowReturnBenchmark {
     private static final int POOL_SIZE = 16;
 
     /** Which data source hands out the connections. */
-    @Param({"hikari", "liveness"})
+    @Param({"hikari", "liveness", "validating"})
     public String pool;
 
     private DataSource dataSource;
@@ -96,7 +100,13 @@ public class BorrowReturnBenchmark {
                 dataSource = liveness;
                 closer = liveness;
             }
-            default -> throw new IllegalArgumentException("pool (" + pool + ") must be hikari or liveness");
+            case "validating" -> {
+                LivenessDataSource liveness = LivenessDataSource.create(config,
+                        LivenessConfig.builder().keepaliveEnabled(false).validateOnBorrow(true).build());
+                dataSource = liveness;
+                closer = liveness;
+            }
+            default -> throw new IllegalArgumentException("pool (" + pool + ") must be hikari, liveness or validating");
         }
         fillPool();
     }
