@@ -152,6 +152,11 @@ public final class TrafficDrill {
                 for (Lane lane : lanes) {
                     lane.awaitIdle(settle);
                 }
+                // jdbc-liveness pools get up to B more to finish removing what they found dead.
+                long removed = System.nanoTime() + budget.toNanos();
+                for (Lane lane : lanes) {
+                    lane.awaitClean(removed);
+                }
                 List<Row> rows = new ArrayList<>();
                 for (Lane lane : lanes) {
                     rows.add(lane.row(System.nanoTime()));
@@ -171,7 +176,7 @@ public final class TrafficDrill {
 
     /**
      * jdbc-liveness as the drill runs it: the budget, a watchdog that looks every 100 ms and ends a request after 400 ms
-     * unacknowledged (with at least one retransmission), and a 500 ms probe timeout, so that neither a request sent
+     * unacknowledged, and a 500 ms probe timeout, so that neither a request sent
      * into a dead path nor a borrower waiting for a probe counts as slow. With the derived defaults for B = 6 s
      * (watchdog 500 ms / 1 s, probe timeout 1 s) such requests end after about 1.0 to 1.6 s.
      */
@@ -305,6 +310,16 @@ public final class TrafficDrill {
                 while (w != null && !w.done && System.nanoTime() - until < 0) {
                     LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(10));
                 }
+            }
+        }
+
+        void awaitClean(long until) {
+            if (!(ds instanceof LivenessDataSource l)) {
+                return;
+            }
+            while ((l.stats().knownDeadNow() > 0 || pool.getHikariPoolMXBean().getTotalConnections() < POOL)
+                    && System.nanoTime() - until < 0) {
+                LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(20));
             }
         }
 

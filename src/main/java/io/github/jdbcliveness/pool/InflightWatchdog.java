@@ -23,9 +23,9 @@ import org.slf4j.LoggerFactory;
  * <p>Cheap by construction. Each look first walks the pool's connections in memory: a lease is a suspect only when
  * the same lease (the same epoch of its state word) was already there one look earlier, so a borrow and return
  * costs nothing and short requests are never looked at. {@code /proc} is read only when a suspect exists, in one
- * pass, parsing only the suspects' lines. A suspect whose data stays unacknowledged under the retransmit timer, with
- * at least one retransmission, for {@code unacknowledgedTimeout} is aborted; one whose request was acknowledged (a
- * long query) is never touched.
+ * pass, parsing only the suspects' lines. A suspect whose data stays unacknowledged under the retransmit timer for
+ * {@code unacknowledgedTimeout} (counted from what the kernel's retransmissions prove, when that is earlier than the
+ * watchdog's first sight) is aborted; one whose request was acknowledged (a long query) is never touched.
  */
 final class InflightWatchdog implements Runnable {
 
@@ -100,10 +100,9 @@ final class InflightWatchdog implements Runnable {
         }
         for (TrackedConnection t : suspects) {
             ProcNetTcp.Entry e = kernel.get(t.flow);
-            // At least one retransmission: the kernel itself has already waited a whole RTO without an ACK, so a slow
-            // but healthy path (a large request on a long RTT) is not mistaken for a dead one.
-            boolean stuck = e != null && e.txQueue() > 0 && e.timer() == ProcNetTcp.TIMER_RETRANSMIT
-                    && e.retransmits() >= 1;
+            // Sent bytes waiting for an ACK under the retransmit timer. On a healthy path that lasts about one round
+            // trip; unacknowledgedTimeout must be several of them. Retransmissions only tell how long it has lasted.
+            boolean stuck = e != null && e.txQueue() > 0 && e.timer() == ProcNetTcp.TIMER_RETRANSMIT;
             if (!stuck) {
                 t.stuckSinceNanos = 0;
                 continue;
