@@ -73,8 +73,8 @@ public final class IdleDrill {
                 Connection admin = DriverManager.getConnection(url, target.credentials());
                 NftFaults faults = NftFaults.open()) {
             liveness.addListener(evictions);
-            awaitFull(plain);
-            awaitFull(liveness.unwrap(HikariDataSource.class));
+            Waits.awaitFull(plain, POOL);
+            Waits.awaitFull(liveness.unwrap(HikariDataSource.class), POOL);
             Traffic.run(plain, THREADS, REQUESTS);
             Traffic.run(liveness, THREADS, REQUESTS);
 
@@ -83,7 +83,7 @@ public final class IdleDrill {
             faults.dropFlows(target.port(), flows);
             long fault = System.nanoTime();
             evictions.since(fault);
-            parkUntil(fault + budget.toNanos());
+            Waits.parkUntil(fault + budget.toNanos());
 
             ExecutorService both = Executors.newFixedThreadPool(2);
             try {
@@ -97,7 +97,12 @@ public final class IdleDrill {
             } finally {
                 both.shutdownNow();
                 faults.heal();
-                terminate(admin, flows);
+                // The server still holds the dropped flows' sessions; end them so nothing is left behind.
+                for (ServerSql.Session session : ServerSql.POSTGRESQL.otherSessions(admin, target.username())) {
+                    if (flows.contains(session.clientPort())) {
+                        ServerSql.POSTGRESQL.terminate(admin, session.id());
+                    }
+                }
             }
         }
     }
@@ -117,16 +122,6 @@ public final class IdleDrill {
         return c;
     }
 
-    private static void awaitFull(HikariDataSource pool) {
-        long giveUp = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-        while (pool.getHikariPoolMXBean().getTotalConnections() < POOL) {
-            if (System.nanoTime() > giveUp) {
-                throw new IllegalStateException(pool.getPoolName() + " did not fill within 30 s");
-            }
-            java.util.concurrent.locks.LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(10));
-        }
-    }
-
     private static List<Integer> clientPorts(Connection admin, String application) throws SQLException {
         try (PreparedStatement ps = admin.prepareStatement(
                 "SELECT client_port FROM pg_stat_activity WHERE application_name = ?")) {
@@ -138,21 +133,6 @@ public final class IdleDrill {
                 }
             }
             return ports;
-        }
-    }
-
-    /** The server still holds the dropped flows' sessions; end them so nothing is left behind. */
-    private static void terminate(Connection admin, List<Integer> ports) throws SQLException {
-        try (Statement s = admin.createStatement()) {
-            for (int port : ports) {
-                s.execute("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE client_port = " + port);
-            }
-        }
-    }
-
-    private static void parkUntil(long nanoTime) {
-        for (long left = nanoTime - System.nanoTime(); left > 0; left = nanoTime - System.nanoTime()) {
-            java.util.concurrent.locks.LockSupport.parkNanos(left);
         }
     }
 

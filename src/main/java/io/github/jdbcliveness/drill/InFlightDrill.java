@@ -125,7 +125,7 @@ public final class InFlightDrill {
                 layered.start(executor, server);
                 awaitRunningAndAcknowledged(admin, server, target.port(), plain);
                 awaitRunningAndAcknowledged(admin, server, target.port(), layered);
-                parkUntil(start + FAULT_AFTER.toNanos());
+                Waits.parkUntil(start + FAULT_AFTER.toNanos());
                 faults.dropFlows(target.port(), List.of(plain.clientPort, layered.clientPort));
                 long fault = System.nanoTime();
                 long watchUntil = fault + deadline.toNanos();
@@ -311,12 +311,6 @@ public final class InFlightDrill {
                         + "statement within 10 s (running=" + running + ", acknowledged=" + acknowledged + ")");
             }
             LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(10));
-        }
-    }
-
-    private static void parkUntil(long nanoTime) {
-        for (long left = nanoTime - System.nanoTime(); left > 0; left = nanoTime - System.nanoTime()) {
-            LockSupport.parkNanos(left);
         }
     }
 

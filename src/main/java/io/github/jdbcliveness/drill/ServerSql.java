@@ -5,6 +5,8 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.List;
 
 /**
  * The server-side half of a drill: what the server says about a session, and how to end one. The server's view is
@@ -13,6 +15,12 @@ import java.sql.Statement;
 public enum ServerSql {
 
     POSTGRESQL {
+        @Override
+        String otherSessionsSql() {
+            return "SELECT pid, client_port FROM pg_stat_activity WHERE backend_type = 'client backend' "
+                    + "AND pid <> pg_backend_pid() AND usename = ?";
+        }
+
         @Override
         public String sleep(int seconds) {
             return "SELECT pg_sleep(" + seconds + ")";
@@ -52,6 +60,11 @@ public enum ServerSql {
     },
 
     MYSQL {
+        @Override
+        String otherSessionsSql() {
+            return "SELECT id, host FROM information_schema.processlist WHERE id <> CONNECTION_ID() AND user = ?";
+        }
+
         @Override
         public String sleep(int seconds) {
             return "SELECT SLEEP(" + seconds + ")";
@@ -93,6 +106,37 @@ public enum ServerSql {
             return string(c, "SELECT VERSION()");
         }
     };
+
+    /** A client session the server holds: its id and the client port it sees. */
+    public record Session(long id, int clientPort) {
+    }
+
+    abstract String otherSessionsSql();
+
+    /** Every client session of {@code user} except the asking one (with the port, as the server sees it). */
+    public List<Session> otherSessions(Connection admin, String user) throws SQLException {
+        List<Session> sessions = new ArrayList<>();
+        try (PreparedStatement ps = admin.prepareStatement(otherSessionsSql())) {
+            ps.setString(1, user);
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    String port = rs.getString(2);
+                    sessions.add(new Session(rs.getLong(1), port == null ? -1
+                            : Integer.parseInt(port.substring(port.lastIndexOf(':') + 1))));
+                }
+            }
+        }
+        return sessions;
+    }
+
+    /** Ends every client session of {@code user} but the asking one; returns how many. */
+    public int terminateOthers(Connection admin, String user) throws SQLException {
+        List<Session> sessions = otherSessions(admin, user);
+        for (Session s : sessions) {
+            terminate(admin, s.id());
+        }
+        return sessions.size();
+    }
 
     public static ServerSql of(DatabaseTarget.Kind kind) {
         return kind == DatabaseTarget.Kind.POSTGRESQL ? POSTGRESQL : MYSQL;

@@ -6,7 +6,6 @@ import io.github.jdbcliveness.LivenessConfig;
 import io.github.jdbcliveness.LivenessDataSource;
 import java.sql.Connection;
 import java.sql.DriverManager;
-import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
@@ -98,10 +97,8 @@ public final class TrafficDrill {
     public static Report run(DatabaseTarget target, String driver, Duration budget, Fault fault) throws Exception {
         String url = target.jdbcUrl(driver);
         ServerSql server = ServerSql.of(target.kind());
-        try (Connection admin = DriverManager.getConnection(url, target.credentials());
-                Statement adminStatement = admin.createStatement()) {
-            long adminSession = server.sessionId(admin);
-            killOthers(admin, target, adminSession);
+        try (Connection admin = DriverManager.getConnection(url, target.credentials())) {
+            server.terminateOthers(admin, target.username());
             LivenessConfig config = liveness(budget).build();
             LivenessConfig validating = liveness(budget).validateOnBorrow(true).build();
             List<Lane> lanes = new ArrayList<>();
@@ -120,16 +117,17 @@ public final class TrafficDrill {
                 lanes.add(new Lane(LIVENESS, liveness, liveness.unwrap(HikariDataSource.class), budget));
                 lanes.add(new Lane(VALIDATING, validated, validated.unwrap(HikariDataSource.class), budget));
                 for (Lane lane : lanes) {
-                    awaitFull(lane.pool);
+                    Waits.awaitFull(lane.pool, POOL);
                     Traffic.run(lane.ds, THREADS, 20);
                 }
                 long start = System.nanoTime();
                 for (Lane lane : lanes) {
                     lane.start(threads);
                 }
-                parkUntil(start + TimeUnit.SECONDS.toNanos(1));
+                Waits.parkUntil(start + TimeUnit.SECONDS.toNanos(1));
                 if (fault == Fault.FLOWS) {
-                    faults.dropFlows(target.port(), clientPorts(adminStatement, target, adminSession));
+                    faults.dropFlows(target.port(), server.otherSessions(admin, target.username()).stream()
+                            .map(ServerSql.Session::clientPort).toList());
                 } else {
                     faults.blackhole(target.port());
                 }
@@ -139,11 +137,11 @@ public final class TrafficDrill {
                 }
                 long stopAt = faultAt + 2 * budget.toNanos();
                 if (fault == Fault.HOST) {
-                    parkUntil(stopAt);
+                    Waits.parkUntil(stopAt);
                     faults.heal();
                     stopAt += budget.toNanos();
                 }
-                parkUntil(stopAt);
+                Waits.parkUntil(stopAt);
                 for (Lane lane : lanes) {
                     lane.stop();
                 }
@@ -164,7 +162,7 @@ public final class TrafficDrill {
                 return new Report(server.version(admin), driver, fault, budget, rows);
             } finally {
                 // The plain pool's threads may still wait on the dead path: heal, end the sessions, let them go.
-                killOthers(admin, target, adminSession);
+                server.terminateOthers(admin, target.username());
                 for (Lane lane : lanes) {
                     lane.stop();
                     lane.awaitIdle(System.nanoTime() + TimeUnit.SECONDS.toNanos(30));
@@ -204,56 +202,6 @@ public final class TrafficDrill {
         c.setPassword(target.password());
         c.setMaximumPoolSize(POOL);
         return c;
-    }
-
-    private static List<Integer> clientPorts(Statement admin, DatabaseTarget target, long adminSession)
-            throws SQLException {
-        String sql = target.kind() == DatabaseTarget.Kind.POSTGRESQL
-                ? "SELECT client_port FROM pg_stat_activity WHERE backend_type = 'client backend' AND pid <> "
-                        + adminSession
-                : "SELECT host FROM information_schema.processlist WHERE id <> " + adminSession + " AND user = '"
-                        + target.username() + "'";
-        List<Integer> ports = new ArrayList<>();
-        try (ResultSet rs = admin.executeQuery(sql)) {
-            while (rs.next()) {
-                String v = rs.getString(1);
-                ports.add(Integer.parseInt(v.substring(v.lastIndexOf(':') + 1)));
-            }
-        }
-        return ports;
-    }
-
-    /** Ends every session of the drill user but the admin's: what earlier drills or this one left behind. */
-    private static void killOthers(Connection admin, DatabaseTarget target, long adminSession) throws SQLException {
-        String sql = target.kind() == DatabaseTarget.Kind.POSTGRESQL
-                ? "SELECT pid FROM pg_stat_activity WHERE backend_type = 'client backend' AND pid <> " + adminSession
-                : "SELECT id FROM information_schema.processlist WHERE id <> " + adminSession + " AND user = '"
-                        + target.username() + "'";
-        List<Long> ids = new ArrayList<>();
-        try (Statement s = admin.createStatement(); ResultSet rs = s.executeQuery(sql)) {
-            while (rs.next()) {
-                ids.add(rs.getLong(1));
-            }
-        }
-        for (long id : ids) {
-            ServerSql.of(target.kind()).terminate(admin, id);
-        }
-    }
-
-    private static void awaitFull(HikariDataSource pool) {
-        long giveUp = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-        while (pool.getHikariPoolMXBean().getTotalConnections() < POOL) {
-            if (System.nanoTime() > giveUp) {
-                throw new IllegalStateException(pool.getPoolName() + " did not fill within 30 s");
-            }
-            LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(10));
-        }
-    }
-
-    static void parkUntil(long nanoTime) {
-        for (long left = nanoTime - System.nanoTime(); left > 0; left = nanoTime - System.nanoTime()) {
-            LockSupport.parkNanos(left);
-        }
     }
 
     /** One pool and its application threads. */

@@ -64,81 +64,35 @@ final class Pools {
 
     /** Kills, server-side, every client session of the drill user except the admin's own; returns how many. */
     static int killAllSessions(DatabaseTarget target, String driver) throws SQLException {
-        try (Connection admin = DriverManager.getConnection(target.jdbcUrl(driver), target.credentials());
-                Statement s = admin.createStatement()) {
-            List<Long> ids = new ArrayList<>();
-            String sql = target.kind() == DatabaseTarget.Kind.POSTGRESQL
-                    ? "SELECT pid FROM pg_stat_activity WHERE backend_type = 'client backend' AND pid <> pg_backend_pid()"
-                    : "SELECT id FROM information_schema.processlist WHERE id <> CONNECTION_ID() AND user = '"
-                            + target.username() + "'";
-            try (ResultSet rs = s.executeQuery(sql)) {
-                while (rs.next()) {
-                    ids.add(rs.getLong(1));
-                }
-            }
-            ServerSql server = ServerSql.of(target.kind());
-            for (long id : ids) {
-                server.terminate(admin, id);
-            }
-            return ids.size();
+        try (Connection admin = DriverManager.getConnection(target.jdbcUrl(driver), target.credentials())) {
+            return ServerSql.of(target.kind()).terminateOthers(admin, target.username());
         }
     }
 
     /** The client ports of every session of the drill user, except the asking one (the pool's flows). */
     static List<Integer> clientPorts(DatabaseTarget target, String driver) throws SQLException {
-        try (Connection admin = DriverManager.getConnection(target.jdbcUrl(driver), target.credentials());
-                Statement s = admin.createStatement()) {
-            String sql = target.kind() == DatabaseTarget.Kind.POSTGRESQL
-                    ? "SELECT client_port FROM pg_stat_activity WHERE backend_type = 'client backend' "
-                            + "AND pid <> pg_backend_pid()"
-                    : "SELECT host FROM information_schema.processlist WHERE id <> CONNECTION_ID() AND user = '"
-                            + target.username() + "'";
-            List<Integer> ports = new ArrayList<>();
-            try (ResultSet rs = s.executeQuery(sql)) {
-                while (rs.next()) {
-                    String v = rs.getString(1);
-                    ports.add(Integer.parseInt(v.substring(v.lastIndexOf(':') + 1)));
-                }
-            }
-            return ports;
+        return others(target, driver).stream().map(ServerSql.Session::clientPort).toList();
+    }
+
+    private static List<ServerSql.Session> others(DatabaseTarget target, String driver) throws SQLException {
+        try (Connection admin = DriverManager.getConnection(target.jdbcUrl(driver), target.credentials())) {
+            return ServerSql.of(target.kind()).otherSessions(admin, target.username());
         }
     }
 
     /** Backend process ids of every client session except the asking one (PostgreSQL). */
     static List<Long> backendPids(DatabaseTarget target) throws SQLException {
-        try (Connection admin = DriverManager.getConnection(target.jdbcUrl("postgresql"), target.credentials());
-                Statement s = admin.createStatement();
-                ResultSet rs = s.executeQuery("SELECT pid FROM pg_stat_activity WHERE backend_type = 'client backend' "
-                        + "AND pid <> pg_backend_pid()")) {
-            List<Long> pids = new ArrayList<>();
-            while (rs.next()) {
-                pids.add(rs.getLong(1));
-            }
-            return pids;
-        }
+        return others(target, "postgresql").stream().map(ServerSql.Session::id).toList();
     }
 
     /** Parks until {@code nanoTime}: a drill's scripted pause, not a wait for an event. */
     static void parkUntil(long nanoTime) {
-        for (long left = nanoTime - System.nanoTime(); left > 0; left = nanoTime - System.nanoTime()) {
-            LockSupport.parkNanos(left);
-        }
+        Waits.parkUntil(nanoTime);
     }
 
     /** Client sessions of the drill user the server holds, except the asking one. */
     static int serverSessions(DatabaseTarget target, String driver) throws SQLException {
-        try (Connection admin = DriverManager.getConnection(target.jdbcUrl(driver), target.credentials());
-                Statement s = admin.createStatement()) {
-            String sql = target.kind() == DatabaseTarget.Kind.POSTGRESQL
-                    ? "SELECT count(*) FROM pg_stat_activity WHERE backend_type = 'client backend' "
-                            + "AND pid <> pg_backend_pid()"
-                    : "SELECT count(*) FROM information_schema.processlist WHERE id <> CONNECTION_ID() AND user = '"
-                            + target.username() + "'";
-            try (ResultSet rs = s.executeQuery(sql)) {
-                rs.next();
-                return rs.getInt(1);
-            }
-        }
+        return others(target, driver).size();
     }
 
     static void awaitTrue(Duration deadline, BooleanSupplier condition, java.util.function.Supplier<String> state) {

@@ -1,0 +1,30 @@
+package io.github.jdbcliveness.drill;
+
+import com.zaxxer.hikari.HikariDataSource;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
+
+/** The drills' scripted pauses and bounded waits on a pool's own counters. */
+final class Waits {
+
+    private Waits() {
+    }
+
+    /** Parks until {@code nanoTime}: a drill's scripted pause (the fault comes 1 s in), not a wait for an event. */
+    static void parkUntil(long nanoTime) {
+        for (long left = nanoTime - System.nanoTime(); left > 0; left = nanoTime - System.nanoTime()) {
+            LockSupport.parkNanos(left);
+        }
+    }
+
+    /** Waits, up to 30 s, until the pool holds {@code size} connections. */
+    static void awaitFull(HikariDataSource pool, int size) {
+        long giveUp = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        while (pool.getHikariPoolMXBean().getTotalConnections() < size) {
+            if (System.nanoTime() > giveUp) {
+                throw new IllegalStateException(pool.getPoolName() + " did not fill within 30 s");
+            }
+            LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(10));
+        }
+    }
+}
