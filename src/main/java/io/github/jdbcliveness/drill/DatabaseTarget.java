@@ -1,5 +1,6 @@
 package io.github.jdbcliveness.drill;
 
+import com.zaxxer.hikari.HikariConfig;
 import java.util.Properties;
 
 /**
@@ -29,6 +30,18 @@ public interface DatabaseTarget {
     String username();
 
     String password();
+
+    /** A HikariCP configuration for this target: pool {@code name} of {@code size} connections through {@code driver}. */
+    default HikariConfig hikariConfig(String driver, String name, int size) {
+        HikariConfig config = new HikariConfig();
+        config.setPoolName(name);
+        config.setJdbcUrl(jdbcUrl(driver));
+        config.setUsername(username());
+        config.setPassword(password());
+        config.setMaximumPoolSize(size);
+        config.setMinimumIdle(size);
+        return config;
+    }
 
     /** User and password as connection properties. */
     default Properties credentials() {

@@ -112,12 +112,7 @@ public final class IdleDrill {
     }
 
     private static HikariConfig config(DatabaseTarget target, String name) {
-        HikariConfig c = new HikariConfig();
-        c.setPoolName(name);
-        c.setJdbcUrl(target.jdbcUrl("postgresql"));
-        c.setUsername(target.username());
-        c.setPassword(target.password());
-        c.setMaximumPoolSize(POOL);
+        HikariConfig c = target.hikariConfig("postgresql", name, POOL);
         c.addDataSourceProperty("ApplicationName", name);
         return c;
     }

@@ -109,11 +109,11 @@ public final class InFlightDrill {
             t.setDaemon(true);
             return t;
         });
-        HikariConfig layeredConfig = poolConfig("in-flight-liveness", url, target);
+        HikariConfig layeredConfig = target.hikariConfig(driver, "in-flight-liveness", 1);
         KeepaliveDataSource keepaliveSource = KeepaliveDataSource.install(layeredConfig, keepalive);
         // Faults are declared last so they are healed first: the pools' shutdown must not meet a dead path.
         try (Connection admin = DriverManager.getConnection(url, target.credentials());
-                HikariDataSource plainPool = new HikariDataSource(poolConfig("in-flight-plain", url, target));
+                HikariDataSource plainPool = new HikariDataSource(target.hikariConfig(driver, "in-flight-plain", 1));
                 HikariDataSource layeredPool = new HikariDataSource(layeredConfig);
                 NftFaults faults = NftFaults.open()) {
             Session plain = Session.open(plainPool, server, "HikariCP + " + driverName(driver) + " defaults");
@@ -263,16 +263,6 @@ public final class InFlightDrill {
                 return new End(System.nanoTime(), new SQLException(e.getCause()));
             }
         }
-    }
-
-    private static HikariConfig poolConfig(String name, String url, DatabaseTarget target) {
-        HikariConfig config = new HikariConfig();
-        config.setPoolName(name);
-        config.setJdbcUrl(url);
-        config.setUsername(target.username());
-        config.setPassword(target.password());
-        config.setMaximumPoolSize(1);
-        return config;
     }
 
     static String driverName(String driver) {

@@ -107,11 +107,11 @@ public final class TrafficDrill {
                 t.setDaemon(true);
                 return t;
             });
-            try (HikariDataSource plain = new HikariDataSource(config(target, driver, "d2-plain"));
+            try (HikariDataSource plain = new HikariDataSource(target.hikariConfig(driver, "d2-plain", POOL));
                     LivenessDataSource liveness = LivenessDataSource.create(
-                            withinBudget(config(target, driver, "d2-liveness"), budget), config);
+                            withinBudget(target.hikariConfig(driver, "d2-liveness", POOL), budget), config);
                     LivenessDataSource validated = LivenessDataSource.create(
-                            withinBudget(config(target, driver, "d2-validating"), budget), validating);
+                            withinBudget(target.hikariConfig(driver, "d2-validating", POOL), budget), validating);
                     NftFaults faults = NftFaults.open()) {
                 lanes.add(new Lane(PLAIN, plain, plain, budget));
                 lanes.add(new Lane(LIVENESS, liveness, liveness.unwrap(HikariDataSource.class), budget));
@@ -191,16 +191,6 @@ public final class TrafficDrill {
     /** A borrow that waits for a new connection gives up within the budget (HikariCP's default is 30 s). */
     private static HikariConfig withinBudget(HikariConfig c, Duration budget) {
         c.setConnectionTimeout(budget.minusSeconds(1).toMillis());
-        return c;
-    }
-
-    private static HikariConfig config(DatabaseTarget target, String driver, String name) {
-        HikariConfig c = new HikariConfig();
-        c.setPoolName(name);
-        c.setJdbcUrl(target.jdbcUrl(driver));
-        c.setUsername(target.username());
-        c.setPassword(target.password());
-        c.setMaximumPoolSize(POOL);
         return c;
     }
 

@@ -116,6 +116,7 @@ public final class HeartbeatCore {
         commands.add(() -> wheel.cancel(dues.remove(p)));
     }
 
+    /** How many connections are registered (tests check that retired ones are dropped). */
     public int registered() {
         return registered.size();
     }

@@ -9,8 +9,6 @@ import io.github.jdbcliveness.LivenessListener;
 import io.github.jdbcliveness.LivenessStats;
 import io.github.jdbcliveness.heartbeat.HeartbeatEvents;
 import io.github.jdbcliveness.heartbeat.HeartbeatScheduler;
-import io.github.jdbcliveness.heartbeat.Probeable;
-import io.github.jdbcliveness.keepalive.JdbcUrls;
 import io.github.jdbcliveness.keepalive.KeepaliveConnector;
 import io.github.jdbcliveness.keepalive.KeepaliveTally;
 import java.io.PrintWriter;
@@ -452,12 +450,8 @@ public final class PoolBinding implements AutoCloseable {
 
         @Override
         public String toString() {
-            return "jdbc-liveness tracking data source for " + JdbcUrls.redact(connector.redactedUrl());
+            return "jdbc-liveness tracking data source for " + connector.redactedUrl();
         }
     }
 
-    /** For tests in this package: the probeable view of every open connection. */
-    Set<? extends Probeable> liveConnections() {
-        return live;
-    }
 }

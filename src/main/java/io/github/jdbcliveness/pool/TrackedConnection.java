@@ -8,7 +8,6 @@ import java.io.IOException;
 import java.net.Socket;
 import java.sql.Connection;
 import java.sql.SQLException;
-import java.sql.SQLNonTransientConnectionException;
 import java.sql.Statement;
 import java.util.concurrent.Executor;
 import java.util.concurrent.Future;
@@ -71,10 +70,6 @@ final class TrackedConnection extends DelegatingConnection implements Probeable 
 
     AppliedKeepalive applied() {
         return applied;
-    }
-
-    Connection physical() {
-        return delegate;
     }
 
     // ---- leases: HikariCP's request boundaries -------------------------------------------------------------
@@ -387,10 +382,6 @@ final class TrackedConnection extends DelegatingConnection implements Probeable 
         boolean changed = state.markDead();
         probeEnded();
         return changed;
-    }
-
-    static SQLException deadException(ConnectionRef ref) {
-        return new SQLNonTransientConnectionException("connection " + ref + " is dead", "08003");
     }
 
     @Override

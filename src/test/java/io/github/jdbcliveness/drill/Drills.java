@@ -27,19 +27,6 @@ final class Drills {
         NftFaults.unavailableReason().ifPresent(Drills::skipOrFail);
     }
 
-    static boolean isRoot() {
-        try {
-            for (String line : java.nio.file.Files.readAllLines(java.nio.file.Path.of("/proc/self/status"))) {
-                if (line.startsWith("Uid:")) {
-                    return line.split("\\s+")[2].equals("0");
-                }
-            }
-        } catch (java.io.IOException e) {
-            return false;
-        }
-        return false;
-    }
-
     static void requireTool(boolean available, String reason) {
         if (!available) {
             skipOrFail(reason);

@@ -23,7 +23,7 @@ class HungPeerIT {
 
     @Test
     void stoppedBackends_areEvictedWithinBudget_althoughTheirKernelAcks() throws Exception {
-        Drills.requireTool(Drills.isRoot(), "SIGSTOP of the database's backends needs root or the same user");
+        Drills.requireTool(NftFaults.isRoot(), "SIGSTOP of the database's backends needs root or the same user");
         DatabaseTarget target = DatabaseTargets.postgres();
         Drills.requireTool(target.origin().equals("embedded"), "SIGSTOP needs a server on this machine");
         EvictionRecorder recorder = new EvictionRecorder();

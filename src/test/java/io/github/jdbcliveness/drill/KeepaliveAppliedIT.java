@@ -34,13 +34,7 @@ class KeepaliveAppliedIT {
                 "python3 (3.9+) is needed to read socket options from outside the JVM");
         DatabaseTarget target = DatabaseTargets.resolve(kind);
         KeepaliveSettings keepalive = KeepaliveSettings.forBudget(Duration.ofSeconds(6));
-        HikariConfig config = new HikariConfig();
-        config.setPoolName("keepalive-applied-" + driver);
-        config.setJdbcUrl(target.jdbcUrl(driver));
-        config.setUsername(target.username());
-        config.setPassword(target.password());
-        config.setMaximumPoolSize(POOL);
-        config.setMinimumIdle(POOL);
+        HikariConfig config = target.hikariConfig(driver, "keepalive-applied-" + driver, POOL);
         KeepaliveDataSource source = KeepaliveDataSource.install(config, keepalive);
 
         try (HikariDataSource pool = new HikariDataSource(config)) {

@@ -17,9 +17,6 @@ import java.net.SocketTimeoutException;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.locks.LockSupport;
-import java.util.function.BooleanSupplier;
-import java.util.function.Supplier;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -87,7 +84,7 @@ class NftFaultsIT {
             faults.dropFlows(server.getLocalPort(), List.of(old.getLocalPort()));
             old.getOutputStream().write(new byte[] {1, 2, 3});
             // As on a real dead path: unacknowledged bytes under the retransmit timer, retransmissions climbing.
-            awaitTrue(Duration.ofSeconds(5), () -> unacknowledged(old) && retransmits(old) >= 2
+            Pools.awaitTrue(Duration.ofSeconds(5), () -> unacknowledged(old) && retransmits(old) >= 2
                     && entry(old).orElseThrow().timer() == ProcNetTcp.TIMER_RETRANSMIT,
                     () -> "kernel's record of the old flow: " + entry(old));
             oldServerSide.setSoTimeout(300);
@@ -185,14 +182,4 @@ class NftFaultsIT {
         return KernelView.run("nft", "list", "tables");
     }
 
-    /** Polls a condition of the kernel's state until it holds or the deadline passes. */
-    static void awaitTrue(Duration deadline, BooleanSupplier condition, Supplier<String> state) {
-        long end = System.nanoTime() + deadline.toNanos();
-        while (!condition.getAsBoolean()) {
-            if (System.nanoTime() > end) {
-                throw new AssertionError("condition not met within " + deadline + "; " + state.get());
-            }
-            LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(10));
-        }
-    }
 }

@@ -23,14 +23,7 @@ final class Pools {
     }
 
     static HikariConfig hikari(DatabaseTarget target, String driver, String name, int size) {
-        HikariConfig config = new HikariConfig();
-        config.setPoolName(name);
-        config.setJdbcUrl(target.jdbcUrl(driver));
-        config.setUsername(target.username());
-        config.setPassword(target.password());
-        config.setMaximumPoolSize(size);
-        config.setMinimumIdle(size);
-        return config;
+        return target.hikariConfig(driver, name, size);
     }
 
     /** Waits (polling the pool's own counters) until it holds {@code n} idle connections. */
