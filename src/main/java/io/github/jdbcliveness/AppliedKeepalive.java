@@ -13,14 +13,15 @@ import java.net.InetSocketAddress;
  * @param intervalSeconds    {@code TCP_KEEPINTVL}, or -1 where the platform does not expose it
  * @param count              {@code TCP_KEEPCNT}, or -1 where the platform does not expose it
  * @param perSocketSupported whether this JDK and OS let us set the three per-socket options
- * @param requested          what was asked for
+ * @param requested          what was asked for, or null when keepalive was left to the driver (the socket was only
+ *                           observed: its addresses feed the in-flight watchdog)
  */
 public record AppliedKeepalive(InetSocketAddress local, InetSocketAddress remote, boolean soKeepalive,
         int idleSeconds, int intervalSeconds, int count, boolean perSocketSupported, KeepaliveSettings requested) {
 
-    /** True when the socket carries exactly the requested keepalive. */
+    /** True when the socket carries exactly the requested keepalive; false when none was requested. */
     public boolean asRequested() {
-        return soKeepalive && perSocketSupported && idleSeconds == requested.idleSeconds()
+        return requested != null && soKeepalive && perSocketSupported && idleSeconds == requested.idleSeconds()
                 && intervalSeconds == requested.intervalSeconds() && count == requested.count();
     }
 
@@ -33,6 +34,12 @@ public record AppliedKeepalive(InetSocketAddress local, InetSocketAddress remote
     public String toString() {
         String addresses = (local == null ? "?" : local.getAddress().getHostAddress() + ":" + local.getPort())
                 + " -> " + (remote == null ? "?" : remote.getAddress().getHostAddress() + ":" + remote.getPort());
+        if (requested == null) {
+            return addresses + " SO_KEEPALIVE=" + (soKeepalive ? "on" : "off")
+                    + (perSocketSupported ? " idle=" + idleSeconds + "s interval=" + intervalSeconds + "s count=" + count
+                            : "")
+                    + " (keepalive left to the driver)";
+        }
         if (!perSocketSupported) {
             return addresses + " SO_KEEPALIVE=" + (soKeepalive ? "on" : "off")
                     + " (per-socket TCP_KEEPIDLE/INTVL/CNT not supported here: system defaults)";

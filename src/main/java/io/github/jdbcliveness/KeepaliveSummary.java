@@ -9,7 +9,7 @@ package io.github.jdbcliveness;
  * @param differing       sockets read back with other values (or SO_KEEPALIVE off)
  * @param unsupported     sockets on which the platform offers no per-socket options (plain SO_KEEPALIVE)
  * @param notObserved     connections whose socket our factory never saw (for example a Unix domain socket)
- * @param requested       what was asked for
+ * @param requested       what was asked for, or null when keepalive was left to the driver
  * @param lastDiffering   the most recent socket that differed, or null
  */
 public record KeepaliveSummary(long connections, long asRequested, long differing, long unsupported,
@@ -17,7 +17,8 @@ public record KeepaliveSummary(long connections, long asRequested, long differin
 
     @Override
     public String toString() {
-        StringBuilder s = new StringBuilder("TCP keepalive (").append(requested).append(") on ").append(connections)
+        StringBuilder s = new StringBuilder("TCP keepalive (")
+                .append(requested != null ? requested : "left to the driver").append(") on ").append(connections)
                 .append(connections == 1 ? " connection: " : " connections: ").append(asRequested)
                 .append(" as requested");
         if (differing > 0) {

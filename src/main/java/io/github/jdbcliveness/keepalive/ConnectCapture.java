@@ -34,6 +34,7 @@ final class ConnectCapture {
         this.outer = outer;
     }
 
+    /** @param settings keepalive for the socket factories to apply, or null to only record the sockets */
     static ConnectCapture begin(KeepaliveSettings settings) {
         ConnectCapture capture = new ConnectCapture(settings, CURRENT.get());
         CURRENT.set(capture);
@@ -55,10 +56,13 @@ final class ConnectCapture {
         }
     }
 
-    /** Settings for a socket factory running inside {@link KeepaliveConnector#connect}, if it is. */
+    /**
+     * Settings for a socket factory running inside {@link KeepaliveConnector#connect}, if it is and keepalive is
+     * tuned (a capture begun with null settings only records sockets).
+     */
     static Optional<KeepaliveSettings> currentSettings() {
         ConnectCapture capture = CURRENT.get();
-        return capture == null ? Optional.empty() : Optional.of(capture.settings);
+        return capture == null ? Optional.empty() : Optional.ofNullable(capture.settings);
     }
 
     static void record(Socket socket) {

@@ -10,11 +10,11 @@ import java.util.Properties;
 /** The drivers whose sockets we know how to tune, and the connection properties each one needs for it. */
 public enum DriverKind {
 
-    PGJDBC("org.postgresql.Driver", "pgjdbc") {
+    PGJDBC("org.postgresql.Driver", "pgjdbc", PgKeepaliveSocketFactory.class) {
         @Override
         Map<String, String> required(KeepaliveSettings settings) {
             Map<String, String> m = new LinkedHashMap<>();
-            m.put("socketFactory", PgKeepaliveSocketFactory.class.getName());
+            m.put("socketFactory", socketFactory);
             // pgjdbc calls setKeepAlive(tcpKeepAlive) after connect: false (its default) would undo our work.
             m.put("tcpKeepAlive", "true");
             return m;
@@ -24,23 +24,34 @@ public enum DriverKind {
         void carry(Properties props, KeepaliveSettings settings) {
             KeepaliveProperties.write(props, settings);
         }
+
+        /**
+         * An idle session gets ErrorResponse ('E', severity FATAL) only as the server ends it:
+         * {@code pg_terminate_backend}, {@code idle_session_timeout}, {@code idle_in_transaction_session_timeout},
+         * shutdown. NoticeResponse ('N'), NotificationResponse ('A', LISTEN) and ParameterStatus ('S') arrive
+         * unasked on healthy sessions and stay for the driver to read.
+         */
+        @Override
+        public boolean unsolicitedDataMeansClosing(int firstByte) {
+            return firstByte == 'E';
+        }
     },
 
-    CONNECTOR_J("com.mysql.cj.jdbc.Driver", "MySQL Connector/J") {
+    CONNECTOR_J("com.mysql.cj.jdbc.Driver", "MySQL Connector/J", MysqlKeepaliveSocketFactory.class) {
         @Override
         Map<String, String> required(KeepaliveSettings settings) {
             Map<String, String> m = new LinkedHashMap<>();
-            m.put("socketFactory", MysqlKeepaliveSocketFactory.class.getName());
+            m.put("socketFactory", socketFactory);
             m.put("tcpKeepAlive", "true");
             return m;
         }
     },
 
-    MARIADB("org.mariadb.jdbc.Driver", "MariaDB Connector/J") {
+    MARIADB("org.mariadb.jdbc.Driver", "MariaDB Connector/J", MariaDbKeepaliveSocketFactory.class) {
         @Override
         Map<String, String> required(KeepaliveSettings settings) {
             Map<String, String> m = new LinkedHashMap<>();
-            m.put("socketFactory", MariaDbKeepaliveSocketFactory.class.getName());
+            m.put("socketFactory", socketFactory);
             m.put("tcpKeepAlive", "true");
             m.put("tcpKeepIdle", Integer.toString(settings.idleSeconds()));
             m.put("tcpKeepInterval", Integer.toString(settings.intervalSeconds()));
@@ -51,10 +62,40 @@ public enum DriverKind {
 
     private final String driverClass;
     private final String displayName;
+    final String socketFactory;
 
-    DriverKind(String driverClass, String displayName) {
+    /**
+     * Whether data the server sent unasked to an idle connection, starting with {@code firstByte}, means the
+     * server is closing the session. MySQL's classic protocol (Connector/J, MariaDB Connector/J) sends nothing
+     * unasked except the ERR packet before a disconnect (MySQL 8.0.24+ and MariaDB on {@code wait_timeout}, on
+     * {@code KILL}), so any such data counts. pgjdbc: see {@link #PGJDBC}.
+     *
+     * <p>With TLS the first byte is a TLS record type (0x14-0x17), never a protocol message type: on PostgreSQL
+     * only the FIN or RST ({@link Peek.State#CLOSED}) is recognised then. On MySQL and MariaDB any record still
+     * counts: the server has nothing else to send an idle session, except TLS 1.3 post-handshake messages (session
+     * tickets, which the driver's authentication exchange reads long before the connection is pooled, or a rare
+     * KeyUpdate), which would cost one needless reconnect, never a dead connection handed out.
+     */
+    public boolean unsolicitedDataMeansClosing(int firstByte) {
+        return firstByte >= 0;
+    }
+
+    /**
+     * Whether a {@link SocketPeek#peek peek} at an idle connection shows the server closed or is closing it:
+     * the connection is known dead and must not be handed out.
+     */
+    public boolean closing(Peek peek) {
+        return switch (peek.state()) {
+            case CLOSED -> true;
+            case DATA -> unsolicitedDataMeansClosing(peek.firstByte());
+            case QUIET, UNKNOWN -> false;
+        };
+    }
+
+    DriverKind(String driverClass, String displayName, Class<?> socketFactory) {
         this.driverClass = driverClass;
         this.displayName = displayName;
+        this.socketFactory = socketFactory.getName();
     }
 
     /**
@@ -91,6 +132,14 @@ public enum DriverKind {
     /** Properties the driver must see, with exactly these values, for keepalive tuning to work. */
     abstract Map<String, String> required(KeepaliveSettings settings);
 
+    /**
+     * Properties the driver must see when keepalive is left to it: our socket factory only, so the socket is still
+     * seen (the in-flight watchdog needs its ports, the borrow check peeks at it), with no keepalive forced.
+     */
+    private Map<String, String> requiredWithoutKeepalive() {
+        return Map.of("socketFactory", socketFactory);
+    }
+
     /** Extra properties that carry the settings to the socket factory, where the driver passes them on. */
     void carry(Properties props, KeepaliveSettings settings) {
     }
@@ -98,6 +147,8 @@ public enum DriverKind {
     /**
      * The connection properties to hand the driver: the user's, plus ours.
      *
+     * @param settings keepalive to tune, or null to leave keepalive to the driver and install only our socket
+     *                 factory (so the socket is still seen)
      * @throws IllegalArgumentException when the user already set one of ours to another value (in the
      *                                  properties or in the URL): we never override a user's choice silently
      */
@@ -107,23 +158,28 @@ public enum DriverKind {
         user.stringPropertyNames().forEach(k -> userProps.put(k.toLowerCase(Locale.ROOT), user.getProperty(k)));
         Properties prepared = new Properties();
         prepared.putAll(user);
-        for (Map.Entry<String, String> e : required(settings).entrySet()) {
+        String purpose = settings != null ? "to tune TCP keepalive per socket"
+                : "to see each connection's socket (in-flight watchdog, borrow-time close check)";
+        for (Map.Entry<String, String> e : (settings != null ? required(settings) : requiredWithoutKeepalive())
+                .entrySet()) {
             String key = e.getKey();
             String ours = e.getValue();
             String lower = key.toLowerCase(Locale.ROOT);
-            refuseConflict(url, key, ours, urlParams.get(lower), "in the JDBC URL");
-            refuseConflict(url, key, ours, userProps.get(lower), "in the connection properties");
+            refuseConflict(url, key, ours, urlParams.get(lower), "in the JDBC URL", purpose);
+            refuseConflict(url, key, ours, userProps.get(lower), "in the connection properties", purpose);
             prepared.setProperty(key, ours);
         }
-        carry(prepared, settings);
+        if (settings != null) {
+            carry(prepared, settings);
+        }
         return prepared;
     }
 
-    private void refuseConflict(String url, String key, String ours, String theirs, String where) {
+    private void refuseConflict(String url, String key, String ours, String theirs, String where, String purpose) {
         if (theirs != null && !theirs.equalsIgnoreCase(ours)) {
             throw new IllegalArgumentException(key + " (" + theirs + ") is already set " + where + " for "
-                    + JdbcUrls.redact(url) + "; jdbc-liveness needs " + key + "=" + ours + " to tune TCP "
-                    + "keepalive per socket on " + displayName
+                    + JdbcUrls.redact(url) + "; jdbc-liveness needs " + key + "=" + ours + " " + purpose + " on "
+                    + displayName
                     + (key.equals("socketFactory") ? ": it cannot chain another socket factory, remove yours"
                             : ": remove the setting"));
         }

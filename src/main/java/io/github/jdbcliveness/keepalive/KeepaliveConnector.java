@@ -44,8 +44,13 @@ public final class KeepaliveConnector {
     }
 
     /**
-     * @param settings       keepalive to install, or null to connect through the driver as it is (any driver)
+     * @param settings       keepalive to install, or null to leave keepalive to the driver: any driver is accepted
+     *                       then, and for a supported one our socket factory is still installed (nothing else), so
+     *                       each connection's socket is seen ({@link Connected#socket()}, {@link Connected#applied()})
      * @param connectTimeout the driver's connect timeout to set unless the user set one, or null to leave it
+     * @throws IllegalArgumentException for a URL no driver accepts, an unsupported driver with keepalive on, or
+     *                                  conflicting user settings (a socket factory of the user's own, even with
+     *                                  keepalive off: we cannot chain it)
      */
     public static KeepaliveConnector create(String url, Properties properties, String driverClassName,
             KeepaliveSettings settings, Duration connectTimeout) {
@@ -53,13 +58,10 @@ public final class KeepaliveConnector {
         Driver driver = findDriver(url, driverClassName);
         DriverKind kind = DriverKind.ofDriverClass(driver.getClass().getName());
         Properties user = properties == null ? new Properties() : properties;
-        if (settings == null) {
+        if (settings == null && kind == null) {
             Properties plain = new Properties();
             plain.putAll(user);
-            if (kind != null && connectTimeout != null) {
-                kind.connectTimeout(url, plain, connectTimeout);
-            }
-            return new KeepaliveConnector(url, driver, kind, plain, null);
+            return new KeepaliveConnector(url, driver, null, plain, null);
         }
         if (kind == null) {
             throw new IllegalArgumentException("jdbc-liveness tunes TCP keepalive for pgjdbc, MySQL Connector/J and "
@@ -96,7 +98,7 @@ public final class KeepaliveConnector {
         }
     }
 
-    /** The driver, or null for one we cannot tune (only when keepalive is off). */
+    /** The driver, or null for one whose sockets we cannot see (only when keepalive is off). */
     public DriverKind driverKind() {
         return kind;
     }
@@ -115,8 +117,9 @@ public final class KeepaliveConnector {
     }
 
     /**
-     * A physical connection, what its socket carries and the socket itself (null when keepalive is off or no socket
-     * was seen): closing it frees a thread blocked on a dead path when the driver's own abort cannot.
+     * A physical connection, what its socket carries and the socket itself (both null for a driver we do not support
+     * or when no socket was seen, e.g. a Unix domain socket): closing the socket frees a thread blocked on a dead path
+     * when the driver's own abort cannot; {@link SocketPeek#peek} looks at it at borrow.
      */
     public record Connected(Connection connection, AppliedKeepalive applied, Socket socket) {
     }
@@ -136,7 +139,7 @@ public final class KeepaliveConnector {
         if (password != null) {
             props.setProperty("password", password);
         }
-        if (settings == null) {
+        if (kind == null) {
             Connection plain = driver.connect(url, props);
             if (plain == null) {
                 throw new SQLException(driverName() + " did not accept " + JdbcUrls.redact(url), "08001");

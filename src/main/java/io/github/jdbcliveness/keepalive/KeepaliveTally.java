@@ -35,13 +35,18 @@ public final class KeepaliveTally {
         this.redactedUrl = connector.redactedUrl();
     }
 
-    /** @param a what a new connection's socket carries, or null when no socket was seen */
+    /**
+     * @param a what a new connection's socket carries, or null when no socket was seen; with keepalive left to the
+     *          driver (no request) only connections and unseen sockets are counted
+     */
     public void record(AppliedKeepalive a) {
         connections.increment();
         if (a == null) {
             notObserved.increment();
             warnOnce(warnedNotObserved, "no TCP socket of {} was seen for {}: keepalive could not be read back "
                     + "(a Unix domain socket, or a driver option that connects elsewhere)", driverName, redactedUrl);
+        } else if (requested == null) {
+            LOG.debug("keepalive left to the driver: {}", a);
         } else if (a.asRequested()) {
             asRequested.increment();
             LOG.debug("keepalive applied: {}", a);

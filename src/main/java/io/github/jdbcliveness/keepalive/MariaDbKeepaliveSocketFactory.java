@@ -20,7 +20,7 @@ public final class MariaDbKeepaliveSocketFactory extends ConfigurableSocketFacto
     }
 
     @Override
-    public Socket createSocket() {
+    public Socket createSocket() throws IOException {
         return new KeepaliveSocket(null);
     }
 

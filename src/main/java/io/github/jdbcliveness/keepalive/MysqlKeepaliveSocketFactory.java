@@ -2,6 +2,8 @@ package io.github.jdbcliveness.keepalive;
 
 import com.mysql.cj.conf.PropertySet;
 import com.mysql.cj.protocol.StandardSocketFactory;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.net.Socket;
 
 /**
@@ -14,6 +16,11 @@ public final class MysqlKeepaliveSocketFactory extends StandardSocketFactory {
 
     @Override
     protected Socket createSocket(PropertySet props) {
-        return new KeepaliveSocket(ConnectCapture.currentSettings().orElse(null));
+        try {
+            return new KeepaliveSocket(ConnectCapture.currentSettings().orElse(null));
+        } catch (IOException e) {
+            // Connector/J's hook declares no IOException; opening a socket fails only when descriptors run out.
+            throw new UncheckedIOException("could not open a socket", e);
+        }
     }
 }

@@ -25,7 +25,7 @@ public final class PgKeepaliveSocketFactory extends SocketFactory {
     }
 
     @Override
-    public Socket createSocket() {
+    public Socket createSocket() throws IOException {
         return new KeepaliveSocket(settings, captureToken);
     }
 

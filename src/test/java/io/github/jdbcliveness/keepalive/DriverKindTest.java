@@ -1,7 +1,9 @@
 package io.github.jdbcliveness.keepalive;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.github.jdbcliveness.KeepaliveSettings;
 import java.time.Duration;
@@ -101,6 +103,55 @@ class DriverKindTest {
         assertEquals(DriverKind.CONNECTOR_J, DriverKind.ofDriverClass("com.mysql.cj.jdbc.Driver"));
         assertEquals(DriverKind.MARIADB, DriverKind.ofDriverClass("org.mariadb.jdbc.Driver"));
         assertEquals(null, DriverKind.ofDriverClass("org.h2.Driver"));
+    }
+
+    @Test
+    void pgjdbc_unsolicitedErrorResponse_meansClosing_butNoticesNotificationsAndParameterStatusDoNot() {
+        assertTrue(DriverKind.PGJDBC.unsolicitedDataMeansClosing('E'));
+        for (char legit : new char[] {'N', 'A', 'S'}) {
+            assertFalse(DriverKind.PGJDBC.unsolicitedDataMeansClosing(legit), String.valueOf(legit));
+        }
+        assertTrue(DriverKind.PGJDBC.closing(Peek.data('E', 90)));
+        assertFalse(DriverKind.PGJDBC.closing(Peek.data('N', 40)));
+        assertFalse(DriverKind.PGJDBC.closing(Peek.data(0x17, 40)), "a TLS record hides the message type");
+        assertTrue(DriverKind.PGJDBC.closing(Peek.closed('N', 40, "EOF")), "a FIN after a notice is still a FIN");
+    }
+
+    @Test
+    void mysqlProtocol_anyUnsolicitedData_meansClosing_alsoUnderTls() {
+        for (DriverKind kind : new DriverKind[] {DriverKind.CONNECTOR_J, DriverKind.MARIADB}) {
+            assertTrue(kind.closing(Peek.data(0x1f, 60)), kind + ": an ERR packet starts with its length");
+            assertTrue(kind.closing(Peek.data(0x17, 60)), kind + ": a TLS record");
+            assertTrue(kind.closing(Peek.closed(-1, 0, "Connection reset")));
+            assertFalse(kind.closing(Peek.QUIET));
+            assertFalse(kind.closing(Peek.UNKNOWN));
+        }
+    }
+
+    @Test
+    void keepaliveLeftToTheDriver_installsOnlyOurSocketFactory() {
+        for (DriverKind kind : DriverKind.values()) {
+            Properties p = kind.prepare("jdbc:x://db/app", props("user", "app"), null);
+            assertEquals(kind.socketFactory, p.getProperty("socketFactory"), kind.name());
+            assertEquals(null, p.getProperty("tcpKeepAlive"), kind.name());
+            assertEquals(null, p.getProperty("tcpKeepIdle"), kind.name());
+            assertEquals(null, p.getProperty("jdbcliveness.keepaliveIdle"), kind.name());
+            assertEquals("app", p.getProperty("user"), kind.name());
+        }
+        Properties userChoice = DriverKind.PGJDBC.prepare("jdbc:postgresql://db/app?tcpKeepAlive=false",
+                props("tcpKeepAlive", "false"), null);
+        assertEquals("false", userChoice.getProperty("tcpKeepAlive"), "the user's keepalive choice stands");
+    }
+
+    @Test
+    void keepaliveLeftToTheDriver_stillRefusesTheUsersOwnSocketFactory_sayingWhy() {
+        var e = assertThrows(IllegalArgumentException.class, () -> DriverKind.MARIADB.prepare(
+                "jdbc:mariadb://db/app", props("socketFactory", "com.example.Socks"), null));
+        assertEquals("socketFactory (com.example.Socks) is already set in the connection properties for "
+                + "jdbc:mariadb://db/app; jdbc-liveness needs socketFactory="
+                + MariaDbKeepaliveSocketFactory.class.getName() + " to see each connection's socket (in-flight "
+                + "watchdog, borrow-time close check) on MariaDB Connector/J: it cannot chain another socket factory, "
+                + "remove yours", e.getMessage());
     }
 
     static Properties props(String... kv) {

@@ -1,0 +1,27 @@
+package io.github.jdbcliveness.keepalive;
+
+import java.net.Socket;
+
+/**
+ * The borrow-time look at a connection's socket, for the pool layer: has the server already closed it (FIN, RST) or
+ * sent what it sends before closing? No round trip, no blocking; costs a few system calls. Internal.
+ */
+public final class SocketPeek {
+
+    private SocketPeek() {
+    }
+
+    /**
+     * Looks at {@code socket} without blocking. Bytes found waiting stay readable for the driver, in order.
+     *
+     * <p>Call it only while no other thread reads or writes the socket (an idle connection, before it is handed
+     * out): the look switches the socket to non-blocking mode for its few system calls, and waits for a thread
+     * that is in the middle of an I/O call.
+     *
+     * @param socket the socket from {@code KeepaliveConnector.Connected.socket()}, or any other (or null)
+     * @return {@link Peek.State#UNKNOWN} for a socket that is not one of ours
+     */
+    public static Peek peek(Socket socket) {
+        return socket instanceof KeepaliveSocket k ? k.peek() : Peek.UNKNOWN;
+    }
+}
