@@ -2,6 +2,7 @@ package io.github.jdbcliveness.drill;
 
 import io.github.jdbcliveness.keepalive.JdbcUrls;
 import java.net.URI;
+import java.net.URISyntaxException;
 import java.util.Map;
 import java.util.Optional;
 
@@ -18,7 +19,14 @@ record ExternalTarget(Kind kind, String url, String host, int port, String usern
             throw new IllegalArgumentException(prefix + "_URL must be a JDBC URL (jdbc:...), got "
                     + JdbcUrls.redact(url));
         }
-        URI uri = URI.create(url.substring("jdbc:".length()));
+        URI uri;
+        try {
+            uri = new URI(url.substring("jdbc:".length()));
+        } catch (URISyntaxException e) {
+            // Its message (and so any cause chain) quotes the whole URL, password included: keep only its type.
+            throw new IllegalArgumentException(prefix + "_URL is not a valid URL (" + e.getClass().getSimpleName()
+                    + "), got " + JdbcUrls.redact(url));
+        }
         if (uri.getHost() == null) {
             throw new IllegalArgumentException(prefix + "_URL must name a host and port, got "
                     + JdbcUrls.redact(url));

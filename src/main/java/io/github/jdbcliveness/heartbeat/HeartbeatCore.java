@@ -136,8 +136,8 @@ public final class HeartbeatCore {
     /**
      * One wakeup of the ticker.
      *
-     * @return when the ticker should wake next: the end of the next tick if anything is scheduled, else
-     *         {@link Long#MAX_VALUE} (sleep until a command arrives)
+     * @return when the ticker should wake next: the tick boundary at which the earliest entry falls due (the next
+     *         tick if a command is already queued), else {@link Long#MAX_VALUE} (sleep until a command arrives)
      */
     public long tick(long nowNanos) {
         long lag = nowNanos - plannedWakeNanos;
@@ -155,7 +155,12 @@ public final class HeartbeatCore {
             plannedWakeNanos = Long.MAX_VALUE;
             return Long.MAX_VALUE;
         }
-        plannedWakeNanos = wheel.nextTickNanos();
+        // Sleep until something is due, not to the next tick: a pool's watchdog task or connections due in seconds
+        // would otherwise wake the ticker every tick for nothing. Commands from other threads wake it early
+        // (wokenByCommand), and this plan is what the next wakeup's lag is measured against.
+        long wake = commands.isEmpty() ? wheel.nextDueNanos() : wheel.nextTickNanos();
+        // Long.MAX_VALUE means "no plan": a boundary that lands on it exactly is taken one nanosecond later.
+        plannedWakeNanos = wake == Long.MAX_VALUE ? Long.MIN_VALUE : wake;
         return plannedWakeNanos;
     }
 

@@ -7,6 +7,7 @@ import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.LockSupport;
@@ -18,8 +19,10 @@ import org.slf4j.LoggerFactory;
  * shared by every pool. Pools {@link #acquire()} it and {@link #release()} it; the last release stops both, so
  * nothing is left running once every pool is closed.
  *
- * <p>The ticker sleeps until the next tick only while something is scheduled, and indefinitely otherwise: its
- * wakeups are bounded by the tick rate, whatever the number of connections.
+ * <p>The ticker sleeps until the earliest scheduled entry falls due, and indefinitely while nothing is scheduled.
+ * Commands queued by other threads (a registration, a probe's result) wake it, but no sooner than one tick after its
+ * last wakeup: its wakeups are bounded by the tick rate, whatever the number of connections, and are about zero
+ * while nothing is due.
  */
 public final class HeartbeatScheduler {
 
@@ -46,6 +49,8 @@ public final class HeartbeatScheduler {
     private final List<HeartbeatEvents> listeners = new CopyOnWriteArrayList<>();
     private final AtomicLong stalls = new AtomicLong();
     private final AtomicLong reprobes = new AtomicLong();
+    /** The ticker has been unparked for the commands queued since its last tick: one unpark per tick is enough. */
+    private final AtomicBoolean wakeRequested = new AtomicBoolean();
     private volatile boolean running = true;
 
     private HeartbeatScheduler() {
@@ -57,7 +62,15 @@ public final class HeartbeatScheduler {
                     return t;
                 });
         probes.allowCoreThreadTimeOut(true);
-        core = new HeartbeatCore(TICK_NANOS, STALL_NANOS, System.nanoTime(), probes, System::nanoTime,
+        // A probe's result is queued as a command from the probe thread: wake the ticker for it, or the next probe
+        // would wait for the ticker's planned wakeup (as late as this probe's deadline).
+        core = new HeartbeatCore(TICK_NANOS, STALL_NANOS, System.nanoTime(), task -> probes.execute(() -> {
+            try {
+                task.run();
+            } finally {
+                commandQueued();
+            }
+        }), System::nanoTime,
                 bound -> bound <= 0 ? 0 : ThreadLocalRandom.current().nextLong(bound), new HeartbeatEvents() {
                     @Override
                     public void stalled(long lagNanos) {
@@ -127,24 +140,25 @@ public final class HeartbeatScheduler {
 
     public void register(Probeable p) {
         core.register(p, System.nanoTime());
-        LockSupport.unpark(ticker);
+        commandQueued();
     }
 
     /** Runs {@code task} every {@code period} on a probe thread; cancel the result to stop it. */
     public HeartbeatCore.Periodic every(java.time.Duration period, Runnable task) {
         HeartbeatCore.Periodic p = core.every(period.toNanos(), task, System.nanoTime());
-        LockSupport.unpark(ticker);
+        commandQueued();
         return p;
     }
 
     public void deregister(Probeable p) {
         core.deregister(p);
+        commandQueued();
     }
 
     /** Probes the other idle connections to this host now. */
     public void sweep(String hostKey, Probeable except) {
         core.sweep(hostKey, except);
-        LockSupport.unpark(ticker);
+        commandQueued();
     }
 
     /** Threads for probes and aborts: never the ticker, never a borrower. */
@@ -160,26 +174,44 @@ public final class HeartbeatScheduler {
         return reprobes.get();
     }
 
+    /** Any thread, after queuing a command: wakes the ticker unless it was already woken since its last tick. */
+    private void commandQueued() {
+        if (core.hasCommands() && !wakeRequested.getAndSet(true)) {
+            LockSupport.unpark(ticker);
+        }
+    }
+
     private void run() {
         long wake = System.nanoTime();
         while (running) {
+            long tickedAt = System.nanoTime();
+            // Cleared before the tick drains the queue: a command queued after the drain unparks the ticker again.
+            wakeRequested.set(false);
             try {
-                wake = core.tick(System.nanoTime());
+                wake = core.tick(tickedAt);
             } catch (RuntimeException | Error e) {
                 LOG.error("heartbeat tick failed; continuing", e);
             }
-            while (running && !core.hasCommands()) {
+            // The plan is the earliest due time, possibly seconds away. Queued commands cut the sleep short, but
+            // not below one tick, so a burst of probe results costs one wakeup, not one each.
+            long commandsAt = tickedAt + TICK_NANOS;
+            while (running) {
+                long until = wake;
+                if (core.hasCommands() && (until == Long.MAX_VALUE || until - commandsAt > 0)) {
+                    until = commandsAt;
+                }
                 long now = System.nanoTime();
-                if (wake != Long.MAX_VALUE && now - wake >= 0) {
+                if (until != Long.MAX_VALUE && now - until >= 0) {
                     break;
                 }
-                if (wake == Long.MAX_VALUE) {
+                if (until == Long.MAX_VALUE) {
                     LockSupport.park(this);
                 } else {
-                    LockSupport.parkNanos(this, wake - now);
+                    LockSupport.parkNanos(this, until - now);
                 }
             }
             if (core.hasCommands()) {
+                // Woken ahead of the plan: no lag to measure against it (a long planned sleep is no stall).
                 core.wokenByCommand(System.nanoTime());
             }
         }

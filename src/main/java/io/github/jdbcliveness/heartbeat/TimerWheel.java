@@ -1,6 +1,7 @@
 package io.github.jdbcliveness.heartbeat;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Objects;
 import java.util.function.Consumer;
@@ -21,6 +22,11 @@ public final class TimerWheel<T> {
 
     private final long tickNanos;
     private final Entry<T>[] buckets;
+    /**
+     * Per bucket, a lower bound on its entries' remaining rounds ({@link Long#MAX_VALUE} when empty): exact after the
+     * bucket is visited, possibly too low after a cancel. Lets {@link #nextDueNanos} plan in O(buckets).
+     */
+    private final long[] minRounds;
     private final int mask;
     /** Start of the next tick not yet processed. */
     private long cursorNanos;
@@ -42,6 +48,8 @@ public final class TimerWheel<T> {
         }
         this.tickNanos = tickNanos;
         this.buckets = new Entry[bucketsPow2];
+        this.minRounds = new long[bucketsPow2];
+        Arrays.fill(minRounds, Long.MAX_VALUE);
         this.mask = bucketsPow2 - 1;
         this.cursorNanos = startNanos;
     }
@@ -93,6 +101,31 @@ public final class TimerWheel<T> {
         return cursorNanos + tickNanos;
     }
 
+    /**
+     * The tick boundary at which the earliest entry fires: the moment to sleep until when nothing else can happen.
+     * Never later than that entry's firing and never before {@link #nextTickNanos()}; it can be early after a
+     * {@link #cancel} (the bucket keeps the cancelled entry's rounds until it is visited), never late. O(buckets):
+     * one look per bucket from the cursor, for at most one revolution, counting each bucket's remaining rounds.
+     *
+     * @throws IllegalStateException when nothing is scheduled (there is no such moment)
+     */
+    public long nextDueNanos() {
+        if (size == 0) {
+            throw new IllegalStateException("nothing scheduled");
+        }
+        int n = buckets.length;
+        // In ticks from the cursor: an entry i buckets on with r rounds left fires in tick i + r * n. A bucket i on
+        // cannot beat anything found at or before i, so the scan stops there.
+        long best = Long.MAX_VALUE;
+        for (int i = 0; i < n && i < best; i++) {
+            int bucket = (int) ((tickCount + i) & mask);
+            if (buckets[bucket] != null) {
+                best = Math.min(best, i + minRounds[bucket] * n);
+            }
+        }
+        return cursorNanos + (best + 1) * tickNanos;
+    }
+
     /** Schedules {@code item} to fire at the first tick ending at or after {@code dueNanos}. */
     public Entry<T> schedule(T item, long dueNanos) {
         Objects.requireNonNull(item, "item");
@@ -134,6 +167,7 @@ public final class TimerWheel<T> {
             int bucket = (int) (tickCount & mask);
             Entry<T> e = buckets[bucket];
             buckets[bucket] = null;
+            minRounds[bucket] = Long.MAX_VALUE;
             while (e != null) {
                 Entry<T> next = e.next;
                 e.prev = null;
@@ -174,6 +208,7 @@ public final class TimerWheel<T> {
             e.next.prev = e;
         }
         buckets[bucket] = e;
+        minRounds[bucket] = Math.min(minRounds[bucket], e.rounds);
         size++;
     }
 
@@ -182,6 +217,9 @@ public final class TimerWheel<T> {
             e.prev.next = e.next;
         } else {
             buckets[e.bucket] = e.next;
+        }
+        if (buckets[e.bucket] == null) {
+            minRounds[e.bucket] = Long.MAX_VALUE;
         }
         if (e.next != null) {
             e.next.prev = e.prev;

@@ -1,6 +1,8 @@
 package io.github.jdbcliveness.drill;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -41,5 +43,24 @@ class ExternalTargetTest {
         var e = assertThrows(IllegalArgumentException.class, () -> ExternalTarget.fromEnvironment(
                 DatabaseTarget.Kind.POSTGRESQL, "JDBCLIVENESS_PG", Map.of("JDBCLIVENESS_PG_URL", "postgres://x")));
         assertEquals("JDBCLIVENESS_PG_URL must be a JDBC URL (jdbc:...), got postgres://x", e.getMessage());
+    }
+
+    @Test
+    void malformedUrl_isRefusedNamingTheVariable_withoutEchoingThePassword() {
+        String url = "jdbc:postgresql://drill:s3cret pw@pg:5432/app?password=s3cret pw";
+        var e = assertThrows(IllegalArgumentException.class, () -> ExternalTarget.fromEnvironment(
+                DatabaseTarget.Kind.POSTGRESQL, "JDBCLIVENESS_PG", Map.of("JDBCLIVENESS_PG_URL", url)));
+        assertEquals("JDBCLIVENESS_PG_URL is not a valid URL (URISyntaxException), got jdbc:postgresql://pg:5432/app",
+                e.getMessage());
+        assertNull(e.getCause(), "a cause would print the whole URL in the stack trace");
+        assertFalse(e.toString().contains("s3cret"));
+    }
+
+    @Test
+    void urlWithoutHost_isRefused_withoutEchoingCredentials() {
+        var e = assertThrows(IllegalArgumentException.class, () -> ExternalTarget.fromEnvironment(
+                DatabaseTarget.Kind.MYSQL, "JDBCLIVENESS_MYSQL",
+                Map.of("JDBCLIVENESS_MYSQL_URL", "jdbc:oracle:thin:scott/tiger@host:1521/db")));
+        assertEquals("JDBCLIVENESS_MYSQL_URL must name a host and port, got jdbc:oracle:thin:***", e.getMessage());
     }
 }

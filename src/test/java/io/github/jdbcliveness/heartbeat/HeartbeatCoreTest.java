@@ -74,6 +74,34 @@ class HeartbeatCoreTest {
         }
     }
 
+    /**
+     * Drives the core as {@link HeartbeatScheduler} does: wakes only when {@code tick} planned to, or one tick after
+     * a wakeup that left commands queued by probe threads (a passed probe's reschedule), which wake the ticker early.
+     *
+     * @return the wakeups up to {@code until}
+     */
+    private int followPlanTo(long until) {
+        int wakeups = 0;
+        long wake = core.tick(now);
+        wakeups++;
+        while (true) {
+            probes.runAll();
+            long next = wake;
+            if (core.hasCommands() && (wake == Long.MAX_VALUE || wake - (now + TICK) > 0)) {
+                next = now + TICK;
+            }
+            if (next == Long.MAX_VALUE || next - until > 0) {
+                return wakeups;
+            }
+            if (next != wake) {
+                core.wokenByCommand(next);
+            }
+            now = next;
+            wake = core.tick(now);
+            wakeups++;
+        }
+    }
+
     private static long at(long millis) {
         return T0 + millis * MS;
     }
@@ -246,10 +274,10 @@ class HeartbeatCoreTest {
         runTo(at(5_000));
         assertEquals(List.of(at(5_000)), a.probeStarts);
 
-        now = at(8_000); // the ticker planned to wake at +5.01 s and woke at +8 s
+        now = at(8_000); // the ticker planned to wake at the deadline, +6 s, and woke at +8 s
         core.tick(now);
 
-        assertEquals(List.of(at(8_000) - at(5_010)), events.stalls);
+        assertEquals(List.of(at(8_000) - at(6_000)), events.stalls);
         assertEquals(List.of(a), events.reprobed);
         assertTrue(a.timedOut.isEmpty(), "evicted for a deadline that passed while the ticker stood still");
 
@@ -263,6 +291,7 @@ class HeartbeatCoreTest {
 
     @Test
     void stall_endingBeforeProbeDeadline_doesNotPostponeTheTimeout() {
+        core.every(TICK, () -> { }, now); // something due every tick: the ticker plans to wake on each one
         FakeProbeable a = registered("a", "db", T0 + LONG_AGO); // probe at +5 s, deadline +6 s
         a.silent = true;
         runTo(at(5_200));
@@ -350,20 +379,122 @@ class HeartbeatCoreTest {
     // ---- wakeups -----------------------------------------------------------------------------------------------
 
     @Test
-    void tick_returnsMaxValueWhenNothingIsScheduled_andTheNextTickBoundaryOtherwise() {
+    void tick_returnsMaxValueWhenNothingIsScheduled_andTheBoundaryOfTheEarliestDueOtherwise() {
         assertEquals(Long.MAX_VALUE, core.tick(at(15)));
 
-        FakeProbeable p = registered("p", "db", T0 + LONG_AGO);
+        FakeProbeable p = registered("p", "db", T0 + LONG_AGO); // first probe at +5 s
         p.answer = FakeProbeable.Answer.FAIL;
-        assertEquals(at(30), core.tick(at(25)));
-        assertEquals(at(40), core.tick(at(30)));
+        assertEquals(at(5_000), core.tick(at(25)));
+        assertEquals(at(5_000), core.tick(at(30)));
 
         now = at(30);
         runTo(at(5_000)); // the probe fails at +5 s; its deadline stays on the wheel until +6 s
         assertEquals(1, p.failed.size());
-        assertEquals(at(5_010), core.tick(at(5_000) + 1));
+        assertEquals(at(6_000), core.tick(at(5_000) + 1));
         runTo(at(6_000) - TICK);
         assertEquals(Long.MAX_VALUE, core.tick(at(6_000)));
+    }
+
+    @Test
+    void tick_withOneConnectionDueIn5Seconds_plansToWakeThen_notOnTheNextTick() {
+        registered("p", "db", T0 + LONG_AGO); // first probe at +5 s
+
+        assertEquals(at(5_000), core.tick(at(10)));
+        assertEquals(at(5_000), core.tick(at(20) + 3), "a wakeup between boundaries plans the same boundary");
+    }
+
+    @Test
+    void tick_withEntriesSeveralRevolutionsAway_plansTheEarliest_notTheFirstNonEmptyBucket() {
+        long revolution = 512 * TICK; // 5.12 s
+        // A periodic task due in 4 revolutions and 30 ticks; a connection due in 5 revolutions and 10 ticks, whose
+        // bucket comes first from the cursor.
+        core.every(4 * revolution + 30 * TICK, () -> { }, now);
+        FakeProbeable p = connection("p", "db", 2 * (5 * revolution + 10 * TICK), T0 + LONG_AGO);
+        core.register(p, now);
+
+        assertEquals(T0 + 4 * revolution + 30 * TICK, core.tick(at(10)));
+    }
+
+    @Test
+    void tick_dueTimeBetweenBoundaries_plansTheBoundaryAtOrAfterIt() {
+        core.every(3 * TICK + 1, () -> { }, at(5_000)); // due +5.030000001 s
+
+        assertEquals(at(5_040), core.tick(at(10)));
+    }
+
+    @Test
+    void tick_whileAProbeRuns_plansItsDeadline_andAfterAQueuedSweepTheNextTick() {
+        FakeProbeable a = registered("a", "db", T0 + LONG_AGO); // probe at +5 s, deadline +6 s
+        a.silent = true;
+        registered("b", "db", T0 + LONG_AGO).leased = true; // also due at +5 s, then every 2.5 s while leased
+
+        runTo(at(5_000) - TICK);
+        assertEquals(at(6_000), core.tick(at(5_000)), "the deadline, not the next tick");
+
+        assertEquals(at(6_010), core.tick(at(6_000)), "the timeout queued a sweep: run it on the next tick");
+        assertEquals(List.of(new Ended(1, at(5_000), at(6_000))), a.timedOut);
+    }
+
+    @Test
+    void followingThePlan_oneConnectionOverAMinute_wakesForItsProbesOnly_andNeverSeesAStall() {
+        FakeProbeable p = registered("p", "db", T0 + LONG_AGO);
+
+        int wakeups = followPlanTo(at(60_000));
+
+        assertEquals(List.of(at(5_000), at(15_000), at(25_000), at(35_000), at(45_000), at(55_000)), p.probeStarts);
+        assertEquals(6, p.passed.size());
+        // Per probe: its due time, the tick after its pass (the reschedule), its deadline. Not 6 000 ticks.
+        assertTrue(wakeups <= 1 + 3 * 6, wakeups + " wakeups in a minute for one connection");
+        assertTrue(events.stalls.isEmpty(), "a long planned sleep was taken for a stall: " + events.stalls);
+    }
+
+    @Test
+    void followingThePlan_aWatchdogTaskEvery800Milliseconds_wakesOncePerRun() {
+        int[] runs = {0};
+        core.every(800 * MS, () -> runs[0]++, now); // a pool's watchdog: B / 12 for a 9.6 s budget
+
+        int wakeups = followPlanTo(at(10_000));
+
+        assertEquals(12, runs[0]);
+        assertEquals(1 + 12, wakeups);
+        assertTrue(events.stalls.isEmpty());
+    }
+
+    @Test
+    void commandDuringALongPlannedSleep_wakesTheTickerEarly_andIsNoStall() {
+        registered("p", "db", T0 + LONG_AGO);
+        assertEquals(at(5_000), core.tick(at(10)));
+
+        jitter = bound -> 0; // the new connection's first probe: max(100 ms, half of 200 ms)
+        FakeProbeable q = connection("q", "db", 200 * MS, T0 + LONG_AGO);
+        core.register(q, at(1_000));
+        assertTrue(core.hasCommands());
+        core.wokenByCommand(at(1_000));
+
+        assertEquals(at(1_100), core.tick(at(1_000)));
+        assertTrue(events.stalls.isEmpty(), "woken by a command, long before the plan: no lag to measure");
+    }
+
+    @Test
+    void tick_nearClockWrap_plansAcrossLongMaxValue() {
+        long start = Long.MAX_VALUE - 2_000 * MS - 3;
+        core = newCore(start);
+        core.register(connection("p", "db", start + LONG_AGO), now); // first probe at start + 5 s, past the wrap
+
+        long wake = core.tick(start + TICK);
+
+        assertEquals(start + 5_000 * MS, wake);
+        assertTrue(wake < 0, "the plan must lie past Long.MAX_VALUE");
+        assertTrue(events.stalls.isEmpty());
+    }
+
+    @Test
+    void tick_whosePlanLandsOnLongMaxValue_plansOneNanosecondLater_notASleepUntilACommand() {
+        long start = Long.MAX_VALUE - 5_000 * MS; // the first probe is due exactly at Long.MAX_VALUE
+        core = newCore(start);
+        core.register(connection("p", "db", start + LONG_AGO), now);
+
+        assertEquals(Long.MIN_VALUE, core.tick(start + TICK));
     }
 
     @ParameterizedTest
@@ -377,17 +508,14 @@ class HeartbeatCoreTest {
             all.add(p);
         }
 
-        int wakeups = 1;
-        long wake = core.tick(now);
-        while (wake - at(10_000) <= 0) {
-            now = wake;
-            wake = core.tick(now);
+        int wakeups = followPlanTo(at(10_000));
+        if (now != at(10_000)) {
+            core.tick(at(10_000));
             wakeups++;
-            probes.runAll();
         }
 
         assertEquals(1_000, core.ticks());
-        assertEquals(1_001, wakeups);
+        assertTrue(wakeups <= 1_001, wakeups + " wakeups in 1 000 ticks");
         for (FakeProbeable p : all) {
             assertTrue(p.passed.size() >= 9, p + " passed " + p.passed.size() + " probes in 10 s of 1 s intervals");
         }

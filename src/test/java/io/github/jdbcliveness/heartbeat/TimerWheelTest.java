@@ -266,6 +266,116 @@ class TimerWheelTest {
         assertEquals(3 * BUCKETS, wheel.ticks());
     }
 
+    // ---- nextDueNanos ------------------------------------------------------------------------------------------
+
+    @Test
+    void nextDueNanos_isTheBoundaryTheEarliestEntryFiresAt() {
+        long start = 1_000;
+        TimerWheel<String> wheel = new TimerWheel<>(TICK, BUCKETS, start);
+        wheel.schedule("late", start + 47);
+        wheel.schedule("early", start + 21);
+
+        assertEquals(start + 30, wheel.nextDueNanos());
+        stepTo(wheel, start + 29, fired);
+        assertEquals(start + 30, wheel.nextDueNanos(), "advancing towards it does not move it");
+        stepTo(wheel, start + 30, fired);
+        assertEquals(List.of(new Fired("early", start + 30)), fired);
+        assertEquals(start + 50, wheel.nextDueNanos());
+    }
+
+    @Test
+    void nextDueNanos_ofPastDue_isTheNextTick() {
+        TimerWheel<String> wheel = new TimerWheel<>(TICK, BUCKETS, 0);
+        stepTo(wheel, 5 * TICK, fired);
+        wheel.schedule("past", -3 * BUCKETS * TICK);
+
+        assertEquals(wheel.nextTickNanos(), wheel.nextDueNanos());
+    }
+
+    @Test
+    void nextDueNanos_withEntriesSeveralRoundsAway_accountsForTheirRounds() {
+        long start = 500;
+        TimerWheel<String> wheel = new TimerWheel<>(TICK, BUCKETS, start);
+        long revolution = BUCKETS * TICK;
+        // The entry in the bucket scanned first is five rounds away; the one two buckets on is only three.
+        wheel.schedule("fiveRounds", start + 5 * revolution + 5);
+        wheel.schedule("threeRounds", start + 3 * revolution + 25);
+
+        assertEquals(start + 3 * revolution + 30, wheel.nextDueNanos());
+        stepTo(wheel, start + 3 * revolution + 30, fired);
+        assertEquals(List.of(new Fired("threeRounds", start + 3 * revolution + 30)), fired);
+        assertEquals(start + 5 * revolution + 10, wheel.nextDueNanos());
+    }
+
+    @Test
+    void nextDueNanos_matchesTheNextFiring_acrossRandomAdvancesAndSchedules() {
+        TimerWheel<Long> wheel = new TimerWheel<>(TICK, BUCKETS, 0);
+        SplittableRandom rnd = new SplittableRandom(11);
+        for (int i = 0; i < 200; i++) {
+            long due = rnd.nextLong(20 * BUCKETS * TICK);
+            wheel.schedule(due, due);
+        }
+        long now = 0;
+        while (wheel.size() > 0) {
+            long planned = wheel.nextDueNanos();
+            List<Long> early = new ArrayList<>();
+            wheel.advance(planned - 1, early::add);
+            assertTrue(early.isEmpty(), "fired before the planned boundary " + planned + ": " + early);
+            List<Long> atPlan = new ArrayList<>();
+            wheel.advance(planned, atPlan::add);
+            assertFalse(atPlan.isEmpty(), "nothing fired at the planned boundary " + planned);
+            now = planned;
+            if (rnd.nextInt(3) == 0) {
+                long due = now + rnd.nextLong(10 * BUCKETS * TICK);
+                wheel.schedule(due, due);
+            }
+        }
+    }
+
+    @Test
+    void nextDueNanos_afterCancellingTheEarliest_isNeverLate() {
+        TimerWheel<String> wheel = new TimerWheel<>(TICK, BUCKETS, 0);
+        long revolution = BUCKETS * TICK;
+        TimerWheel.Entry<String> soon = wheel.schedule("soon", 25);
+        wheel.schedule("sameBucketLater", 2 * revolution + 25);
+        wheel.schedule("otherBucket", revolution + 55);
+
+        wheel.cancel(soon);
+
+        // May be early (the bucket still remembers its cancelled entry until visited), never past the real earliest.
+        assertTrue(wheel.nextDueNanos() <= revolution + 60, "planned at " + wheel.nextDueNanos());
+        List<String> all = new ArrayList<>();
+        while (wheel.size() > 0) {
+            long planned = wheel.nextDueNanos();
+            wheel.advance(planned, all::add);
+        }
+        assertEquals(List.of("otherBucket", "sameBucketLater"), all);
+    }
+
+    @Test
+    @Timeout(value = 10, threadMode = Timeout.ThreadMode.SEPARATE_THREAD) // a comparison that is not wrap-safe loops
+    void nextDueNanos_acrossClockWrap_isTheBoundaryPastLongMaxValue() {
+        long start = Long.MAX_VALUE - 3 * TICK - 4;
+        TimerWheel<String> wheel = new TimerWheel<>(TICK, BUCKETS, start);
+        long revolution = BUCKETS * TICK;
+        wheel.schedule("farPastTheWrap", start + 4 * revolution + 12);
+        wheel.schedule("justPastTheWrap", start + revolution + 7);
+
+        long planned = wheel.nextDueNanos();
+
+        assertEquals(start + revolution + 10, planned);
+        assertTrue(planned < 0, "the test must plan past Long.MAX_VALUE");
+        stepTo(wheel, planned, fired);
+        assertEquals(List.of(new Fired("justPastTheWrap", planned)), fired);
+        assertEquals(start + 4 * revolution + 20, wheel.nextDueNanos());
+    }
+
+    @Test
+    void nextDueNanos_ofEmptyWheel_isRefused() {
+        TimerWheel<String> wheel = new TimerWheel<>(TICK, BUCKETS, 0);
+        assertThrows(IllegalStateException.class, wheel::nextDueNanos);
+    }
+
     @ParameterizedTest
     @ValueSource(longs = {0, -1, Long.MIN_VALUE})
     void constructor_rejectsNonPositiveTick_namingTheValue(long tick) {
