@@ -10,5 +10,11 @@ public enum EvictionReason {
      * The watchdog saw a leased connection's request stay unacknowledged under the kernel's retransmit timer for
      * longer than {@code unacknowledgedTimeout}: the request went into a dead path, and was aborted.
      */
-    UNACKNOWLEDGED_DATA
+    UNACKNOWLEDGED_DATA,
+    /**
+     * The server had already closed the connection: at HikariCP's borrow-time check its socket showed a FIN, a reset
+     * or a termination message waiting (a session killed server-side, a restart, {@code wait_timeout}), seen without
+     * a round trip.
+     */
+    CLOSED_BY_SERVER
 }

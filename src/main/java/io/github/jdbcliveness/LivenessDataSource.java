@@ -12,7 +12,7 @@ import java.sql.SQLFeatureNotSupportedException;
 import java.sql.SQLTransientConnectionException;
 import java.util.Objects;
 import java.util.concurrent.TimeUnit;
-import java.util.function.Supplier;
+import java.util.concurrent.locks.ReentrantLock;
 import javax.sql.DataSource;
 
 /**
@@ -33,25 +33,27 @@ import javax.sql.DataSource;
  */
 public final class LivenessDataSource implements DataSource, AutoCloseable {
 
-    /** HikariCP reads it when a pool starts; jdbc-liveness sets it only for the duration of its pools' start. */
-    static final String REQUEST_BOUNDARIES = "com.zaxxer.hikari.enableRequestBoundaries";
-    /** HikariCP's keepalive floor: below it HikariCP disables its keepalive with a warning. */
+    /** The keepalive period jdbc-liveness sets only when HikariCP would otherwise schedule no task per entry. */
     static final long HIKARI_KEEPALIVE_FLOOR_MS = TimeUnit.SECONDS.toMillis(30);
 
     private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(LivenessDataSource.class);
 
     private final HikariDataSource hikari;
     private final PoolBinding binding;
-    private final boolean validateOnBorrow;
+    /** A lock, not a monitor: a virtual-thread borrower waiting for the first connection must not pin its carrier. */
+    private final ReentrantLock startLock = new ReentrantLock();
+    private volatile boolean started;
 
-    private LivenessDataSource(HikariDataSource hikari, PoolBinding binding) {
+    private LivenessDataSource(HikariDataSource hikari, PoolBinding binding, boolean started) {
         this.hikari = hikari;
         this.binding = binding;
-        this.validateOnBorrow = binding.config().validateOnBorrow();
+        this.started = started;
     }
 
     /**
-     * Builds and starts a pool from {@code hikariConfig} (which is copied, not changed).
+     * Builds and starts a pool from {@code hikariConfig} (which is copied, not changed). As with
+     * {@code new HikariDataSource(config)}, {@code initializationFailTimeout} decides whether a database that cannot
+     * be reached fails the start.
      *
      * @throws IllegalArgumentException for a configuration jdbc-liveness cannot work with: no {@code jdbcUrl}, a
      *                                  {@code dataSource}/{@code dataSourceClassName} of its own, a driver whose
@@ -64,9 +66,15 @@ public final class LivenessDataSource implements DataSource, AutoCloseable {
         hikariConfig.copyStateTo(copy);
         PoolBinding binding = install(copy, config);
         try {
-            HikariDataSource pool = withRequestBoundaries(() -> new HikariDataSource(copy));
+            HikariDataSource pool;
+            binding.startOpen();
+            try {
+                pool = new HikariDataSource(copy);
+            } finally {
+                binding.startDone();
+            }
             binding.attach(pool);
-            return new LivenessDataSource(pool, binding);
+            return new LivenessDataSource(pool, binding, true);
         } catch (RuntimeException e) {
             binding.close();
             throw e;
@@ -74,8 +82,10 @@ public final class LivenessDataSource implements DataSource, AutoCloseable {
     }
 
     /**
-     * Takes over a pool that has not started yet (built with {@code new HikariDataSource()} and setters), installs
-     * jdbc-liveness into it and starts it.
+     * Takes over a pool that has not started yet (built with {@code new HikariDataSource()} and setters) and installs
+     * jdbc-liveness into it. Like the {@code HikariDataSource} itself, the pool starts on the first
+     * {@link #getConnection()}: borrow through the returned data source, not the pool, so that it starts with what
+     * jdbc-liveness needs.
      *
      * @throws IllegalStateException when the pool has already started or is closed
      */
@@ -88,21 +98,8 @@ public final class LivenessDataSource implements DataSource, AutoCloseable {
                     + "; build it with new HikariDataSource() and setters, or use LivenessDataSource.create(config)");
         }
         PoolBinding binding = install(pool, config);
-        try {
-            withRequestBoundaries(() -> {
-                try (Connection first = pool.getConnection()) {
-                    return first;
-                } catch (SQLException e) {
-                    throw new IllegalStateException(pool.getPoolName() + " did not start: " + e.getMessage(), e);
-                }
-            });
-            binding.attach(pool);
-            return new LivenessDataSource(pool, binding);
-        } catch (RuntimeException e) {
-            pool.close();
-            binding.close();
-            throw e;
-        }
+        binding.attach(pool);
+        return new LivenessDataSource(pool, binding, false);
     }
 
     private static PoolBinding install(HikariConfig target, LivenessConfig config) {
@@ -117,6 +114,12 @@ public final class LivenessDataSource implements DataSource, AutoCloseable {
         if (target.getJdbcUrl() == null) {
             throw new IllegalArgumentException("HikariConfig.jdbcUrl is not set");
         }
+        if (target.getScheduledExecutor() != null) {
+            throw new IllegalArgumentException("HikariConfig.scheduledExecutor (" + target.getScheduledExecutor()
+                    .getClass().getName() + ") is set; jdbc-liveness runs HikariCP's housekeeping on an executor of "
+                    + "its own (it evicts dead connections through HikariCP's own per-connection tasks): remove it");
+        }
+        String validationQuery = probeStatement(target, config);
         KeepaliveConnector connector = KeepaliveConnector.create(target.getJdbcUrl(), target.getDataSourceProperties(),
                 target.getDriverClassName(), config.keepaliveEnabled() ? config.keepalive() : null,
                 config.connectTimeout());
@@ -129,60 +132,80 @@ public final class LivenessDataSource implements DataSource, AutoCloseable {
                     + "budget for requests that never wait longer than it", target.getPoolName(),
                     target.getConnectionTimeout(), config.detectionBudget());
         }
-        PoolBinding binding = new PoolBinding(target.getPoolName(), config, connector);
+        if (target.getMaxLifetime() == 0 && target.getKeepaliveTime() == 0) {
+            LOG.info("{} - maxLifetime and keepaliveTime are both 0: jdbc-liveness sets keepaliveTime to {} ms so "
+                    + "that HikariCP schedules the per-connection task it evicts dead connections through (HikariCP "
+                    + "then asks jdbc-liveness, which answers without a round trip)", target.getPoolName(),
+                    HIKARI_KEEPALIVE_FLOOR_MS);
+            target.setKeepaliveTime(HIKARI_KEEPALIVE_FLOOR_MS);
+        }
+        PoolBinding binding = new PoolBinding(target.getPoolName(), config, connector, validationQuery);
         target.setDataSource(binding.dataSource());
-        long maxLifetime = target.getMaxLifetime();
-        target.setKeepaliveTime(maxLifetime == 0 || maxLifetime > HIKARI_KEEPALIVE_FLOOR_MS
-                ? HIKARI_KEEPALIVE_FLOOR_MS : 0);
+        target.setScheduledExecutor(binding.housekeeping(target.getThreadFactory()));
         return binding;
     }
 
-    private static <T> T withRequestBoundaries(Supplier<T> start) {
-        synchronized (LivenessDataSource.class) {
-            String before = System.getProperty(REQUEST_BOUNDARIES);
-            System.setProperty(REQUEST_BOUNDARIES, "true");
-            try {
-                return start.get();
-            } finally {
-                if (before == null) {
-                    System.clearProperty(REQUEST_BOUNDARIES);
-                } else {
-                    System.setProperty(REQUEST_BOUNDARIES, before);
-                }
-            }
+    /**
+     * The probe's statement. HikariCP's {@code connectionTestQuery} would run on connections the heartbeat may be
+     * probing at that moment, so it becomes the probe's statement instead and HikariCP asks {@code isValid}, which
+     * jdbc-liveness answers from what it knows.
+     */
+    private static String probeStatement(HikariConfig target, LivenessConfig config) {
+        String hikariQuery = target.getConnectionTestQuery();
+        String ours = config.validationQuery().orElse(null);
+        if (hikariQuery == null) {
+            return ours;
         }
+        if (ours != null && !ours.equals(hikariQuery)) {
+            throw new IllegalArgumentException("HikariConfig.connectionTestQuery (" + hikariQuery + ") and "
+                    + "LivenessConfig.validationQuery (" + ours + ") differ; jdbc-liveness probes with one statement: "
+                    + "set one of them");
+        }
+        target.setConnectionTestQuery(null);
+        return hikariQuery;
     }
 
     /**
      * A connection from the pool that is not known dead. A dead one drawn from the pool is evicted and the next one
-     * tried, within HikariCP's {@code connectionTimeout}. With {@code validateOnBorrow}, each connection also answers
-     * a probe (bounded by the probe timeout) before it is handed out.
+     * tried; the whole borrow stays within HikariCP's {@code connectionTimeout} (plus, with {@code validateOnBorrow},
+     * at most one probe timeout for the validation under way when it runs out).
      */
     @Override
     public Connection getConnection() throws SQLException {
-        Connection first = hikari.getConnection();
-        return usable(first) ? first : retryAfterDead();
-    }
-
-    /** Not known dead, and (in validate-on-borrow mode) answered a probe just now. */
-    private boolean usable(Connection c) throws SQLException {
-        return binding.onBorrow(c) && (!validateOnBorrow || binding.validateBorrowed(c));
-    }
-
-    /** Asks again after a dead connection, within what is left of one connectionTimeout, never a fresh one. */
-    private Connection retryAfterDead() throws SQLException {
-        long giveUp = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(hikari.getConnectionTimeout());
-        HikariPool pool = (HikariPool) hikari.getHikariPoolMXBean();
-        while (true) {
+        long timeoutMs = hikari.getConnectionTimeout();
+        long giveUp = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(timeoutMs);
+        Connection c = started ? hikari.getConnection() : start();
+        while (!binding.onBorrow(c, giveUp)) {
             long left = TimeUnit.NANOSECONDS.toMillis(giveUp - System.nanoTime());
-            Connection c = left > 0 ? pool.getConnection(left) : null;
-            if (c != null && usable(c)) {
-                return c;
-            }
-            if (System.nanoTime() - giveUp >= 0) {
+            if (left <= 0) {
                 throw new SQLTransientConnectionException(binding.poolName() + " - every connection drawn within "
-                        + hikari.getConnectionTimeout() + " ms was dead", "08001");
+                        + timeoutMs + " ms (connectionTimeout) was dead", "08001");
             }
+            c = ((HikariPool) hikari.getHikariPoolMXBean()).getConnection(left);
+        }
+        return c;
+    }
+
+    /** The first borrow from a wrapped pool starts it, with HikariCP's request boundaries on. */
+    private Connection start() throws SQLException {
+        startLock.lock();
+        try {
+            if (started) {
+                return hikari.getConnection();
+            }
+            binding.startOpen();
+            try {
+                Connection first = hikari.getConnection();
+                started = true;
+                return first;
+            } finally {
+                binding.startDone();
+                if (hikari.getHikariPoolMXBean() != null) {
+                    started = true;
+                }
+            }
+        } finally {
+            startLock.unlock();
         }
     }
 

@@ -34,6 +34,7 @@ public final class HeartbeatCore {
     private final TimerWheel<Timer> wheel;
     private final long stallThresholdNanos;
     private final Executor probes;
+    private final Executor tasks;
     private final LongSupplier clock;
     private final LongUnaryOperator random;
     private final HeartbeatEvents events;
@@ -50,15 +51,17 @@ public final class HeartbeatCore {
      * @param tickNanos           wheel resolution
      * @param stallThresholdNanos a wakeup this much later than planned is a stall
      * @param startNanos          the clock now
-     * @param probes              runs probes (a small dedicated pool in production)
-     * @param clock               read by probe threads when a probe ends (never by {@code tick})
+     * @param probes              runs probes ({@link ProbeLanes} in production: each host in a lane of its own)
+     * @param tasks               runs periodic tasks (the in-flight watchdogs)
+     * @param clock               read by probe threads when a probe starts and ends (never by {@code tick})
      * @param random              {@code bound -> uniform value in [0, bound)}
      */
-    public HeartbeatCore(long tickNanos, long stallThresholdNanos, long startNanos, Executor probes,
+    public HeartbeatCore(long tickNanos, long stallThresholdNanos, long startNanos, Executor probes, Executor tasks,
             LongSupplier clock, LongUnaryOperator random, HeartbeatEvents events) {
         this.wheel = new TimerWheel<>(tickNanos, 512, startNanos);
         this.stallThresholdNanos = stallThresholdNanos;
         this.probes = probes;
+        this.tasks = tasks;
         this.clock = clock;
         this.random = random;
         this.events = events;
@@ -89,7 +92,44 @@ public final class HeartbeatCore {
     private record Due(Probeable p) implements Timer {
     }
 
-    private record Deadline(Probeable p, long token, long startNanos, boolean extended) implements Timer {
+    /**
+     * A probe's deadline. It counts from the moment the probe starts on its thread ({@link ProbeTask#startedNanos}),
+     * not from when it was handed to the executor: a probe that waits in its host's lane has not timed out.
+     */
+    private record Deadline(Probeable p, long token, ProbeTask task, boolean extended) implements Timer {
+    }
+
+    /** One probe as its lane runs it: the lane is the connection's host, the start time is read on the probe thread. */
+    final class ProbeTask implements ProbeLanes.LanedTask {
+        static final long NOT_STARTED = Long.MIN_VALUE;
+        private final Probeable p;
+        private final long token;
+        private volatile long startedNanos = NOT_STARTED;
+
+        ProbeTask(Probeable p, long token) {
+            this.p = p;
+            this.token = token;
+        }
+
+        @Override
+        public String lane() {
+            return p.hostKey();
+        }
+
+        /** Marks the start: the deadline runs from here. */
+        void begin() {
+            startedNanos = clock.getAsLong();
+        }
+
+        long startedNanos() {
+            return startedNanos;
+        }
+
+        @Override
+        public void run() {
+            begin();
+            runProbe(p, token, startedNanos);
+        }
     }
 
     /**
@@ -204,7 +244,7 @@ public final class HeartbeatCore {
         } else if (t instanceof Periodic p && !p.cancelled) {
             if (p.running.compareAndSet(false, true)) {
                 try {
-                    probes.execute(() -> {
+                    tasks.execute(() -> {
                         try {
                             p.task.run();
                         } finally {
@@ -232,11 +272,13 @@ public final class HeartbeatCore {
             scheduleDue(p, now + Math.max(wheel.tickNanos(), interval / 4));
             return;
         }
-        wheel.schedule(new Deadline(p, token, now, false), now + p.probeTimeoutNanos());
+        ProbeTask task = new ProbeTask(p, token);
+        wheel.schedule(new Deadline(p, token, task, false), now + p.probeTimeoutNanos());
         try {
-            probes.execute(() -> runProbe(p, token, now));
+            probes.execute(task);
         } catch (RejectedExecutionException e) {
-            // Shutting down: the deadline will find the probe still open and end it.
+            // Shutting down: the probe never runs; end it so nothing waits for it.
+            p.probeFailed(token, e, now, now);
         }
     }
 
@@ -266,15 +308,25 @@ public final class HeartbeatCore {
         if (!p.probing(d.token())) {
             return;
         }
+        long started = d.task().startedNanos();
+        if (started == ProbeTask.NOT_STARTED) {
+            // Still waiting in its host's lane behind other probes of that host: not this connection's fault yet.
+            wheel.schedule(d, now + Math.max(wheel.tickNanos(), p.probeTimeoutNanos() / 4));
+            return;
+        }
+        if (now - (started + p.probeTimeoutNanos()) < 0) {
+            wheel.schedule(d, started + p.probeTimeoutNanos());
+            return;
+        }
         // Forgive a deadline that passed while the ticker stood still: it fires in the tick that detected the stall
         // (or the next two), for a probe that started before the stall ended. A stall long over is no excuse.
         if (!d.extended() && stalledEver && now - lastStallNanos <= 2 * wheel.tickNanos()
-                && d.startNanos() - lastStallNanos < 0) {
+                && started - lastStallNanos < 0) {
             events.reprobedAfterStall(p);
-            wheel.schedule(new Deadline(p, d.token(), d.startNanos(), true), now + p.probeTimeoutNanos());
+            wheel.schedule(new Deadline(p, d.token(), d.task(), true), now + p.probeTimeoutNanos());
             return;
         }
-        p.probeTimedOut(d.token(), d.startNanos(), now);
+        p.probeTimedOut(d.token(), started, now);
         sweep(p.hostKey(), p);
     }
 }

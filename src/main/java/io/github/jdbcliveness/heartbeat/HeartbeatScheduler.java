@@ -3,7 +3,8 @@ package io.github.jdbcliveness.heartbeat;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutorService;
-import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.Executor;
+import java.util.concurrent.SynchronousQueue;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
@@ -32,19 +33,19 @@ public final class HeartbeatScheduler {
     /** A wakeup this late is a stall (GC pause, VM freeze, starved CPU), not ordinary scheduling noise. */
     static final long STALL_NANOS = TimeUnit.MILLISECONDS.toNanos(200);
     /**
-     * Probe threads. A probe of a dead connection holds its thread until the probe timeout, and when a path dies every
-     * connection behind it is probed at once (a host sweep, in every pool): the pool grows to this many threads before
-     * anything queues, so a watchdog look or a borrower's validation never waits behind blocked probes. Idle threads
-     * end after 10 s.
+     * Probe threads per host. A probe of a dead connection holds its thread until the probe timeout, and when a path
+     * dies every connection behind it is probed at once (a host sweep, in every pool): a host's lane grows to this
+     * many threads before its probes queue, and other hosts' probes never queue behind it.
      */
-    static final int PROBE_THREADS = 64;
+    static final int PROBE_THREADS_PER_HOST = 64;
 
     private static final Object LOCK = new Object();
     private static HeartbeatScheduler shared;
     private static int users;
 
     private final HeartbeatCore core;
-    private final ThreadPoolExecutor probes;
+    private final ProbeLanes probes;
+    private final ThreadPoolExecutor maintenance;
     private final Thread ticker;
     private final List<HeartbeatEvents> listeners = new CopyOnWriteArrayList<>();
     private final AtomicLong stalls = new AtomicLong();
@@ -54,23 +55,18 @@ public final class HeartbeatScheduler {
     private volatile boolean running = true;
 
     private HeartbeatScheduler() {
+        probes = new ProbeLanes(PROBE_THREADS_PER_HOST, "jdbc-liveness-probe-");
         AtomicInteger n = new AtomicInteger();
-        probes = new ThreadPoolExecutor(PROBE_THREADS, PROBE_THREADS, 10, TimeUnit.SECONDS,
-                new LinkedBlockingQueue<>(), r -> {
-                    Thread t = new Thread(r, "jdbc-liveness-probe-" + n.incrementAndGet());
+        maintenance = new ThreadPoolExecutor(0, Integer.MAX_VALUE, 10, TimeUnit.SECONDS, new SynchronousQueue<>(),
+                r -> {
+                    Thread t = new Thread(r, "jdbc-liveness-maintenance-" + n.incrementAndGet());
                     t.setDaemon(true);
                     return t;
                 });
-        probes.allowCoreThreadTimeOut(true);
         // A probe's result is queued as a command from the probe thread: wake the ticker for it, or the next probe
         // would wait for the ticker's planned wakeup (as late as this probe's deadline).
-        core = new HeartbeatCore(TICK_NANOS, STALL_NANOS, System.nanoTime(), task -> probes.execute(() -> {
-            try {
-                task.run();
-            } finally {
-                commandQueued();
-            }
-        }), System::nanoTime,
+        core = new HeartbeatCore(TICK_NANOS, STALL_NANOS, System.nanoTime(),
+                task -> probes.execute(wakingAfter(task)), maintenance, System::nanoTime,
                 bound -> bound <= 0 ? 0 : ThreadLocalRandom.current().nextLong(bound), new HeartbeatEvents() {
                     @Override
                     public void stalled(long lagNanos) {
@@ -91,6 +87,18 @@ public final class HeartbeatScheduler {
         ticker.start();
     }
 
+    /** The task, in its own lane, followed by a wake of the ticker for the command its end queued. */
+    private Runnable wakingAfter(Runnable task) {
+        String lane = task instanceof ProbeLanes.LanedTask l ? l.lane() : "";
+        return probeTask(lane, () -> {
+            try {
+                task.run();
+            } finally {
+                commandQueued();
+            }
+        });
+    }
+
     /** The shared scheduler, started on first use. Pair every call with {@link #release()}. */
     public static HeartbeatScheduler acquire() {
         synchronized (LOCK) {
@@ -102,7 +110,10 @@ public final class HeartbeatScheduler {
         }
     }
 
-    /** Gives the scheduler back; the last one out stops the ticker and the probe threads and waits for them. */
+    /**
+     * Gives the scheduler back; the last one out stops the ticker and the probe threads, lets the aborts and closes
+     * already handed to the maintenance threads finish (a physical connection must not leak), and waits for them.
+     */
     public void release() {
         synchronized (LOCK) {
             if (shared != this || --users > 0) {
@@ -113,10 +124,14 @@ public final class HeartbeatScheduler {
         running = false;
         LockSupport.unpark(ticker);
         probes.shutdownNow();
+        maintenance.shutdown();
         try {
             ticker.join(TimeUnit.SECONDS.toMillis(5));
             if (!probes.awaitTermination(5, TimeUnit.SECONDS)) {
                 LOG.warn("probe threads still running 5 s after the last pool closed");
+            }
+            if (!maintenance.awaitTermination(5, TimeUnit.SECONDS)) {
+                LOG.warn("aborts or closes of physical connections still running 5 s after the last pool closed");
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
@@ -161,9 +176,32 @@ public final class HeartbeatScheduler {
         commandQueued();
     }
 
-    /** Threads for probes and aborts: never the ticker, never a borrower. */
-    public ExecutorService executor() {
+    /**
+     * Probe threads, a lane per host: for round trips that check a connection (a borrower's validation, HikariCP's
+     * borrow-time check). Submit {@link #probeTask}s so each lands in its host's lane.
+     */
+    public Executor probes() {
         return probes;
+    }
+
+    /** A task for {@link #probes()} in the lane of {@code hostKey}. */
+    public static Runnable probeTask(String hostKey, Runnable task) {
+        return new ProbeLanes.LanedTask() {
+            @Override
+            public String lane() {
+                return hostKey;
+            }
+
+            @Override
+            public void run() {
+                task.run();
+            }
+        };
+    }
+
+    /** Threads for aborts, bounded closes and evictions: never a probe lane, never the ticker, never a borrower. */
+    public ExecutorService maintenance() {
+        return maintenance;
     }
 
     public long stalls() {

@@ -1,46 +1,38 @@
 package io.github.jdbcliveness.pool;
 
 import com.zaxxer.hikari.HikariDataSource;
-import io.github.jdbcliveness.AppliedKeepalive;
-import io.github.jdbcliveness.ConnectionRef;
 import io.github.jdbcliveness.EvictionReason;
 import io.github.jdbcliveness.LivenessConfig;
 import io.github.jdbcliveness.LivenessListener;
 import io.github.jdbcliveness.LivenessStats;
 import io.github.jdbcliveness.heartbeat.HeartbeatEvents;
 import io.github.jdbcliveness.heartbeat.HeartbeatScheduler;
+import io.github.jdbcliveness.keepalive.DriverKind;
 import io.github.jdbcliveness.keepalive.KeepaliveConnector;
 import io.github.jdbcliveness.keepalive.KeepaliveTally;
-import java.io.PrintWriter;
+import io.github.jdbcliveness.keepalive.Peek;
+import io.github.jdbcliveness.keepalive.SocketPeek;
+import java.net.Socket;
 import java.sql.Connection;
 import java.sql.SQLException;
-import java.sql.SQLFeatureNotSupportedException;
 import java.time.Duration;
-import java.util.EnumMap;
-import java.util.List;
-import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.Executor;
 import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Future;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.atomic.AtomicLong;
-import java.util.concurrent.atomic.LongAdder;
-import java.util.function.Consumer;
 import javax.sql.DataSource;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Binds one HikariCP pool to the heartbeat: the data source HikariCP opens physical connections through, the
- * registry of those connections, what happens when one is found dead, the borrow-side check, and the counts.
- * Internal: users meet it as {@code LivenessDataSource}.
+ * Binds one HikariCP pool to the heartbeat, and holds its named parts together: the {@link ConnectionFactory}
+ * HikariCP opens physical connections through, the {@link HousekeepingExecutor} that hands HikariCP's own tasks to
+ * the {@link Evictor}, the {@link BorrowGuard}, and the {@link PoolEvents} (counters and listeners). What happens
+ * when a connection is found dead is decided here, once: abort it, count and tell, evict it, sweep its host when
+ * the failure says the host may be gone. Internal: users meet it as {@code LivenessDataSource}.
  */
 public final class PoolBinding implements AutoCloseable {
 
@@ -50,54 +42,54 @@ public final class PoolBinding implements AutoCloseable {
 
     private final String poolName;
     private final LivenessConfig config;
-    private final KeepaliveConnector connector;
+    private final String validationQuery;
+    private final DriverKind driverKind;
     private final KeepaliveTally tally;
     private final HeartbeatScheduler scheduler;
     private final long intervalNanos;
     private final long probeTimeoutNanos;
-    private final String validationQuery;
-    private final String fallbackHostKey;
-    private final AtomicLong ids = new AtomicLong();
+    private final PoolEvents events;
+    private final Evictor evictor;
+    private final BorrowGuard guard;
+    private final ConnectionFactory factory;
     private final Set<TrackedConnection> live = ConcurrentHashMap.newKeySet();
-    private final List<LivenessListener> listeners = new CopyOnWriteArrayList<>();
-    private final HeartbeatEvents heartbeatEvents;
     private final AtomicBoolean closed = new AtomicBoolean();
-    private volatile HikariDataSource hikari;
     private final InflightWatchdog watchdog;
     private final io.github.jdbcliveness.heartbeat.HeartbeatCore.Periodic watchdogTask;
+    private final HeartbeatEvents heartbeatEvents;
+    private volatile StartWindow startWindow;
+    private volatile boolean startOpened;
+    private volatile HousekeepingExecutor housekeeping;
 
-    private final LongAdder probes = new LongAdder();
-    private final LongAdder probesPassed = new LongAdder();
-    private final LongAdder probeFailures = new LongAdder();
-    private final LongAdder probeTimeouts = new LongAdder();
-    private final Map<EvictionReason, LongAdder> evictions = new EnumMap<>(EvictionReason.class);
-    private final AtomicLong latencyMaxNanos = new AtomicLong();
-    private final LongAdder latencySumNanos = new LongAdder();
-    private final LongAdder latencyCount = new LongAdder();
-    private final AtomicInteger knownDead = new AtomicInteger();
-    private final LongAdder borrowsSkippedDead = new LongAdder();
-    private final LongAdder borrowWaits = new LongAdder();
-
-    public PoolBinding(String poolName, LivenessConfig config, KeepaliveConnector connector) {
+    /**
+     * @param validationQuery the probe's statement (the config's, or HikariCP's {@code connectionTestQuery} moved
+     *                        here), or null for the driver's {@code isValid}
+     */
+    public PoolBinding(String poolName, LivenessConfig config, KeepaliveConnector connector, String validationQuery) {
         this.poolName = poolName;
         this.config = config;
-        this.connector = connector;
+        this.validationQuery = validationQuery;
+        this.driverKind = connector.driverKind();
         this.tally = config.keepaliveEnabled() ? new KeepaliveTally(connector) : null;
         this.intervalNanos = config.heartbeatInterval().toNanos();
         this.probeTimeoutNanos = config.probeTimeout().toNanos();
-        this.validationQuery = config.validationQuery().orElse(null);
-        this.fallbackHostKey = connector.redactedUrl();
-        for (EvictionReason r : EvictionReason.values()) {
-            evictions.put(r, new LongAdder());
-        }
+        this.events = new PoolEvents(poolName);
         this.scheduler = HeartbeatScheduler.acquire();
-        this.watchdog = config.watchdogEnabled()
+        this.evictor = new Evictor(poolName, scheduler.maintenance());
+        this.guard = new BorrowGuard(this, config.validateOnBorrow());
+        this.factory = new ConnectionFactory(this, connector, tally);
+        this.watchdog = config.watchdogEnabled() && driverKind != null
                 ? new InflightWatchdog(this, config.unacknowledgedTimeout().toNanos()) : null;
+        if (config.watchdogEnabled() && driverKind == null) {
+            LOG.warn("{} - watchdogEnabled (true) has no effect with {}: the in-flight watchdog needs the socket, "
+                    + "which jdbc-liveness sees for pgjdbc, MySQL Connector/J and MariaDB Connector/J only",
+                    poolName, connector.driverName());
+        }
         this.watchdogTask = watchdog == null ? null : scheduler.every(config.watchdogInterval(), watchdog);
         this.heartbeatEvents = new HeartbeatEvents() {
             @Override
             public void stalled(long lagNanos) {
-                tell(l -> l.onStall(Duration.ofNanos(lagNanos)));
+                events.stalled(Duration.ofNanos(lagNanos));
             }
         };
         scheduler.addListener(heartbeatEvents);
@@ -105,12 +97,42 @@ public final class PoolBinding implements AutoCloseable {
 
     /** The data source to give HikariCP ({@code HikariConfig.setDataSource}). */
     public DataSource dataSource() {
-        return new TrackingDataSource();
+        return factory;
     }
 
-    /** The pool, once it runs: evictions of idle connections go through it. */
+    /** The housekeeping executor to give HikariCP ({@code HikariConfig.setScheduledExecutor}). */
+    public ScheduledExecutorService housekeeping(ThreadFactory hikariThreadFactory) {
+        HousekeepingExecutor h = new HousekeepingExecutor(poolName, hikariThreadFactory, this::startReached);
+        this.housekeeping = h;
+        return h;
+    }
+
+    /**
+     * Opens the start window ({@link StartWindow}): call right before the code that constructs the HikariCP pool,
+     * and {@link #startDone()} after it (in a finally).
+     */
+    public void startOpen() {
+        startWindow = StartWindow.open();
+        startOpened = true;
+    }
+
+    /** HikariCP's pool constructor got past reading its switch: restore it for everyone else. */
+    void startReached() {
+        StartWindow w = startWindow;
+        if (w != null) {
+            w.close();
+        }
+    }
+
+    /** The pool start returned or threw. */
+    public void startDone() {
+        startReached();
+        HousekeepingExecutor.forgetOpened();
+    }
+
+    /** The pool, once it runs: a borrower's eviction goes through it. */
     public void attach(HikariDataSource pool) {
-        this.hikari = pool;
+        evictor.attach(pool);
     }
 
     public String poolName() {
@@ -119,6 +141,33 @@ public final class PoolBinding implements AutoCloseable {
 
     public LivenessConfig config() {
         return config;
+    }
+
+    public void addListener(LivenessListener l) {
+        events.addListener(l);
+    }
+
+    public void removeListener(LivenessListener l) {
+        events.removeListener(l);
+    }
+
+    /**
+     * Checks a connection HikariCP just handed a borrower: false means it was dead and has been evicted; ask again.
+     *
+     * @param giveUpNanos when the borrower's {@code connectionTimeout} runs out
+     */
+    public boolean onBorrow(Connection proxy, long giveUpNanos) throws SQLException {
+        return guard.check(proxy, giveUpNanos) == BorrowGuard.Verdict.USE;
+    }
+
+    // ---- for the parts ---------------------------------------------------------------------------------------
+
+    PoolEvents events() {
+        return events;
+    }
+
+    Evictor evictor() {
+        return evictor;
     }
 
     long intervalNanos() {
@@ -133,187 +182,127 @@ public final class PoolBinding implements AutoCloseable {
         return validationQuery;
     }
 
-    Executor executor() {
-        return scheduler.executor();
-    }
-
-    ExecutorService executorService() {
-        return scheduler.executor();
-    }
-
-    public void addListener(LivenessListener l) {
-        listeners.add(l);
-    }
-
-    public void removeListener(LivenessListener l) {
-        listeners.remove(l);
-    }
-
-    /**
-     * Checks a connection HikariCP just handed out. False means it was dead (or held by a probe past its deadline):
-     * it has been evicted through HikariCP and the caller should ask again.
-     *
-     * @throws IllegalStateException when HikariCP did not mark the lease (request boundaries are off)
-     */
-    public boolean onBorrow(Connection proxy) throws SQLException {
-        TrackedConnection t = proxy.unwrap(TrackedConnection.class);
-        if (t.leasedLive()) {
-            if (t.proxy == null) {
-                t.proxy = proxy;
-            }
-            return true;
-        }
-        LeaseState.State s = t.state.state();
-        if (s == LeaseState.State.IDLE) {
-            proxy.close();
-            throw new IllegalStateException(poolName + " - HikariCP handed out a connection without calling "
-                    + "beginRequest(): jdbc-liveness needs HikariCP's request boundaries "
-                    + "(com.zaxxer.hikari.enableRequestBoundaries), which it switches on while it starts the pool");
-        }
-        if (t.markDead()) {
-            dead(t, EvictionReason.PROBE_TIMEOUT, null, probeTimeoutNanos, System.nanoTime());
-        }
-        borrowsSkippedDead.increment();
-        tell(l -> l.onBorrowSkippedDead(t.ref()));
-        HikariDataSource pool = hikari;
-        if (pool != null) {
-            pool.evictConnection(proxy);
-        }
-        return false;
-    }
-
-    /**
-     * Validates a connection the caller has just leased, with one probe round trip bounded by the probe timeout.
-     * False means it was dead: it has been aborted and evicted (and its host swept on a timeout); ask again.
-     */
-    public boolean validateBorrowed(Connection proxy) throws SQLException {
-        TrackedConnection t = proxy.unwrap(TrackedConnection.class);
-        long start = System.nanoTime();
-        EvictionReason reason;
-        Throwable cause = null;
-        try {
-            if (executorService().submit(t::roundTrip).get(probeTimeoutNanos, TimeUnit.NANOSECONDS)) {
-                probesPassed.increment();
-                return true;
-            }
-            reason = EvictionReason.PROBE_FAILED;
-        } catch (TimeoutException e) {
-            reason = EvictionReason.PROBE_TIMEOUT;
-        } catch (ExecutionException e) {
-            reason = EvictionReason.PROBE_FAILED;
-            cause = e.getCause();
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new SQLException("interrupted while validating a borrowed connection", e);
-        } catch (java.util.concurrent.RejectedExecutionException e) {
-            throw new SQLException(poolName + " - jdbc-liveness is closed", "08003", e);
-        }
-        if (t.markDead()) {
-            dead(t, reason, cause, System.nanoTime() - start, System.nanoTime());
-            if (reason == EvictionReason.PROBE_TIMEOUT) {
-                scheduler.sweep(t.hostKey(), t);
-            }
-        }
-        borrowsSkippedDead.increment();
-        HikariDataSource pool = hikari;
-        if (pool != null) {
-            pool.evictConnection(proxy);
-        }
-        return false;
-    }
-
-    void borrowWaitedForProbe() {
-        borrowWaits.increment();
-    }
-
-    void probeStarted() {
-        probes.increment();
-    }
-
-    void probePassed(TrackedConnection t, long tookNanos) {
-        probesPassed.increment();
-        tell(l -> l.onProbePassed(t.ref(), Duration.ofNanos(tookNanos)));
-    }
-
-    /** A probe run on the caller's thread (HikariCP's borrow-time check of a connection not probed lately). */
-    boolean probeInline(TrackedConnection t, long token) {
-        long start = System.nanoTime();
-        Future<Boolean> probe;
-        try {
-            probe = executorService().submit(() -> t.probe(token));
-        } catch (RuntimeException e) {
-            t.probeFailed(token, e, start, System.nanoTime());
-            return false;
-        }
-        try {
-            boolean ok = probe.get(probeTimeoutNanos, TimeUnit.NANOSECONDS);
-            if (ok) {
-                t.probePassed(token, start, System.nanoTime());
-            } else {
-                t.probeFailed(token, null, start, System.nanoTime());
-            }
-            return ok;
-        } catch (TimeoutException e) {
-            t.probeTimedOut(token, start, System.nanoTime());
-            scheduler.sweep(t.hostKey(), t);
-            return false;
-        } catch (ExecutionException e) {
-            t.probeFailed(token, e.getCause(), start, System.nanoTime());
-            return false;
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            t.probeFailed(token, e, start, System.nanoTime());
-            return false;
-        }
-    }
-
-    /** The watchdog proved a leased connection's request went into a dead path: abort it, sweep its host. */
-    void abortInFlight(TrackedConnection t, String detail, long nowNanos) {
-        if (t.markDead()) {
-            dead(t, EvictionReason.UNACKNOWLEDGED_DATA, null, detail, 0, nowNanos);
-            scheduler.sweep(t.hostKey(), t);
-        }
+    ExecutorService maintenance() {
+        return scheduler.maintenance();
     }
 
     Set<TrackedConnection> live() {
         return live;
     }
 
-    /** A connection was found dead (it is DEAD already): count it, end it, tell HikariCP, tell listeners. */
-    void dead(TrackedConnection t, EvictionReason reason, Throwable cause, long tookNanos, long nowNanos) {
-        dead(t, reason, cause, null, tookNanos, nowNanos);
+    /** A connection was opened (on HikariCP's thread). Refused once jdbc-liveness is closed. */
+    void opened(TrackedConnection t) throws SQLException {
+        if (closed.get()) {
+            t.abortPhysical();
+            throw new SQLException(poolName + " - jdbc-liveness is closed", "08003");
+        }
+        live.add(t);
+        scheduler.register(t);
+        events.opened(t.ref(), t.applied());
     }
 
-    private void dead(TrackedConnection t, EvictionReason reason, Throwable cause, String detail, long tookNanos,
+    /** Refuses a pool started around jdbc-liveness (request boundaries would be off). */
+    void checkStarted() throws SQLException {
+        if (!startOpened) {
+            throw new SQLException(poolName + " - the HikariDataSource was started by a direct getConnection() "
+                    + "before jdbc-liveness started it: borrow through the LivenessDataSource (it starts the pool "
+                    + "with the request boundaries it needs)", "08001");
+        }
+    }
+
+    /** Runs a round trip for a waiting caller in the connection's host lane. */
+    void runProbe(TrackedConnection t, ProbeCall call) {
+        scheduler.probes().execute(HeartbeatScheduler.probeTask(t.hostKey(), call));
+    }
+
+    /** Probes the other idle connections to this connection's host now. */
+    void sweep(TrackedConnection t) {
+        scheduler.sweep(t.hostKey(), t);
+    }
+
+    /**
+     * A probe on the caller's thread: HikariCP's borrow-time or keepalive check of an idle connection not probed
+     * within the interval, which the caller has claimed with {@code token}.
+     */
+    boolean probeInline(TrackedConnection t, long token) {
+        ProbeCall call = new ProbeCall(() -> t.probe(token));
+        long start = System.nanoTime();
+        try {
+            runProbe(t, call);
+        } catch (RuntimeException e) {
+            t.probeFailed(token, e, start, System.nanoTime());
+            return false;
+        }
+        switch (call.await(probeTimeoutNanos, start + probeTimeoutNanos)) {
+            case PASSED:
+                t.probePassed(token, call.startedNanos(), System.nanoTime());
+                return true;
+            case FAILED:
+                t.probeFailed(token, call.cause(), call.startedNanos(), System.nanoTime());
+                return false;
+            case TIMED_OUT:
+                t.probeTimedOut(token, call.startedNanos(), System.nanoTime());
+                sweep(t);
+                return false;
+            default:
+                // Its host's lane is busy with other probes: no verdict on this one, leave it to the heartbeat.
+                t.abandonProbe(token);
+                return true;
+        }
+    }
+
+    /**
+     * Whether the server has closed this idle connection's socket already, read without a round trip.
+     *
+     * @return what the socket showed, or null when it looks open (or cannot be read)
+     */
+    String closedByServer(Socket socket) {
+        Peek peek = SocketPeek.peek(socket);
+        if (driverKind == null || !driverKind.closing(peek)) {
+            return null;
+        }
+        return (peek.isClosed() ? "the server had closed the connection (" + peek.detail() + ")"
+                : "the server sent a termination message on the idle connection (" + peek + ")")
+                + ", seen at borrow without a round trip";
+    }
+
+    /** The watchdog proved a leased connection's request went into a dead path: abort it, sweep its host. */
+    void abortInFlight(TrackedConnection t, String detail, long nowNanos) {
+        if (t.markDead()) {
+            dead(t, EvictionReason.UNACKNOWLEDGED_DATA, null, detail, 0, nowNanos);
+        }
+    }
+
+    /** A connection was found dead (it is DEAD already): end it, count and tell, evict it, sweep if it says so. */
+    void dead(TrackedConnection t, EvictionReason reason, Throwable cause, long tookNanos, long nowNanos) {
+        dead(t, reason, cause, describe(reason, cause, tookNanos), tookNanos, nowNanos);
+    }
+
+    void dead(TrackedConnection t, EvictionReason reason, Throwable cause, String why, long tookNanos,
             long nowNanos) {
-        knownDead.incrementAndGet();
-        if (reason == EvictionReason.PROBE_TIMEOUT) {
-            probeTimeouts.increment();
-        } else if (reason == EvictionReason.PROBE_FAILED) {
-            probeFailures.increment();
-        }
-        evictions.get(reason).increment();
-        long latency = nowNanos - t.lastAliveNanos();
-        latencyMaxNanos.accumulateAndGet(latency, Math::max);
-        latencySumNanos.add(latency);
-        latencyCount.increment();
         t.abortPhysical();
-        LOG.warn("{} - evicted connection {}: {}", poolName, t.ref(),
-                detail != null ? detail : describe(reason, cause, tookNanos));
-        if (reason != EvictionReason.UNACKNOWLEDGED_DATA) {
-            Duration took = Duration.ofNanos(tookNanos);
-            tell(l -> l.onProbeFailed(t.ref(), reason, took, cause));
+        events.dead(t.ref(), reason, cause, why, tookNanos, nowNanos - t.lastAliveNanos(), nowNanos);
+        evictor.evict(t);
+        if (sweepsHost(reason, cause)) {
+            sweep(t);
         }
-        Connection proxy = t.proxy;
-        HikariDataSource pool = hikari;
-        if (proxy != null && pool != null) {
-            try {
-                executor().execute(() -> pool.evictConnection(proxy));
-            } catch (RuntimeException e) {
-                // shutting down
+    }
+
+    /**
+     * A timeout, an in-flight abort, a connection the server closed, or a failure the driver classes as a
+     * connection error (SQLState 08xxx) may mean the whole host is gone, restarted or killed our sessions: probe
+     * its other idle connections now rather than one borrow at a time.
+     */
+    private static boolean sweepsHost(EvictionReason reason, Throwable cause) {
+        if (reason != EvictionReason.PROBE_FAILED) {
+            return reason != EvictionReason.PROBE_TIMEOUT; // the heartbeat sweeps after its own timeouts
+        }
+        for (Throwable c = cause; c != null; c = c.getCause()) {
+            if (c instanceof SQLException e && e.getSQLState() != null && e.getSQLState().startsWith("08")) {
+                return true;
             }
         }
-        tell(l -> l.onEvicted(t.ref(), reason, Duration.ofNanos(latency), nowNanos));
+        return false;
     }
 
     private String describe(EvictionReason reason, Throwable cause, long tookNanos) {
@@ -334,42 +323,34 @@ public final class PoolBinding implements AutoCloseable {
         live.remove(t);
         scheduler.deregister(t);
         if (was == LeaseState.State.DEAD) {
-            knownDead.decrementAndGet();
+            events.deadRemoved();
         }
     }
 
     public LivenessStats stats() {
-        Map<EvictionReason, Long> byReason = new EnumMap<>(EvictionReason.class);
-        evictions.forEach((r, n) -> byReason.put(r, n.sum()));
-        long count = latencyCount.sum();
-        return new LivenessStats(probes.sum(), probesPassed.sum(), probeFailures.sum(), probeTimeouts.sum(),
-                Map.copyOf(byReason), Duration.ofNanos(latencyMaxNanos.get()),
-                count == 0 ? Duration.ZERO : Duration.ofNanos(latencySumNanos.sum() / count), knownDead.get(),
-                live.size(), borrowsSkippedDead.sum(), borrowWaits.sum(), scheduler.stalls(),
-                scheduler.reprobesAfterStall(), tally == null ? null : tally.summary(),
-                watchdog == null ? new LivenessStats.Watchdog(false, false, 0, 0, Duration.ZERO)
+        return events.stats(live.size(), scheduler.stalls(), scheduler.reprobesAfterStall(),
+                tally == null ? null : tally.summary(),
+                watchdog == null ? new LivenessStats.Watchdog(config.watchdogEnabled(), false, 0, 0, Duration.ZERO)
                         : new LivenessStats.Watchdog(true, watchdog.available(), watchdog.looks.sum(),
                                 watchdog.procReads.sum(), Duration.ofNanos(watchdog.procReadMaxNanos.get())));
     }
 
-    private void tell(Consumer<LivenessListener> event) {
-        for (LivenessListener l : listeners) {
-            try {
-                event.accept(l);
-            } catch (RuntimeException e) {
-                LOG.warn("{} - a LivenessListener threw; ignored", poolName, e);
-            }
-        }
-    }
-
-    /** Stops this pool's share of the heartbeat. Call after the pool has closed its connections. */
+    /**
+     * Stops this pool's share of the heartbeat and its housekeeping thread. Call after the pool has closed its
+     * connections; aborts already handed to the maintenance threads still run.
+     */
     @Override
     public void close() {
         if (!closed.compareAndSet(false, true)) {
             return;
         }
+        startReached();
         if (watchdogTask != null) {
             watchdogTask.cancel();
+        }
+        HousekeepingExecutor h = housekeeping;
+        if (h != null) {
+            h.shutdownNow();
         }
         for (TrackedConnection t : live) {
             scheduler.deregister(t);
@@ -377,81 +358,4 @@ public final class PoolBinding implements AutoCloseable {
         scheduler.removeListener(heartbeatEvents);
         scheduler.release();
     }
-
-    /** What HikariCP opens physical connections through. */
-    private final class TrackingDataSource implements DataSource {
-        private volatile PrintWriter logWriter;
-        private volatile int loginTimeout;
-
-        @Override
-        public Connection getConnection() throws SQLException {
-            return getConnection(null, null);
-        }
-
-        @Override
-        public Connection getConnection(String username, String password) throws SQLException {
-            if (closed.get()) {
-                throw new SQLException(poolName + " - jdbc-liveness is closed", "08003");
-            }
-            KeepaliveConnector.Connected c = connector.connect(username, password);
-            if (tally != null) {
-                tally.record(c.applied());
-            }
-            AppliedKeepalive applied = c.applied();
-            String hostKey = applied != null && applied.remote() != null
-                    ? applied.remote().getAddress().getHostAddress() + ":" + applied.remote().getPort()
-                    : fallbackHostKey;
-            TrackedConnection t = new TrackedConnection(PoolBinding.this, ids.incrementAndGet(), c.connection(),
-                    applied, c.socket(), hostKey, System.nanoTime());
-            live.add(t);
-            scheduler.register(t);
-            ConnectionRef ref = t.ref();
-            tell(l -> l.onConnectionOpened(ref, applied));
-            return t;
-        }
-
-        @Override
-        public PrintWriter getLogWriter() {
-            return logWriter;
-        }
-
-        @Override
-        public void setLogWriter(PrintWriter out) {
-            logWriter = out;
-        }
-
-        @Override
-        public void setLoginTimeout(int seconds) {
-            loginTimeout = seconds;
-        }
-
-        @Override
-        public int getLoginTimeout() {
-            return loginTimeout;
-        }
-
-        @Override
-        public java.util.logging.Logger getParentLogger() throws SQLFeatureNotSupportedException {
-            throw new SQLFeatureNotSupportedException("jdbc-liveness logs through SLF4J");
-        }
-
-        @Override
-        public <T> T unwrap(Class<T> iface) throws SQLException {
-            if (iface.isInstance(this)) {
-                return iface.cast(this);
-            }
-            throw new SQLException("not a wrapper for " + iface.getName());
-        }
-
-        @Override
-        public boolean isWrapperFor(Class<?> iface) {
-            return iface.isInstance(this);
-        }
-
-        @Override
-        public String toString() {
-            return "jdbc-liveness tracking data source for " + connector.redactedUrl();
-        }
-    }
-
 }

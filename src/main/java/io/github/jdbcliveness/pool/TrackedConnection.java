@@ -13,6 +13,8 @@ import java.util.concurrent.Executor;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.locks.Condition;
+import java.util.concurrent.locks.ReentrantLock;
 
 /**
  * A physical connection as HikariCP holds it. HikariCP marks every lease with JDBC 4.3 request boundaries
@@ -33,7 +35,8 @@ final class TrackedConnection extends DelegatingConnection implements Probeable 
     private final Socket socket;
     private final String hostKey;
     final LeaseState state = new LeaseState();
-    private final Object probeEnd = new Object();
+    private final ReentrantLock probeEndLock = new ReentrantLock();
+    private final Condition probeEnd = probeEndLock.newCondition();
     private volatile long lastAliveNanos;
     /**
      * The lease word of the current borrower. A plain field: HikariCP hands a connection to one borrower at a time,
@@ -41,8 +44,11 @@ final class TrackedConnection extends DelegatingConnection implements Probeable 
      * would put a full fence on every borrow and every return.
      */
     private long leaseWord = -1;
-    /** A proxy HikariCP handed out for this connection: HikariCP evicts idle entries only through one. */
-    volatile Connection proxy;
+    /** The current borrower's beginRequest found the connection dead or held past a probe's deadline. */
+    private boolean leaseRefused;
+    /** HikariCP's own tasks for this entry, captured by {@link HousekeepingExecutor}: the {@link Evictor}'s path. */
+    private volatile Runnable maxLifetimeTask;
+    private volatile Runnable keepaliveTask;
     /** The flow's key in /proc/net/tcp, or -1 when no socket was seen. */
     final long flow;
     /** The watchdog's notes (its thread only): the lease it watches, since when, and since when data is stuck. */
@@ -68,6 +74,20 @@ final class TrackedConnection extends DelegatingConnection implements Probeable 
         return ref;
     }
 
+    void hikariTask(HousekeepingExecutor.EvictTask kind, Runnable task) {
+        if (kind == HousekeepingExecutor.EvictTask.MAX_LIFETIME) {
+            maxLifetimeTask = task;
+        } else {
+            keepaliveTask = task;
+        }
+    }
+
+    /** HikariCP's task that removes this entry: its end-of-life task if it has one, else its keepalive task. */
+    Runnable hikariEvictTask() {
+        Runnable t = maxLifetimeTask;
+        return t != null ? t : keepaliveTask;
+    }
+
     AppliedKeepalive applied() {
         return applied;
     }
@@ -79,6 +99,7 @@ final class TrackedConnection extends DelegatingConnection implements Probeable 
         long r = state.tryLease();
         if (r >= 0) {
             leaseWord = r;
+            leaseRefused = false;
             return;
         }
         leaseSlowly();
@@ -92,8 +113,9 @@ final class TrackedConnection extends DelegatingConnection implements Probeable 
             long r = state.tryLease();
             if (r >= 0) {
                 leaseWord = r;
+                leaseRefused = false;
                 if (waited) {
-                    binding.borrowWaitedForProbe();
+                    binding.events().borrowWaitedForProbe();
                 }
                 return;
             }
@@ -101,6 +123,7 @@ final class TrackedConnection extends DelegatingConnection implements Probeable 
             if (s != State.PROBING || System.nanoTime() - waitUntil >= 0) {
                 // Dead, closed, or a probe that outlived its deadline: the borrower must not use it.
                 leaseWord = -1;
+                leaseRefused = true;
                 return;
             }
             waited = true;
@@ -112,19 +135,38 @@ final class TrackedConnection extends DelegatingConnection implements Probeable 
     public void endRequest() {
         long w = leaseWord;
         leaseWord = -1;
+        leaseRefused = false;
         if (w >= 0) {
             state.release(w);
         }
     }
 
-    /** Whether the current borrower holds a lease on a live connection. */
-    boolean leasedLive() {
+    /** What the current borrower's beginRequest found. */
+    enum Lease {
+        /** A lease on a connection that is still live. */
+        LIVE,
+        /** Dead, closed, held by a probe past its deadline, or found dead since it was leased. */
+        REFUSED,
+        /** HikariCP did not call beginRequest: request boundaries are off for this pool. */
+        NOT_BEGUN
+    }
+
+    Lease lease() {
         long w = leaseWord;
-        return w >= 0 && state.word() == w;
+        if (w >= 0) {
+            return state.word() == w ? Lease.LIVE : Lease.REFUSED;
+        }
+        return leaseRefused ? Lease.REFUSED : Lease.NOT_BEGUN;
     }
 
     // ---- what HikariCP asks of an idle connection ------------------------------------------------------------
 
+    /**
+     * HikariCP asks this at borrow (of a connection idle for 500 ms or more) and in its keepalive. Leased: the
+     * borrower's own question, passed on. Idle and probed within the last interval: valid unless its socket shows
+     * that the server closed it (a FIN, a reset, or a termination message waiting), which costs no round trip.
+     * Idle and not probed lately: one probe, right here.
+     */
     @Override
     public boolean isValid(int timeoutSeconds) throws SQLException {
         while (true) {
@@ -142,15 +184,32 @@ final class TrackedConnection extends DelegatingConnection implements Probeable 
                     }
                     continue;
                 default: // IDLE
-                    if (System.nanoTime() - lastAliveNanos < binding.intervalNanos()) {
-                        return true;
-                    }
                     long token = state.tryProbe();
-                    if (token >= 0) {
-                        return binding.probeInline(this, token);
+                    if (token < 0) {
+                        continue;
                     }
+                    if (System.nanoTime() - lastAliveNanos < binding.intervalNanos()) {
+                        return checkSocket(token);
+                    }
+                    return binding.probeInline(this, token);
             }
         }
+    }
+
+    /** The zero-round-trip check of a claimed idle connection: has the server closed it already? */
+    private boolean checkSocket(long token) {
+        String closed = socket == null ? null : binding.closedByServer(socket);
+        if (closed == null) {
+            state.passProbe(token); // a look, not a sign of life: lastAliveNanos stays
+            probeEnded();
+            return true;
+        }
+        if (state.failProbe(token)) {
+            binding.dead(this, io.github.jdbcliveness.EvictionReason.CLOSED_BY_SERVER, null, closed, 0,
+                    System.nanoTime());
+        }
+        probeEnded();
+        return false;
     }
 
     @Override
@@ -230,7 +289,7 @@ final class TrackedConnection extends DelegatingConnection implements Probeable 
                 // already closed
             }
         }
-        Executor executor = binding.executor();
+        Executor executor = binding.maintenance();
         try {
             executor.execute(() -> {
                 try {
@@ -248,7 +307,7 @@ final class TrackedConnection extends DelegatingConnection implements Probeable 
     private void closeBounded() {
         Future<?> closing;
         try {
-            closing = binding.executorService().submit(() -> {
+            closing = binding.maintenance().submit(() -> {
                 delegate.close();
                 return null;
             });
@@ -271,25 +330,31 @@ final class TrackedConnection extends DelegatingConnection implements Probeable 
     // ---- probes --------------------------------------------------------------------------------------------
 
     private void awaitProbeEnd(long untilNanos) {
-        synchronized (probeEnd) {
+        probeEndLock.lock();
+        try {
             while (state.state() == State.PROBING) {
                 long left = untilNanos - System.nanoTime();
                 if (left <= 0) {
                     return;
                 }
                 try {
-                    TimeUnit.NANOSECONDS.timedWait(probeEnd, left);
+                    probeEnd.awaitNanos(left);
                 } catch (InterruptedException e) {
                     Thread.currentThread().interrupt();
                     return;
                 }
             }
+        } finally {
+            probeEndLock.unlock();
         }
     }
 
     private void probeEnded() {
-        synchronized (probeEnd) {
-            probeEnd.notifyAll();
+        probeEndLock.lock();
+        try {
+            probeEnd.signalAll();
+        } finally {
+            probeEndLock.unlock();
         }
     }
 
@@ -323,9 +388,13 @@ final class TrackedConnection extends DelegatingConnection implements Probeable 
         return roundTrip();
     }
 
-    /** The probe's round trip: the driver's isValid, or the validation query. */
+    /**
+     * The probe's round trip: the driver's isValid, or the validation query. With auto-commit off, the query's
+     * implicit transaction is rolled back at once: a probe never leaves a session idle in a transaction (a stale
+     * snapshot and {@code now()} for the next borrower, VACUUM held back).
+     */
     boolean roundTrip() throws SQLException {
-        binding.probeStarted();
+        binding.events().probeStarted();
         int seconds = (int) Math.max(1, TimeUnit.NANOSECONDS.toSeconds(binding.probeTimeoutNanos() + 999_999_999L));
         String query = binding.validationQuery();
         if (query == null) {
@@ -335,7 +404,21 @@ final class TrackedConnection extends DelegatingConnection implements Probeable 
         try (Statement s = delegate.createStatement()) {
             s.setQueryTimeout(seconds + 1);
             s.execute(query);
-            return true;
+        } catch (SQLException e) {
+            try {
+                endProbeTransaction();
+            } catch (SQLException | RuntimeException again) {
+                e.addSuppressed(again);
+            }
+            throw e;
+        }
+        endProbeTransaction();
+        return true;
+    }
+
+    private void endProbeTransaction() throws SQLException {
+        if (!delegate.getAutoCommit()) {
+            delegate.rollback();
         }
     }
 
@@ -348,8 +431,14 @@ final class TrackedConnection extends DelegatingConnection implements Probeable 
     public void probePassed(long token, long startNanos, long endNanos) {
         if (state.passProbe(token)) {
             lastAliveNanos = endNanos;
-            binding.probePassed(this, endNanos - startNanos);
+            binding.events().probePassed(ref, endNanos - startNanos);
         }
+        probeEnded();
+    }
+
+    /** Ends a claim that reached no verdict (no probe thread in time): idle again, with no new sign of life. */
+    void abandonProbe(long token) {
+        state.passProbe(token);
         probeEnded();
     }
 

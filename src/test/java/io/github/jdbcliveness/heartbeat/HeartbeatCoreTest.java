@@ -40,7 +40,7 @@ class HeartbeatCoreTest {
 
     private HeartbeatCore newCore(long start) {
         now = start;
-        return new HeartbeatCore(TICK, STALL, start, probes, () -> now, bound -> jitter.applyAsLong(bound), events);
+        return new HeartbeatCore(TICK, STALL, start, probes, probes, () -> now, bound -> jitter.applyAsLong(bound), events);
     }
 
     private static LongUnaryOperator seeded(long seed) {
@@ -430,6 +430,8 @@ class HeartbeatCoreTest {
 
         runTo(at(5_000) - TICK);
         assertEquals(at(6_000), core.tick(at(5_000)), "the deadline, not the next tick");
+        now = at(5_000);
+        probes.runAll(); // a starts at +5 s (and never answers)
 
         assertEquals(at(6_010), core.tick(at(6_000)), "the timeout queued a sweep: run it on the next tick");
         assertEquals(List.of(new Ended(1, at(5_000), at(6_000))), a.timedOut);

@@ -1,0 +1,102 @@
+package io.github.jdbcliveness.pool;
+
+import io.github.jdbcliveness.EvictionReason;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.sql.SQLTransientConnectionException;
+
+/**
+ * Checks each connection HikariCP hands a {@code LivenessDataSource} borrower, before the borrower sees it. A
+ * connection known dead (or held by a probe past its deadline) is evicted through the borrower's proxy and the
+ * borrower asks again; in validate-on-borrow mode a live one must also answer a probe. The retry loop, bounded by
+ * one {@code connectionTimeout}, is the data source's.
+ */
+final class BorrowGuard {
+
+    /** What to do with a connection HikariCP just handed out. */
+    enum Verdict {
+        /** Hand it to the borrower. */
+        USE,
+        /** It was dead and has been evicted: ask the pool again. */
+        SKIP
+    }
+
+    private final PoolBinding binding;
+    private final boolean validateOnBorrow;
+
+    BorrowGuard(PoolBinding binding, boolean validateOnBorrow) {
+        this.binding = binding;
+        this.validateOnBorrow = validateOnBorrow;
+    }
+
+    /**
+     * @param giveUpNanos {@link System#nanoTime()} when the borrower's {@code connectionTimeout} runs out: a
+     *                    validation that cannot start by then gives the connection back and fails the borrow
+     * @throws IllegalStateException when HikariCP did not mark the lease (request boundaries are off)
+     * @throws SQLException          when a validation could not run (interrupted, closed, no probe thread in time):
+     *                               the connection has been given back to the pool unharmed
+     */
+    Verdict check(Connection proxy, long giveUpNanos) throws SQLException {
+        TrackedConnection t = proxy.unwrap(TrackedConnection.class);
+        switch (t.lease()) {
+            case LIVE:
+                return validateOnBorrow ? validate(t, proxy, giveUpNanos) : Verdict.USE;
+            case NOT_BEGUN:
+                proxy.close();
+                throw new IllegalStateException(binding.poolName() + " - HikariCP handed out a connection without "
+                        + "calling beginRequest(): jdbc-liveness needs HikariCP's request boundaries "
+                        + "(com.zaxxer.hikari.enableRequestBoundaries), which it switches on while it starts the "
+                        + "pool; was the pool started by a direct HikariDataSource.getConnection() before "
+                        + "jdbc-liveness could start it?");
+            default: // REFUSED
+                if (t.markDead()) {
+                    binding.dead(t, EvictionReason.PROBE_TIMEOUT, null, binding.probeTimeoutNanos(),
+                            System.nanoTime());
+                }
+                skip(t, proxy);
+                return Verdict.SKIP;
+        }
+    }
+
+    private Verdict validate(TrackedConnection t, Connection proxy, long giveUpNanos) throws SQLException {
+        ProbeCall call = new ProbeCall(t::roundTrip);
+        try {
+            binding.runProbe(t, call);
+        } catch (java.util.concurrent.RejectedExecutionException e) {
+            proxy.close();
+            throw new SQLException(binding.poolName() + " - jdbc-liveness is closed", "08003", e);
+        }
+        ProbeCall.Outcome outcome = call.await(binding.probeTimeoutNanos(), giveUpNanos);
+        switch (outcome) {
+            case PASSED:
+                binding.events().probeValidated();
+                return Verdict.USE;
+            case NOT_STARTED:
+                proxy.close();
+                throw new SQLTransientConnectionException(binding.poolName() + " - validateOnBorrow: no probe "
+                        + "thread for host " + t.hostKey() + " within connectionTimeout; the connection was given "
+                        + "back untouched", "08001");
+            case INTERRUPTED:
+                proxy.close();
+                throw new SQLException(binding.poolName() + " - interrupted before validating a borrowed "
+                        + "connection; it was given back untouched", "08001");
+            default:
+                break;
+        }
+        EvictionReason reason = outcome == ProbeCall.Outcome.TIMED_OUT ? EvictionReason.PROBE_TIMEOUT
+                : EvictionReason.PROBE_FAILED;
+        if (t.markDead()) {
+            binding.dead(t, reason, call.cause(), call.tookNanos(), System.nanoTime());
+            if (reason == EvictionReason.PROBE_TIMEOUT) {
+                binding.sweep(t);
+            }
+        }
+        skip(t, proxy);
+        return Verdict.SKIP;
+    }
+
+    private void skip(TrackedConnection t, Connection proxy) {
+        binding.events().borrowSkippedDead(t.ref());
+        binding.evictor().evictBorrowed(proxy);
+    }
+}

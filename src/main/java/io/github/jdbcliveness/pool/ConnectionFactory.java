@@ -1,0 +1,99 @@
+package io.github.jdbcliveness.pool;
+
+import io.github.jdbcliveness.AppliedKeepalive;
+import io.github.jdbcliveness.keepalive.KeepaliveConnector;
+import io.github.jdbcliveness.keepalive.KeepaliveTally;
+import java.io.PrintWriter;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.sql.SQLFeatureNotSupportedException;
+import java.util.concurrent.atomic.AtomicLong;
+import javax.sql.DataSource;
+
+/**
+ * What HikariCP opens physical connections through ({@code HikariConfig.setDataSource}): each one through the
+ * keepalive connector, wrapped in a {@link TrackedConnection}, registered with the heartbeat, and marked on
+ * HikariCP's opening thread so that HikariCP's own tasks for the entry reach it ({@link HousekeepingExecutor}).
+ */
+final class ConnectionFactory implements DataSource {
+
+    private final PoolBinding binding;
+    private final KeepaliveConnector connector;
+    private final KeepaliveTally tally;
+    private final AtomicLong ids = new AtomicLong();
+    private volatile PrintWriter logWriter;
+    private volatile int loginTimeout;
+
+    ConnectionFactory(PoolBinding binding, KeepaliveConnector connector, KeepaliveTally tally) {
+        this.binding = binding;
+        this.connector = connector;
+        this.tally = tally;
+    }
+
+    @Override
+    public Connection getConnection() throws SQLException {
+        return getConnection(null, null);
+    }
+
+    @Override
+    public Connection getConnection(String username, String password) throws SQLException {
+        binding.startReached();
+        binding.checkStarted();
+        KeepaliveConnector.Connected c = connector.connect(username, password);
+        AppliedKeepalive applied = c.applied();
+        if (tally != null && applied != null) {
+            tally.record(applied);
+        }
+        String hostKey = applied != null && applied.remote() != null
+                ? applied.remote().getAddress().getHostAddress() + ":" + applied.remote().getPort()
+                : connector.redactedUrl();
+        TrackedConnection t = new TrackedConnection(binding, ids.incrementAndGet(), c.connection(), applied,
+                c.socket(), hostKey, System.nanoTime());
+        binding.opened(t);
+        HousekeepingExecutor.opened(t);
+        return t;
+    }
+
+    @Override
+    public PrintWriter getLogWriter() {
+        return logWriter;
+    }
+
+    @Override
+    public void setLogWriter(PrintWriter out) {
+        logWriter = out;
+    }
+
+    @Override
+    public void setLoginTimeout(int seconds) {
+        loginTimeout = seconds;
+    }
+
+    @Override
+    public int getLoginTimeout() {
+        return loginTimeout;
+    }
+
+    @Override
+    public java.util.logging.Logger getParentLogger() throws SQLFeatureNotSupportedException {
+        throw new SQLFeatureNotSupportedException("jdbc-liveness logs through SLF4J");
+    }
+
+    @Override
+    public <T> T unwrap(Class<T> iface) throws SQLException {
+        if (iface.isInstance(this)) {
+            return iface.cast(this);
+        }
+        throw new SQLException("not a wrapper for " + iface.getName());
+    }
+
+    @Override
+    public boolean isWrapperFor(Class<?> iface) {
+        return iface.isInstance(this);
+    }
+
+    @Override
+    public String toString() {
+        return "jdbc-liveness connection factory for " + connector.redactedUrl();
+    }
+}

@@ -1,0 +1,108 @@
+package io.github.jdbcliveness.pool;
+
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
+import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The housekeeping executor jdbc-liveness gives HikariCP ({@code HikariConfig.setScheduledExecutor}), configured as
+ * HikariCP configures its own (one thread, cancelled tasks removed, nothing run after shutdown).
+ *
+ * <p>Why: HikariCP's public API can evict a connection only through a proxy it handed out, and a connection that
+ * died before anyone borrowed it has none. But right after HikariCP opens a connection it schedules that entry's own
+ * end-of-life task ({@code MaxLifetimeTask}: mark evicted, close now if idle, else when returned, then refill) and
+ * its keepalive task ({@code KeepaliveTask}: reserve if idle, check, evict, refill), on this executor and on the
+ * thread that opened it. {@link ConnectionFactory} marks that thread with the connection it just opened, and this
+ * executor hands each task to that connection, so the {@link Evictor} can run it the moment the connection is found
+ * dead: the one path into HikariCP that removes exactly that entry, idle or in use, and refills the pool.
+ */
+final class HousekeepingExecutor extends ScheduledThreadPoolExecutor {
+
+    private static final ThreadLocal<TrackedConnection> JUST_OPENED = new ThreadLocal<>();
+
+    private final Runnable onFirstTask;
+
+    /**
+     * @param threadFactory HikariCP's {@code threadFactory} setting, or null for a daemon thread named as HikariCP
+     *                      names its own
+     * @param onFirstTask   run on every schedule call (it must be idempotent): HikariCP's pool constructor reaches
+     *                      this executor right after it read its request-boundaries switch
+     */
+    HousekeepingExecutor(String poolName, ThreadFactory threadFactory, Runnable onFirstTask) {
+        super(1, threadFactory != null ? threadFactory : daemon(poolName + ":housekeeper"), new DiscardPolicy());
+        this.onFirstTask = onFirstTask;
+        setExecuteExistingDelayedTasksAfterShutdownPolicy(false);
+        setRemoveOnCancelPolicy(true);
+    }
+
+    private static ThreadFactory daemon(String name) {
+        return r -> {
+            Thread t = new Thread(r, name);
+            t.setDaemon(true);
+            return t;
+        };
+    }
+
+    /** Called by the connection factory on HikariCP's thread, right before HikariCP schedules the entry's tasks. */
+    static void opened(TrackedConnection t) {
+        JUST_OPENED.set(t);
+    }
+
+    /** Forgets the last connection opened on this thread (after a pool start on a caller's thread). */
+    static void forgetOpened() {
+        JUST_OPENED.remove();
+    }
+
+    @Override
+    public ScheduledFuture<?> schedule(Runnable command, long delay, TimeUnit unit) {
+        capture(command);
+        return super.schedule(command, delay, unit);
+    }
+
+    @Override
+    public ScheduledFuture<?> scheduleWithFixedDelay(Runnable command, long initialDelay, long delay,
+            TimeUnit unit) {
+        capture(command);
+        return super.scheduleWithFixedDelay(command, initialDelay, delay, unit);
+    }
+
+    private void capture(Runnable command) {
+        onFirstTask.run();
+        TrackedConnection t = JUST_OPENED.get();
+        if (t == null) {
+            return;
+        }
+        EvictTask kind = EvictTask.of(command);
+        if (kind != null) {
+            t.hikariTask(kind, command);
+        }
+    }
+
+    /** HikariCP's per-entry tasks, by the names of their classes (HikariCP 5.0 to 7.1 keep these names). */
+    enum EvictTask {
+        /** Marks the entry evicted and closes it now if idle, else when it is returned or drawn; then refills. */
+        MAX_LIFETIME("$MaxLifetimeTask"),
+        /** Reserves the entry if idle, asks isValid (answered from our state), evicts and refills. */
+        KEEPALIVE("$KeepaliveTask");
+
+        private final String suffix;
+
+        EvictTask(String suffix) {
+            this.suffix = suffix;
+        }
+
+        static EvictTask of(Runnable command) {
+            String name = command.getClass().getName();
+            if (!name.startsWith("com.zaxxer.hikari.pool.HikariPool$")) {
+                return null;
+            }
+            for (EvictTask k : values()) {
+                if (name.endsWith(k.suffix)) {
+                    return k;
+                }
+            }
+            return null;
+        }
+    }
+}

@@ -1,0 +1,281 @@
+package io.github.jdbcliveness.pool;
+
+import java.lang.reflect.InvocationHandler;
+import java.lang.reflect.Method;
+import java.lang.reflect.Proxy;
+import java.sql.Connection;
+import java.sql.DatabaseMetaData;
+import java.sql.Driver;
+import java.sql.DriverManager;
+import java.sql.DriverPropertyInfo;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.logging.Logger;
+
+/**
+ * A database with no network: {@code jdbc:stub:NAME} connects to the stub server of that name. Each connection is
+ * a dynamic proxy that records what was done to it; a test kills connections (they then fail every call with
+ * SQLState 08006), refuses new ones, or makes probes hang. For unit tests of the pool binding under a real HikariCP;
+ * liveness itself is drilled against real servers.
+ */
+final class StubServer {
+
+    private static final Map<String, StubServer> SERVERS = new ConcurrentHashMap<>();
+    private static final AtomicInteger NAMES = new AtomicInteger();
+
+    static {
+        try {
+            DriverManager.registerDriver(new StubDriver());
+        } catch (SQLException e) {
+            throw new ExceptionInInitializerError(e);
+        }
+    }
+
+    final String name;
+    final List<StubConnection> connections = new CopyOnWriteArrayList<>();
+    volatile boolean refuseConnects;
+    /** While set, isValid and statements on connections opened so far block until it counts down. */
+    volatile CountDownLatch hang;
+    /** Calls blocked in {@link #hang} right now. */
+    final AtomicInteger hanging = new AtomicInteger();
+
+    private StubServer(String name) {
+        this.name = name;
+    }
+
+    /** A new server with a name of its own. */
+    static StubServer start() {
+        StubServer s = new StubServer("stub" + NAMES.incrementAndGet());
+        SERVERS.put(s.name, s);
+        return s;
+    }
+
+    String url() {
+        return "jdbc:stub:" + name;
+    }
+
+    /** Every connection opened so far dies (as after a server restart); new ones are healthy. */
+    void killAll() {
+        connections.forEach(c -> c.dead = true);
+    }
+
+    long open() {
+        return connections.stream().filter(c -> !c.closed && !c.aborted).count();
+    }
+
+    /** One physical connection's record. */
+    static final class StubConnection {
+        final int id;
+        volatile boolean dead;
+        volatile boolean closed;
+        volatile boolean aborted;
+        volatile boolean autoCommit = true;
+        volatile boolean inTransaction;
+        final AtomicInteger rollbacks = new AtomicInteger();
+        final List<String> statements = new CopyOnWriteArrayList<>();
+        final List<String> statementThreads = new CopyOnWriteArrayList<>();
+
+        StubConnection(int id) {
+            this.id = id;
+        }
+    }
+
+    private Connection connect() throws SQLException {
+        if (refuseConnects) {
+            throw new SQLException("stub " + name + " refuses connections", "08001");
+        }
+        StubConnection c = new StubConnection(connections.size() + 1);
+        connections.add(c);
+        return proxy(Connection.class, new ConnectionHandler(c));
+    }
+
+    private static <T> T proxy(Class<T> type, InvocationHandler h) {
+        return type.cast(Proxy.newProxyInstance(StubServer.class.getClassLoader(), new Class<?>[] {type}, h));
+    }
+
+    private void awaitHang() throws SQLException {
+        CountDownLatch latch = hang;
+        if (latch != null) {
+            hanging.incrementAndGet();
+            try {
+                if (!latch.await(30, TimeUnit.SECONDS)) {
+                    throw new SQLException("stub hang was never released", "08006");
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new SQLException("interrupted", "08006", e);
+            } finally {
+                hanging.decrementAndGet();
+            }
+        }
+    }
+
+    private final class ConnectionHandler implements InvocationHandler {
+        private final StubConnection c;
+
+        ConnectionHandler(StubConnection c) {
+            this.c = c;
+        }
+
+        @Override
+        public Object invoke(Object self, Method m, Object[] args) throws Throwable {
+            switch (m.getName()) {
+                case "close":
+                    c.closed = true;
+                    return null;
+                case "abort":
+                    c.aborted = true;
+                    return null;
+                case "isClosed":
+                    return c.closed || c.aborted;
+                case "unwrap":
+                    throw new SQLException("not a wrapper");
+                case "isWrapperFor":
+                    return false;
+                case "toString":
+                    return "StubConnection#" + c.id;
+                case "hashCode":
+                    return System.identityHashCode(self);
+                case "equals":
+                    return self == args[0];
+                default:
+                    break;
+            }
+            if (c.closed || c.aborted) {
+                throw new SQLException("stub connection " + c.id + " is closed", "08003");
+            }
+            switch (m.getName()) {
+                case "isValid":
+                    awaitHang();
+                    return !c.dead;
+                case "getAutoCommit":
+                    return c.autoCommit;
+                case "setAutoCommit":
+                    c.autoCommit = (Boolean) args[0];
+                    c.inTransaction = false;
+                    return null;
+                case "rollback":
+                case "commit":
+                    failIfDead();
+                    c.rollbacks.incrementAndGet();
+                    c.inTransaction = false;
+                    return null;
+                case "createStatement":
+                    failIfDead();
+                    return proxy(Statement.class, new StatementHandler(c));
+                case "getMetaData":
+                    return proxy(DatabaseMetaData.class, (p, mm, a) -> defaultValue(mm.getReturnType()));
+                case "getTransactionIsolation":
+                    return Connection.TRANSACTION_READ_COMMITTED;
+                case "getNetworkTimeout":
+                    return 0;
+                default:
+                    return defaultValue(m.getReturnType());
+            }
+        }
+
+        private void failIfDead() throws SQLException {
+            if (c.dead) {
+                throw new SQLException("stub connection " + c.id + " is dead", "08006");
+            }
+        }
+    }
+
+    private final class StatementHandler implements InvocationHandler {
+        private final StubConnection c;
+
+        StatementHandler(StubConnection c) {
+            this.c = c;
+        }
+
+        @Override
+        public Object invoke(Object self, Method m, Object[] args) throws Throwable {
+            String name = m.getName();
+            if (name.startsWith("execute")) {
+                awaitHang();
+                if (c.dead) {
+                    throw new SQLException("stub connection " + c.id + " is dead", "08006");
+                }
+                c.statements.add((String) args[0]);
+                c.statementThreads.add(Thread.currentThread().getName());
+                if (!c.autoCommit) {
+                    c.inTransaction = true;
+                }
+                return name.equals("execute") ? Boolean.FALSE : defaultValue(m.getReturnType());
+            }
+            if (name.equals("toString")) {
+                return "StubStatement";
+            }
+            return defaultValue(m.getReturnType());
+        }
+    }
+
+    private static Object defaultValue(Class<?> type) {
+        if (type == boolean.class) {
+            return false;
+        }
+        if (type == int.class || type == short.class || type == byte.class) {
+            return 0;
+        }
+        if (type == long.class) {
+            return 0L;
+        }
+        if (type == double.class || type == float.class) {
+            return 0.0;
+        }
+        return null;
+    }
+
+    /** Accepts {@code jdbc:stub:NAME} for the servers started in this JVM. */
+    static final class StubDriver implements Driver {
+        @Override
+        public Connection connect(String url, Properties info) throws SQLException {
+            if (!acceptsURL(url)) {
+                return null;
+            }
+            StubServer s = SERVERS.get(url.substring("jdbc:stub:".length()));
+            if (s == null) {
+                throw new SQLException("no stub server for " + url, "08001");
+            }
+            return s.connect();
+        }
+
+        @Override
+        public boolean acceptsURL(String url) {
+            return url != null && url.startsWith("jdbc:stub:");
+        }
+
+        @Override
+        public DriverPropertyInfo[] getPropertyInfo(String url, Properties info) {
+            return new DriverPropertyInfo[0];
+        }
+
+        @Override
+        public int getMajorVersion() {
+            return 1;
+        }
+
+        @Override
+        public int getMinorVersion() {
+            return 0;
+        }
+
+        @Override
+        public boolean jdbcCompliant() {
+            return false;
+        }
+
+        @Override
+        public Logger getParentLogger() {
+            return Logger.getLogger("stub");
+        }
+    }
+}
