@@ -141,7 +141,10 @@ public final class LivenessDataSource implements DataSource, AutoCloseable {
         }
         PoolBinding binding = new PoolBinding(target.getPoolName(), config, connector, validationQuery);
         target.setDataSource(binding.dataSource());
-        target.setScheduledExecutor(binding.housekeeping(target.getThreadFactory()));
+        long keepalive = target.getKeepaliveTime();
+        long maxLifetime = target.getMaxLifetime();
+        boolean keepaliveScheduled = keepalive >= HIKARI_KEEPALIVE_FLOOR_MS && (maxLifetime == 0 || keepalive < maxLifetime);
+        target.setScheduledExecutor(binding.housekeeping(target.getThreadFactory(), keepaliveScheduled));
         return binding;
     }
 

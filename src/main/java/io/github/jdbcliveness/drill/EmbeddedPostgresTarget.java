@@ -17,7 +17,7 @@ final class EmbeddedPostgresTarget implements DatabaseTargets.AutoCloseableTarge
         try {
             return new EmbeddedPostgresTarget(EmbeddedPostgres.builder()
                     .setServerConfig("listen_addresses", "127.0.0.1")
-                    .setServerConfig("max_connections", "200")
+                    .setServerConfig("max_connections", "400")
                     .start());
         } catch (IOException e) {
             throw new UncheckedIOException("embedded PostgreSQL did not start", e);

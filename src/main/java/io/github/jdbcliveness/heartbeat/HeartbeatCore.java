@@ -293,7 +293,10 @@ public final class HeartbeatCore {
         }
         long end = clock.getAsLong();
         if (!p.probing(token)) {
-            return; // the deadline ended it first, or the pool closed it
+            // A borrower took it back before the probe started, or the deadline or the pool ended it: look again
+            // (a dead or closed one is dropped then).
+            commands.add(() -> scheduleDue(p, end + Math.max(wheel.tickNanos(), p.intervalNanos() / 4)));
+            return;
         }
         if (ok) {
             p.probePassed(token, start, end);

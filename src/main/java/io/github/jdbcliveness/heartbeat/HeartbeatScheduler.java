@@ -35,9 +35,11 @@ public final class HeartbeatScheduler {
     /**
      * Probe threads per host. A probe of a dead connection holds its thread until the probe timeout, and when a path
      * dies every connection behind it is probed at once (a host sweep, in every pool): a host's lane grows to this
-     * many threads before its probes queue, and other hosts' probes never queue behind it.
+     * many threads before its probes queue, and other hosts' probes never queue behind it. Sized so that a host's
+     * idle connections are all probed in one round: beyond 256 idle connections to one dead host, the last of them
+     * are found one probe timeout later per 256.
      */
-    static final int PROBE_THREADS_PER_HOST = 64;
+    static final int PROBE_THREADS_PER_HOST = 256;
 
     private static final Object LOCK = new Object();
     private static HeartbeatScheduler shared;

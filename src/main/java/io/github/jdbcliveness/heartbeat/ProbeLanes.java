@@ -94,7 +94,11 @@ final class ProbeLanes implements Executor {
                             next.run();
                         } finally {
                             running.decrementAndGet();
-                            drain();
+                            try {
+                                drain();
+                            } catch (RejectedExecutionException shutDown) {
+                                queue.clear(); // the last pool closed: queued probes are of closed pools
+                            }
                         }
                     });
                 } catch (RejectedExecutionException e) {

@@ -37,6 +37,7 @@ final class ConnectionFactory implements DataSource {
 
     @Override
     public Connection getConnection(String username, String password) throws SQLException {
+        HousekeepingExecutor.forgetOpened();
         binding.startReached();
         binding.checkStarted();
         KeepaliveConnector.Connected c = connector.connect(username, password);

@@ -25,7 +25,11 @@ final class Evictor {
 
     private final String poolName;
     private final Executor executor;
+    /** HikariCP adds an entry to its bag right after it scheduled the entry's tasks: this long after, it is in. */
+    static final long JUST_READY_NANOS = java.util.concurrent.TimeUnit.MILLISECONDS.toNanos(10);
+
     private volatile HikariDataSource hikari;
+    private volatile java.util.concurrent.ScheduledExecutorService later;
 
     /** @param executor where HikariCP's task runs (it may close a connection: never a probe lane, never a borrower) */
     Evictor(String poolName, Executor executor) {
@@ -35,6 +39,11 @@ final class Evictor {
 
     void attach(HikariDataSource pool) {
         this.hikari = pool;
+    }
+
+    /** Where an eviction of a connection that only just left setup waits until HikariCP has added it to its bag. */
+    void later(java.util.concurrent.ScheduledExecutorService executor) {
+        this.later = executor;
     }
 
     /** Takes a connection known dead out of HikariCP's pool, now if it is idle, else as soon as HikariCP can. */
@@ -49,7 +58,14 @@ final class Evictor {
             return;
         }
         try {
-            executor.execute(task);
+            java.util.concurrent.ScheduledExecutorService wait = later;
+            long sinceReady = System.nanoTime() - t.readyNanos();
+            if (wait != null && sinceReady < JUST_READY_NANOS) {
+                wait.schedule(() -> executor.execute(task), JUST_READY_NANOS - sinceReady,
+                        java.util.concurrent.TimeUnit.NANOSECONDS);
+            } else {
+                executor.execute(task);
+            }
         } catch (RejectedExecutionException e) {
             task.run(); // shutting down: HikariCP's task is quick (it hands the close to HikariCP's own closer)
         }

@@ -22,16 +22,20 @@ final class HousekeepingExecutor extends ScheduledThreadPoolExecutor {
     private static final ThreadLocal<TrackedConnection> JUST_OPENED = new ThreadLocal<>();
 
     private final Runnable onFirstTask;
+    private final boolean keepaliveScheduled;
 
     /**
      * @param threadFactory HikariCP's {@code threadFactory} setting, or null for a daemon thread named as HikariCP
      *                      names its own
+     * @param keepaliveScheduled whether HikariCP schedules a keepalive task per entry (after its end-of-life task)
      * @param onFirstTask   run on every schedule call (it must be idempotent): HikariCP's pool constructor reaches
      *                      this executor right after it read its request-boundaries switch
      */
-    HousekeepingExecutor(String poolName, ThreadFactory threadFactory, Runnable onFirstTask) {
+    HousekeepingExecutor(String poolName, ThreadFactory threadFactory, boolean keepaliveScheduled,
+            Runnable onFirstTask) {
         super(1, threadFactory != null ? threadFactory : daemon(poolName + ":housekeeper"), new DiscardPolicy());
         this.onFirstTask = onFirstTask;
+        this.keepaliveScheduled = keepaliveScheduled;
         setExecuteExistingDelayedTasksAfterShutdownPolicy(false);
         setRemoveOnCancelPolicy(true);
     }
@@ -76,6 +80,9 @@ final class HousekeepingExecutor extends ScheduledThreadPoolExecutor {
         EvictTask kind = EvictTask.of(command);
         if (kind != null) {
             t.hikariTask(kind, command);
+            if (kind == EvictTask.KEEPALIVE || !keepaliveScheduled) {
+                JUST_OPENED.remove(); // the entry's last task: hold no reference to it on HikariCP's thread
+            }
         }
     }
 

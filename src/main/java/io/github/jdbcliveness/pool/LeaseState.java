@@ -23,18 +23,27 @@ final class LeaseState {
         /** Known dead: aborted, never handed out again. */
         DEAD,
         /** Closed by the pool. */
-        CLOSED
+        CLOSED,
+        /** A heartbeat probe has claimed it and waits for a probe thread; a borrower may take it back. */
+        QUEUED,
+        /** Opened, and HikariCP is still setting it up: not in HikariCP's bag yet, so never probed or evicted. */
+        SETUP
     }
 
     /** Every legal move: where it may start, where it ends, whether it opens a new epoch. */
     enum Transition {
         PROBE_FROM_IDLE(EnumSet.of(State.IDLE), State.PROBING, true),
+        QUEUE_PROBE(EnumSet.of(State.IDLE), State.QUEUED, true),
+        START_PROBE(EnumSet.of(State.QUEUED), State.PROBING, false),
+        CANCEL_PROBE(EnumSet.of(State.QUEUED), State.IDLE, false),
         PASS_PROBE(EnumSet.of(State.PROBING), State.IDLE, false),
-        FAIL_PROBE(EnumSet.of(State.PROBING), State.DEAD, false),
+        FAIL_PROBE(EnumSet.of(State.PROBING, State.QUEUED), State.DEAD, false),
         LEASE(EnumSet.of(State.IDLE), State.LEASED, true),
         RELEASE(EnumSet.of(State.LEASED), State.IDLE, false),
-        MARK_DEAD(EnumSet.of(State.IDLE, State.PROBING, State.LEASED), State.DEAD, false),
-        CLOSE(EnumSet.of(State.IDLE, State.PROBING, State.LEASED, State.DEAD), State.CLOSED, false);
+        READY(EnumSet.of(State.SETUP), State.IDLE, false),
+        MARK_DEAD(EnumSet.of(State.IDLE, State.QUEUED, State.PROBING, State.LEASED, State.SETUP), State.DEAD, false),
+        CLOSE(EnumSet.of(State.IDLE, State.QUEUED, State.PROBING, State.LEASED, State.DEAD, State.SETUP),
+                State.CLOSED, false);
 
         final Set<State> from;
         final State to;
@@ -79,7 +88,21 @@ final class LeaseState {
     }
 
     @SuppressWarnings("unused") // through WORD
-    private volatile long word = State.IDLE.ordinal();
+    private volatile long word;
+
+    /** Idle. */
+    LeaseState() {
+        this(State.IDLE);
+    }
+
+    private LeaseState(State initial) {
+        this.word = initial.ordinal();
+    }
+
+    /** A connection just opened, which HikariCP is still setting up ({@link #ready()} makes it idle). */
+    static LeaseState inSetup() {
+        return new LeaseState(State.SETUP);
+    }
 
     static State state(long word) {
         return STATES[(int) (word & MASK)];
@@ -122,12 +145,49 @@ final class LeaseState {
         }
     }
 
+    /** IDLE → QUEUED: a heartbeat probe claims it until a probe thread starts it. @return its word, or -1 */
+    long tryQueueProbe() {
+        while (true) {
+            long w = word();
+            if (state(w) != State.IDLE) {
+                return -1;
+            }
+            long next = apply(Transition.QUEUE_PROBE, w);
+            if (next >= 0) {
+                return next;
+            }
+        }
+    }
+
+    /** The word a queued probe has once it started: same epoch, PROBING. */
+    static long started(long probeWord) {
+        return (probeWord & ~MASK) | State.PROBING.ordinal();
+    }
+
+    /** QUEUED → PROBING for the probe that owns {@code queuedWord}. @return false when a borrower took it back */
+    boolean startQueued(long queuedWord) {
+        return state(queuedWord) == State.QUEUED && word() == queuedWord
+                && apply(Transition.START_PROBE, queuedWord) >= 0;
+    }
+
+    /** QUEUED → IDLE: a borrower takes back a connection whose probe has not started. */
+    boolean cancelQueued(long queuedWord) {
+        return state(queuedWord) == State.QUEUED && word() == queuedWord
+                && apply(Transition.CANCEL_PROBE, queuedWord) >= 0;
+    }
+
+    /** SETUP → IDLE: HikariCP has set the connection up. @return false when it was not in setup */
+    boolean ready() {
+        long w = word();
+        return state(w) == State.SETUP && apply(Transition.READY, w) >= 0;
+    }
+
     /** PROBING → IDLE, only for the probe that owns {@code probeWord}. */
     boolean passProbe(long probeWord) {
         return word() == probeWord && apply(Transition.PASS_PROBE, probeWord) >= 0;
     }
 
-    /** PROBING → DEAD, only for the probe that owns {@code probeWord}. */
+    /** PROBING (or QUEUED) → DEAD, only for the probe that owns {@code probeWord}. */
     boolean failProbe(long probeWord) {
         return word() == probeWord && apply(Transition.FAIL_PROBE, probeWord) >= 0;
     }
@@ -169,7 +229,7 @@ final class LeaseState {
         return WORD.compareAndSet(this, leaseWord, (leaseWord & ~MASK) | IDLE_BITS);
     }
 
-    /** IDLE, PROBING or LEASED → DEAD. @return false when already dead or closed */
+    /** Any live state → DEAD. @return false when already dead or closed */
     boolean markDead() {
         while (true) {
             long w = word();

@@ -101,9 +101,11 @@ public final class PoolBinding implements AutoCloseable {
     }
 
     /** The housekeeping executor to give HikariCP ({@code HikariConfig.setScheduledExecutor}). */
-    public ScheduledExecutorService housekeeping(ThreadFactory hikariThreadFactory) {
-        HousekeepingExecutor h = new HousekeepingExecutor(poolName, hikariThreadFactory, this::startReached);
+    public ScheduledExecutorService housekeeping(ThreadFactory hikariThreadFactory, boolean keepaliveScheduled) {
+        HousekeepingExecutor h = new HousekeepingExecutor(poolName, hikariThreadFactory, keepaliveScheduled,
+                this::startReached);
         this.housekeeping = h;
+        evictor.later(h);
         return h;
     }
 
@@ -225,7 +227,7 @@ public final class PoolBinding implements AutoCloseable {
      * within the interval, which the caller has claimed with {@code token}.
      */
     boolean probeInline(TrackedConnection t, long token) {
-        ProbeCall call = new ProbeCall(() -> t.probe(token));
+        ProbeCall call = new ProbeCall(t::roundTrip);
         long start = System.nanoTime();
         try {
             runProbe(t, call);
@@ -245,9 +247,11 @@ public final class PoolBinding implements AutoCloseable {
                 sweep(t);
                 return false;
             default:
-                // Its host's lane is busy with other probes: no verdict on this one, leave it to the heartbeat.
+                // No probe thread for its host within the probe timeout (its lane is full of probes that hang), and
+                // no sign of life within the interval: not proven dead, but not handed out either. HikariCP closes
+                // it and draws the next one.
                 t.abandonProbe(token);
-                return true;
+                return false;
         }
     }
 

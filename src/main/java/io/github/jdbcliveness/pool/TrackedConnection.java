@@ -34,7 +34,8 @@ final class TrackedConnection extends DelegatingConnection implements Probeable 
     private final AppliedKeepalive applied;
     private final Socket socket;
     private final String hostKey;
-    final LeaseState state = new LeaseState();
+    /** In setup until HikariCP has scheduled its tasks for the entry, right before it adds it to its bag. */
+    final LeaseState state = LeaseState.inSetup();
     private final ReentrantLock probeEndLock = new ReentrantLock();
     private final Condition probeEnd = probeEndLock.newCondition();
     private volatile long lastAliveNanos;
@@ -49,6 +50,7 @@ final class TrackedConnection extends DelegatingConnection implements Probeable 
     /** HikariCP's own tasks for this entry, captured by {@link HousekeepingExecutor}: the {@link Evictor}'s path. */
     private volatile Runnable maxLifetimeTask;
     private volatile Runnable keepaliveTask;
+    private volatile long readyNanos;
     /** The flow's key in /proc/net/tcp, or -1 when no socket was seen. */
     final long flow;
     /** The watchdog's notes (its thread only): the lease it watches, since when, and since when data is stuck. */
@@ -74,12 +76,24 @@ final class TrackedConnection extends DelegatingConnection implements Probeable 
         return ref;
     }
 
+    /**
+     * HikariCP scheduled one of its tasks for this entry: it has set the connection up, and adds it to its bag as
+     * soon as this returns. From here on the heartbeat may probe it.
+     */
     void hikariTask(HousekeepingExecutor.EvictTask kind, Runnable task) {
         if (kind == HousekeepingExecutor.EvictTask.MAX_LIFETIME) {
             maxLifetimeTask = task;
         } else {
             keepaliveTask = task;
         }
+        if (state.ready()) {
+            readyNanos = System.nanoTime();
+        }
+    }
+
+    /** When the connection left setup ({@link System#nanoTime()}), or 0 while in setup. */
+    long readyNanos() {
+        return readyNanos;
     }
 
     /** HikariCP's task that removes this entry: its end-of-life task if it has one, else its keepalive task. */
@@ -120,6 +134,14 @@ final class TrackedConnection extends DelegatingConnection implements Probeable 
                 return;
             }
             State s = LeaseState.refused(r);
+            if (s == State.SETUP) {
+                state.ready(); // HikariCP scheduled no task we know of, yet hands it out: it is set up
+                continue;
+            }
+            if (s == State.QUEUED) {
+                state.cancelQueued(-r - 1); // the heartbeat's probe has not started: the borrower comes first
+                continue;
+            }
             if (s != State.PROBING || System.nanoTime() - waitUntil >= 0) {
                 // Dead, closed, or a probe that outlived its deadline: the borrower must not use it.
                 leaseWord = -1;
@@ -173,7 +195,11 @@ final class TrackedConnection extends DelegatingConnection implements Probeable 
             long w = state.word();
             switch (LeaseState.state(w)) {
                 case LEASED:
+                case SETUP: // HikariCP checking the driver while it sets the first connection up
                     return delegate.isValid(timeoutSeconds);
+                case QUEUED:
+                    state.cancelQueued(w);
+                    continue;
                 case DEAD:
                 case CLOSED:
                     return false;
@@ -212,17 +238,44 @@ final class TrackedConnection extends DelegatingConnection implements Probeable 
         return false;
     }
 
+    /**
+     * HikariCP sets the validation timeout around its borrow-time check, and restores it. On an idle connection the
+     * call is made under a claim, so that it never overlaps a probe (whose driver saves and restores the same
+     * timeout and could otherwise restore the wrong one).
+     */
     @Override
     public void setNetworkTimeout(Executor executor, int milliseconds) throws SQLException {
-        State s = state.state();
-        if (s == State.PROBING) {
-            awaitProbeEnd(System.nanoTime() + binding.probeTimeoutNanos() + PoolBinding.PROBE_WAIT_SLACK_NANOS);
-            s = state.state();
+        while (true) {
+            long w = state.word();
+            switch (LeaseState.state(w)) {
+                case DEAD:
+                case CLOSED:
+                    return; // aborted; isValid will say so without a HikariCP warning
+                case PROBING:
+                    awaitProbeEnd(System.nanoTime() + binding.probeTimeoutNanos() + PoolBinding.PROBE_WAIT_SLACK_NANOS);
+                    if (state.state() == State.PROBING) {
+                        return; // a probe past its deadline: the deadline will end it
+                    }
+                    continue;
+                case QUEUED:
+                    state.cancelQueued(w);
+                    continue;
+                case IDLE:
+                    long token = state.tryProbe();
+                    if (token < 0) {
+                        continue;
+                    }
+                    try {
+                        delegate.setNetworkTimeout(executor, milliseconds);
+                    } finally {
+                        abandonProbe(token);
+                    }
+                    return;
+                default: // LEASED, SETUP
+                    delegate.setNetworkTimeout(executor, milliseconds);
+                    return;
+            }
         }
-        if (s == State.DEAD || s == State.CLOSED) {
-            return; // aborted; isValid will say so without a HikariCP warning
-        }
-        delegate.setNetworkTimeout(executor, milliseconds);
     }
 
     @Override
@@ -380,11 +433,16 @@ final class TrackedConnection extends DelegatingConnection implements Probeable 
 
     @Override
     public long tryStartProbe() {
-        return state.tryProbe();
+        return state.tryQueueProbe();
     }
 
+    /** The heartbeat's probe, on its thread: it starts only if no borrower took the connection back meanwhile. */
     @Override
     public boolean probe(long token) throws SQLException {
+        if (!state.startQueued(token)) {
+            probeEnded();
+            return false;
+        }
         return roundTrip();
     }
 
@@ -424,12 +482,13 @@ final class TrackedConnection extends DelegatingConnection implements Probeable 
 
     @Override
     public boolean probing(long token) {
-        return state.word() == token;
+        long w = state.word();
+        return w == token || w == LeaseState.started(token);
     }
 
     @Override
     public void probePassed(long token, long startNanos, long endNanos) {
-        if (state.passProbe(token)) {
+        if (state.passProbe(LeaseState.started(token))) {
             lastAliveNanos = endNanos;
             binding.events().probePassed(ref, endNanos - startNanos);
         }
@@ -438,13 +497,13 @@ final class TrackedConnection extends DelegatingConnection implements Probeable 
 
     /** Ends a claim that reached no verdict (no probe thread in time): idle again, with no new sign of life. */
     void abandonProbe(long token) {
-        state.passProbe(token);
+        state.passProbe(LeaseState.started(token));
         probeEnded();
     }
 
     @Override
     public void probeFailed(long token, Throwable cause, long startNanos, long endNanos) {
-        if (state.failProbe(token)) {
+        if (state.failProbe(LeaseState.started(token)) || state.failProbe(token)) {
             binding.dead(this, io.github.jdbcliveness.EvictionReason.PROBE_FAILED, cause, endNanos - startNanos,
                     endNanos);
         }
@@ -453,7 +512,7 @@ final class TrackedConnection extends DelegatingConnection implements Probeable 
 
     @Override
     public void probeTimedOut(long token, long startNanos, long nowNanos) {
-        if (state.failProbe(token)) {
+        if (state.failProbe(LeaseState.started(token))) {
             binding.dead(this, io.github.jdbcliveness.EvictionReason.PROBE_TIMEOUT, null, nowNanos - startNanos,
                     nowNanos);
         }

@@ -47,7 +47,6 @@ class HostDownIT {
             ds.addListener(recorder);
             HikariDataSource pool = ds.unwrap(HikariDataSource.class);
             Pools.awaitIdle(pool, POOL, Duration.ofSeconds(10));
-            Pools.leaseAll(ds, POOL);
 
             faults.blackhole(target.port());
             long fault = System.nanoTime();

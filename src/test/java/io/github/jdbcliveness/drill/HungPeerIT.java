@@ -26,13 +26,13 @@ class HungPeerIT {
         Drills.requireTool(NftFaults.isRoot(), "SIGSTOP of the database's backends needs root or the same user");
         DatabaseTarget target = DatabaseTargets.postgres();
         Drills.requireTool(target.origin().equals("embedded"), "SIGSTOP needs a server on this machine");
+        Pools.killAllSessions(target, "postgresql"); // only this pool's backends get stopped
         EvictionRecorder recorder = new EvictionRecorder();
         try (LivenessDataSource ds = LivenessDataSource.create(Pools.hikari(target, "postgresql", "d3", POOL),
                 LivenessConfig.builder().detectionBudget(B).build())) {
             ds.addListener(recorder);
             HikariDataSource pool = ds.unwrap(HikariDataSource.class);
             Pools.awaitIdle(pool, POOL, Duration.ofSeconds(10));
-            Pools.leaseAll(ds, POOL);
             List<Long> backends = Pools.backendPids(target);
             assertEquals(POOL, backends.size());
             long fault = System.nanoTime();

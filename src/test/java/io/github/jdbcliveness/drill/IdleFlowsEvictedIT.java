@@ -34,7 +34,6 @@ class IdleFlowsEvictedIT {
             ds.addListener(recorder);
             HikariDataSource pool = ds.unwrap(HikariDataSource.class);
             Pools.awaitIdle(pool, POOL, Duration.ofSeconds(10));
-            Pools.leaseAll(ds, POOL);
             Traffic.Result before = Traffic.run(ds, 4, 200);
             assertEquals(0, before.failed(), before.toString());
 

@@ -9,12 +9,10 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
 import java.util.function.BooleanSupplier;
-import javax.sql.DataSource;
 
 /** Pool plumbing the liveness drills share. */
 final class Pools {
@@ -32,20 +30,6 @@ final class Pools {
         awaitTrue(deadline, () -> mx.getIdleConnections() >= n && mx.getTotalConnections() == n,
                 () -> "pool " + pool.getPoolName() + ": total " + mx.getTotalConnections() + ", idle "
                         + mx.getIdleConnections() + ", wanted " + n + " idle");
-    }
-
-    /** Borrows {@code n} connections at once and returns them, so each has been leased once. */
-    static void leaseAll(DataSource ds, int n) throws SQLException {
-        List<Connection> held = new ArrayList<>();
-        try {
-            for (int i = 0; i < n; i++) {
-                held.add(ds.getConnection());
-            }
-        } finally {
-            for (Connection c : held) {
-                c.close();
-            }
-        }
     }
 
     static int selectOne(Connection c) throws SQLException {

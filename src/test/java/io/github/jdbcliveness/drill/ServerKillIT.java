@@ -33,7 +33,6 @@ class ServerKillIT {
             ds.addListener(recorder);
             HikariDataSource pool = ds.unwrap(HikariDataSource.class);
             Pools.awaitIdle(pool, POOL, Duration.ofSeconds(10));
-            Pools.leaseAll(ds, POOL);
 
             long fault = System.nanoTime();
             assertEquals(POOL, Pools.killAllSessions(target, driver));

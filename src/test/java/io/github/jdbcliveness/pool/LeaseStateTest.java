@@ -29,31 +29,43 @@ import org.junit.jupiter.params.provider.MethodSource;
 class LeaseStateTest {
 
     /** The transition table, written out again here so a change to the production table has to be deliberate. */
-    private static final Map<Transition, Set<State>> LEGAL_FROM = Map.of(
-            Transition.PROBE_FROM_IDLE, EnumSet.of(State.IDLE),
-            Transition.PASS_PROBE, EnumSet.of(State.PROBING),
-            Transition.FAIL_PROBE, EnumSet.of(State.PROBING),
-            Transition.LEASE, EnumSet.of(State.IDLE),
-            Transition.RELEASE, EnumSet.of(State.LEASED),
-            Transition.MARK_DEAD, EnumSet.of(State.IDLE, State.PROBING, State.LEASED),
-            Transition.CLOSE, EnumSet.of(State.IDLE, State.PROBING, State.LEASED, State.DEAD));
+    private static final Map<Transition, Set<State>> LEGAL_FROM = Map.ofEntries(
+            Map.entry(Transition.PROBE_FROM_IDLE, EnumSet.of(State.IDLE)),
+            Map.entry(Transition.QUEUE_PROBE, EnumSet.of(State.IDLE)),
+            Map.entry(Transition.START_PROBE, EnumSet.of(State.QUEUED)),
+            Map.entry(Transition.CANCEL_PROBE, EnumSet.of(State.QUEUED)),
+            Map.entry(Transition.PASS_PROBE, EnumSet.of(State.PROBING)),
+            Map.entry(Transition.FAIL_PROBE, EnumSet.of(State.PROBING, State.QUEUED)),
+            Map.entry(Transition.LEASE, EnumSet.of(State.IDLE)),
+            Map.entry(Transition.RELEASE, EnumSet.of(State.LEASED)),
+            Map.entry(Transition.READY, EnumSet.of(State.SETUP)),
+            Map.entry(Transition.MARK_DEAD, EnumSet.of(State.IDLE, State.QUEUED, State.PROBING, State.LEASED,
+                    State.SETUP)),
+            Map.entry(Transition.CLOSE, EnumSet.of(State.IDLE, State.QUEUED, State.PROBING, State.LEASED,
+                    State.DEAD, State.SETUP)));
 
-    private static final Map<Transition, State> TARGET = Map.of(
-            Transition.PROBE_FROM_IDLE, State.PROBING,
-            Transition.PASS_PROBE, State.IDLE,
-            Transition.FAIL_PROBE, State.DEAD,
-            Transition.LEASE, State.LEASED,
-            Transition.RELEASE, State.IDLE,
-            Transition.MARK_DEAD, State.DEAD,
-            Transition.CLOSE, State.CLOSED);
+    private static final Map<Transition, State> TARGET = Map.ofEntries(
+            Map.entry(Transition.PROBE_FROM_IDLE, State.PROBING),
+            Map.entry(Transition.QUEUE_PROBE, State.QUEUED),
+            Map.entry(Transition.START_PROBE, State.PROBING),
+            Map.entry(Transition.CANCEL_PROBE, State.IDLE),
+            Map.entry(Transition.PASS_PROBE, State.IDLE),
+            Map.entry(Transition.FAIL_PROBE, State.DEAD),
+            Map.entry(Transition.LEASE, State.LEASED),
+            Map.entry(Transition.RELEASE, State.IDLE),
+            Map.entry(Transition.READY, State.IDLE),
+            Map.entry(Transition.MARK_DEAD, State.DEAD),
+            Map.entry(Transition.CLOSE, State.CLOSED));
 
-    private static final Set<Transition> OPENS_EPOCH = EnumSet.of(Transition.PROBE_FROM_IDLE, Transition.LEASE);
+    private static final Set<Transition> OPENS_EPOCH = EnumSet.of(Transition.PROBE_FROM_IDLE, Transition.QUEUE_PROBE,
+            Transition.LEASE);
 
     /** A fresh LeaseState brought into {@code s} through its public moves only. */
     private static LeaseState in(State s) {
-        LeaseState ls = new LeaseState();
+        LeaseState ls = s == State.SETUP ? LeaseState.inSetup() : new LeaseState();
         switch (s) {
-            case IDLE -> { }
+            case IDLE, SETUP -> { }
+            case QUEUED -> assertTrue(ls.tryQueueProbe() >= 0);
             case PROBING -> assertTrue(ls.tryProbe() >= 0);
             case LEASED -> assertTrue(ls.tryLease() >= 0);
             case DEAD -> assertTrue(ls.markDead());
@@ -219,7 +231,7 @@ class LeaseStateTest {
     }
 
     @ParameterizedTest
-    @EnumSource(value = State.class, names = {"PROBING", "LEASED", "DEAD", "CLOSED"})
+    @EnumSource(value = State.class, names = {"PROBING", "LEASED", "DEAD", "CLOSED", "QUEUED", "SETUP"})
     void tryLease_onANonIdleConnection_isRefused_withTheStateDecodable(State s) {
         LeaseState ls = in(s);
         long before = ls.word();
@@ -232,13 +244,50 @@ class LeaseStateTest {
     }
 
     @ParameterizedTest
-    @EnumSource(value = State.class, names = {"PROBING", "LEASED", "DEAD", "CLOSED"})
+    @EnumSource(value = State.class, names = {"PROBING", "LEASED", "DEAD", "CLOSED", "QUEUED", "SETUP"})
     void tryProbe_onANonIdleConnection_returnsMinusOne(State s) {
         LeaseState ls = in(s);
         long before = ls.word();
 
         assertEquals(-1, ls.tryProbe());
         assertEquals(before, ls.word());
+    }
+
+    @Test
+    void queuedProbe_startedByItsThread_ownsTheConnection_andPassesWithTheStartedWord() {
+        LeaseState ls = new LeaseState();
+        long queued = ls.tryQueueProbe();
+
+        assertTrue(ls.startQueued(queued));
+
+        assertEquals(LeaseState.started(queued), ls.word());
+        assertFalse(ls.cancelQueued(queued), "a borrower took back a probe that had started");
+        assertTrue(ls.passProbe(LeaseState.started(queued)));
+        assertEquals(State.IDLE, ls.state());
+    }
+
+    @Test
+    void queuedProbe_takenBackByABorrower_neverStarts() {
+        LeaseState ls = new LeaseState();
+        long queued = ls.tryQueueProbe();
+
+        assertTrue(ls.cancelQueued(queued));
+
+        assertFalse(ls.startQueued(queued), "a cancelled probe started on a connection handed back");
+        assertTrue(ls.tryLease() >= 0);
+    }
+
+    @Test
+    void setup_isNeitherProbedNorLeased_untilReady() {
+        LeaseState ls = LeaseState.inSetup();
+        assertEquals(-1, ls.tryProbe());
+        assertEquals(-1, ls.tryQueueProbe());
+        assertEquals(State.SETUP, LeaseState.refused(ls.tryLease()));
+
+        assertTrue(ls.ready());
+
+        assertFalse(ls.ready());
+        assertTrue(ls.tryQueueProbe() >= 0);
     }
 
     @Test
@@ -254,7 +303,7 @@ class LeaseStateTest {
 
     @Test
     void markDead_fromLiveStates_thenFalseOnceDeadOrClosed() {
-        for (State s : EnumSet.of(State.IDLE, State.PROBING, State.LEASED)) {
+        for (State s : EnumSet.of(State.IDLE, State.QUEUED, State.PROBING, State.LEASED, State.SETUP)) {
             LeaseState ls = in(s);
             assertTrue(ls.markDead(), "from " + s);
             assertEquals(State.DEAD, ls.state());

@@ -44,6 +44,8 @@ final class StubServer {
     volatile boolean refuseConnects;
     /** While set, isValid and statements on connections opened so far block until it counts down. */
     volatile CountDownLatch hang;
+    /** How long a connect, an isValid and a statement each take (a round trip). */
+    volatile long latencyNanos;
     /** Calls blocked in {@link #hang} right now. */
     final AtomicInteger hanging = new AtomicInteger();
 
@@ -92,9 +94,17 @@ final class StubServer {
         if (refuseConnects) {
             throw new SQLException("stub " + name + " refuses connections", "08001");
         }
+        roundTrip();
         StubConnection c = new StubConnection(connections.size() + 1);
         connections.add(c);
         return proxy(Connection.class, new ConnectionHandler(c));
+    }
+
+    private void roundTrip() {
+        long latency = latencyNanos;
+        if (latency > 0) {
+            java.util.concurrent.locks.LockSupport.parkNanos(latency); // the stub's simulated network, not a wait
+        }
     }
 
     private static <T> T proxy(Class<T> type, InvocationHandler h) {
@@ -102,6 +112,7 @@ final class StubServer {
     }
 
     private void awaitHang() throws SQLException {
+        roundTrip();
         CountDownLatch latch = hang;
         if (latch != null) {
             hanging.incrementAndGet();

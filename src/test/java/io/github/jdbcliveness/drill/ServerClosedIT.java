@@ -1,0 +1,74 @@
+package io.github.jdbcliveness.drill;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.zaxxer.hikari.HikariDataSource;
+import io.github.jdbcliveness.EvictionReason;
+import io.github.jdbcliveness.LivenessConfig;
+import io.github.jdbcliveness.LivenessDataSource;
+import io.github.jdbcliveness.LivenessStats;
+import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/**
+ * Connections the server already closed are never handed out: every pooled session is terminated server-side
+ * ({@code pg_terminate_backend}, {@code KILL}; a restart, a failover or {@code wait_timeout} look the same), then
+ * traffic starts at once on plain HikariCP and on jdbc-liveness side by side, after both pools sat idle for a second. Plain HikariCP pays a round trip per
+ * borrow to find out; jdbc-liveness reads it off the socket (the termination message or the FIN is already there)
+ * and must do at least as well: no request fails.
+ */
+class ServerClosedIT {
+
+    private static final Duration B = Duration.ofSeconds(6);
+    private static final int POOL = 10;
+    private static final int THREADS = 4;
+    private static final int REQUESTS = 40;
+    private static final Duration IDLE = Duration.ofSeconds(1);
+
+    @ParameterizedTest(name = "{1} on {0}")
+    @MethodSource("io.github.jdbcliveness.drill.Drills#serversAndDrivers")
+    void everySessionTerminated_thenTrafficAtOnce_noRequestFails_likePlainHikari(DatabaseTarget.Kind kind,
+            String driver) throws Exception {
+        DatabaseTarget target = DatabaseTargets.resolve(kind);
+        Pools.killAllSessions(target, driver);
+        try (HikariDataSource plain = new HikariDataSource(Pools.hikari(target, driver, "closed-plain", POOL));
+                LivenessDataSource ours = LivenessDataSource.create(
+                        Pools.hikari(target, driver, "closed-liveness", POOL),
+                        LivenessConfig.builder().detectionBudget(B).build())) {
+            HikariDataSource oursPool = ours.unwrap(HikariDataSource.class);
+            Waits.awaitFull(plain, POOL);
+            Waits.awaitFull(oursPool, POOL);
+            // Scripted: the pools sit idle past HikariCP's 500 ms alive-bypass window, as a pool does between
+            // bursts. Within that window HikariCP checks nothing at borrow, and neither pool can see a closed session.
+            Pools.parkUntil(System.nanoTime() + IDLE.toNanos());
+
+            assertEquals(2 * POOL, Pools.killAllSessions(target, driver));
+            CompletableFuture<Traffic.Result> plainRun = CompletableFuture.supplyAsync(() -> run(plain));
+            Traffic.Result oursRun = run(ours);
+            Traffic.Result plainResult = plainRun.get();
+
+            LivenessStats stats = ours.stats();
+            System.out.printf("server closed every session (%s on %s), then %d threads x %d requests at once:%n"
+                    + "  HikariCP defaults: %s%n  jdbc-liveness:     %s%n  %s%n", driver, kind, THREADS, REQUESTS,
+                    plainResult, oursRun, stats);
+            assertEquals(0, oursRun.failed(), "jdbc-liveness handed out a connection the server had closed: "
+                    + oursRun);
+            assertTrue(oursRun.failed() <= plainResult.failed(), "ours " + oursRun + ", plain " + plainResult);
+            assertTrue(stats.evictions().get(EvictionReason.CLOSED_BY_SERVER)
+                    + stats.evictions().get(EvictionReason.PROBE_FAILED) >= POOL, stats.toString());
+            Pools.awaitIdle(oursPool, POOL, B);
+            Pools.awaitTrue(B, () -> ours.stats().knownDeadNow() == 0, () -> ours.stats().toString());
+        }
+    }
+
+    private static Traffic.Result run(javax.sql.DataSource ds) {
+        try {
+            return Traffic.run(ds, THREADS, REQUESTS);
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}
