@@ -1,7 +1,6 @@
 package io.github.jdbcliveness.pool;
 
 import java.util.concurrent.Callable;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
@@ -129,9 +128,5 @@ final class ProbeCall implements Runnable {
     long tookNanos() {
         long end = state.get() == DONE ? endedNanos : System.nanoTime();
         return end - startedNanos;
-    }
-
-    static long nanos(long millis) {
-        return TimeUnit.MILLISECONDS.toNanos(millis);
     }
 }
