@@ -24,9 +24,10 @@ import java.util.logging.Logger;
  * A database with no network: {@code jdbc:stub:NAME} connects to the stub server of that name. Each connection is
  * a dynamic proxy that records what was done to it; a test kills connections (they then fail every call with
  * SQLState 08006), refuses new ones, or makes probes hang. For unit tests of the pool binding under a real HikariCP;
- * liveness itself is drilled against real servers.
+ * liveness itself is drilled against real servers. Public, with {@link #start()}, {@link #url()},
+ * {@link #killAll()} and {@link #connections}, for tests in other packages (the Micrometer binder's).
  */
-final class StubServer {
+public final class StubServer {
 
     private static final Map<String, StubServer> SERVERS = new ConcurrentHashMap<>();
     private static final AtomicInteger NAMES = new AtomicInteger();
@@ -40,7 +41,7 @@ final class StubServer {
     }
 
     final String name;
-    final List<StubConnection> connections = new CopyOnWriteArrayList<>();
+    public final List<StubConnection> connections = new CopyOnWriteArrayList<>();
     volatile boolean refuseConnects;
     /** While set, isValid and statements on connections opened so far block until it counts down. */
     volatile CountDownLatch hang;
@@ -54,18 +55,18 @@ final class StubServer {
     }
 
     /** A new server with a name of its own. */
-    static StubServer start() {
+    public static StubServer start() {
         StubServer s = new StubServer("stub" + NAMES.incrementAndGet());
         SERVERS.put(s.name, s);
         return s;
     }
 
-    String url() {
+    public String url() {
         return "jdbc:stub:" + name;
     }
 
     /** Every connection opened so far dies (as after a server restart); new ones are healthy. */
-    void killAll() {
+    public void killAll() {
         connections.forEach(c -> c.dead = true);
     }
 
@@ -74,7 +75,7 @@ final class StubServer {
     }
 
     /** One physical connection's record. */
-    static final class StubConnection {
+    public static final class StubConnection {
         final int id;
         volatile boolean dead;
         volatile boolean closed;
