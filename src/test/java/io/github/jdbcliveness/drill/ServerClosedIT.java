@@ -46,6 +46,11 @@ class ServerClosedIT {
             Pools.parkUntil(System.nanoTime() + IDLE.toNanos());
 
             assertEquals(2 * POOL, Pools.killAllSessions(target, driver));
+            // The server ends a session asynchronously: pg_terminate_backend and KILL return before the session has
+            // sent its last message and closed. Only then has the server "already closed" it; before, no check
+            // without a round trip can know (plain HikariCP's round trip can, and so can our heartbeat).
+            Pools.awaitTrue(Duration.ofSeconds(5), () -> sessions(target, driver) == 0,
+                    () -> sessions(target, driver) + " sessions still ending on the server");
             CompletableFuture<Traffic.Result> plainRun = CompletableFuture.supplyAsync(() -> run(plain));
             Traffic.Result oursRun = run(ours);
             Traffic.Result plainResult = plainRun.get();
@@ -61,6 +66,14 @@ class ServerClosedIT {
                     + stats.evictions().get(EvictionReason.PROBE_FAILED) >= POOL, stats.toString());
             Pools.awaitIdle(oursPool, POOL, B);
             Pools.awaitTrue(B, () -> ours.stats().knownDeadNow() == 0, () -> ours.stats().toString());
+        }
+    }
+
+    private static int sessions(DatabaseTarget target, String driver) {
+        try {
+            return Pools.serverSessions(target, driver);
+        } catch (java.sql.SQLException e) {
+            throw new IllegalStateException(e);
         }
     }
 
