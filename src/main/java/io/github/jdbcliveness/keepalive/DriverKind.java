@@ -10,7 +10,7 @@ import java.util.Properties;
 /** The drivers whose sockets we know how to tune, and the connection properties each one needs for it. */
 public enum DriverKind {
 
-    PGJDBC("org.postgresql.Driver", "pgjdbc", PgKeepaliveSocketFactory.class) {
+    PGJDBC("org.postgresql.Driver", "pgjdbc", "PgKeepaliveSocketFactory") {
         @Override
         Map<String, String> required(KeepaliveSettings settings) {
             Map<String, String> m = new LinkedHashMap<>();
@@ -37,7 +37,7 @@ public enum DriverKind {
         }
     },
 
-    CONNECTOR_J("com.mysql.cj.jdbc.Driver", "MySQL Connector/J", MysqlKeepaliveSocketFactory.class) {
+    CONNECTOR_J("com.mysql.cj.jdbc.Driver", "MySQL Connector/J", "MysqlKeepaliveSocketFactory") {
         @Override
         Map<String, String> required(KeepaliveSettings settings) {
             Map<String, String> m = new LinkedHashMap<>();
@@ -47,7 +47,7 @@ public enum DriverKind {
         }
     },
 
-    MARIADB("org.mariadb.jdbc.Driver", "MariaDB Connector/J", MariaDbKeepaliveSocketFactory.class) {
+    MARIADB("org.mariadb.jdbc.Driver", "MariaDB Connector/J", "MariaDbKeepaliveSocketFactory") {
         @Override
         Map<String, String> required(KeepaliveSettings settings) {
             Map<String, String> m = new LinkedHashMap<>();
@@ -92,10 +92,15 @@ public enum DriverKind {
         };
     }
 
-    DriverKind(String driverClass, String displayName, Class<?> socketFactory) {
+    /**
+     * @param socketFactory the simple name of our factory class for this driver, in this package. A name, never a
+     *                      class literal: each factory extends its driver's own class, and loading it would fail
+     *                      for every user who does not have that driver (a pgjdbc user has no Connector/J).
+     */
+    DriverKind(String driverClass, String displayName, String socketFactory) {
         this.driverClass = driverClass;
         this.displayName = displayName;
-        this.socketFactory = socketFactory.getName();
+        this.socketFactory = DriverKind.class.getPackageName() + "." + socketFactory;
     }
 
     /**
