@@ -174,6 +174,33 @@ public final class HeartbeatCore {
     }
 
     /**
+     * Probes every idle connection to {@code hostKey} now (except {@code except}), claiming each one on the calling
+     * thread before this returns, so that a borrower who comes next finds them being probed instead of drawing one
+     * unchecked. For evidence found off the ticker (a request aborted in a dead path, a connection the server
+     * closed, a connection error). Their deadlines reach the wheel through the command queue; they count from each
+     * probe's start anyway. Any thread.
+     */
+    public void sweepNow(String hostKey, Probeable except) {
+        for (Probeable p : registered) {
+            if (p == except || !p.hostKey().equals(hostKey) || p.retired()) {
+                continue;
+            }
+            long token = p.tryStartProbe();
+            if (token < 0) {
+                continue; // leased, or already being probed
+            }
+            long now = clock.getAsLong();
+            ProbeTask task = new ProbeTask(p, token);
+            commands.add(() -> wheel.schedule(new Deadline(p, token, task, false), now + p.probeTimeoutNanos()));
+            try {
+                probes.execute(task);
+            } catch (RejectedExecutionException e) {
+                p.probeFailed(token, e, now, now);
+            }
+        }
+    }
+
+    /**
      * One wakeup of the ticker.
      *
      * @return when the ticker should wake next: the tick boundary at which the earliest entry falls due (the next

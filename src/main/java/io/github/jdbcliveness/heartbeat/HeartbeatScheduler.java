@@ -172,9 +172,9 @@ public final class HeartbeatScheduler {
         commandQueued();
     }
 
-    /** Probes the other idle connections to this host now. */
+    /** Probes the other idle connections to this host now, claiming them before it returns. */
     public void sweep(String hostKey, Probeable except) {
-        core.sweep(hostKey, except);
+        core.sweepNow(hostKey, except);
         commandQueued();
     }
 

@@ -138,11 +138,12 @@ final class TrackedConnection extends DelegatingConnection implements Probeable 
                 state.ready(); // HikariCP scheduled no task we know of, yet hands it out: it is set up
                 continue;
             }
-            if (s == State.QUEUED) {
-                state.cancelQueued(-r - 1); // the heartbeat's probe has not started: the borrower comes first
+            if (s == State.QUEUED && System.nanoTime() - waitUntil >= 0) {
+                // Its probe never got a thread (the host's lane is full): no verdict, so the borrower takes it back.
+                state.cancelQueued(-r - 1);
                 continue;
             }
-            if (s != State.PROBING || System.nanoTime() - waitUntil >= 0) {
+            if ((s != State.PROBING && s != State.QUEUED) || System.nanoTime() - waitUntil >= 0) {
                 // Dead, closed, or a probe that outlived its deadline: the borrower must not use it.
                 leaseWord = -1;
                 leaseRefused = true;
@@ -198,7 +199,8 @@ final class TrackedConnection extends DelegatingConnection implements Probeable 
                 case SETUP: // HikariCP checking the driver while it sets the first connection up
                     return delegate.isValid(timeoutSeconds);
                 case QUEUED:
-                    state.cancelQueued(w);
+                    awaitProbeEnd(System.nanoTime() + binding.probeTimeoutNanos() + PoolBinding.PROBE_WAIT_SLACK_NANOS);
+                    state.cancelQueued(w); // still queued: its lane is full, no verdict; look at it ourselves
                     continue;
                 case DEAD:
                 case CLOSED:
@@ -258,6 +260,7 @@ final class TrackedConnection extends DelegatingConnection implements Probeable 
                     }
                     continue;
                 case QUEUED:
+                    awaitProbeEnd(System.nanoTime() + binding.probeTimeoutNanos() + PoolBinding.PROBE_WAIT_SLACK_NANOS);
                     state.cancelQueued(w);
                     continue;
                 case IDLE:
@@ -385,7 +388,11 @@ final class TrackedConnection extends DelegatingConnection implements Probeable 
     private void awaitProbeEnd(long untilNanos) {
         probeEndLock.lock();
         try {
-            while (state.state() == State.PROBING) {
+            while (true) {
+                State s = state.state();
+                if (s != State.PROBING && s != State.QUEUED) {
+                    return;
+                }
                 long left = untilNanos - System.nanoTime();
                 if (left <= 0) {
                     return;

@@ -251,6 +251,28 @@ class HeartbeatCoreTest {
     }
 
     @Test
+    void sweepNow_fromAnotherThread_claimsTheHostsIdleConnectionsBeforeItReturns_andTheirDeadlinesHold() {
+        FakeProbeable a1 = registered("a1", "a:5432", T0 + LONG_AGO);
+        FakeProbeable a2 = registered("a2", "a:5432", T0 + LONG_AGO);
+        FakeProbeable a3 = registered("a3", "a:5432", T0 + LONG_AGO);
+        FakeProbeable b1 = registered("b1", "b:5432", T0 + LONG_AGO);
+        runTo(at(1_000)); // registered, first probes not yet due
+        a2.silent = true;
+
+        core.sweepNow("a:5432", a1); // evidence from a borrower's thread: no tick in between
+
+        assertEquals(List.of(at(1_000)), a2.probeStarts, "not claimed before sweepNow returned");
+        assertEquals(List.of(at(1_000)), a3.probeStarts);
+        assertTrue(a1.lookedAt.isEmpty() && b1.lookedAt.isEmpty(), "swept the wrong connections");
+        probes.runAll(); // the lanes start them at once
+        runTo(at(2_000) - TICK);
+        assertTrue(a2.timedOut.isEmpty(), "timed out before its deadline");
+        runTo(at(2_000));
+        assertEquals(List.of(new Ended(1, at(1_000), at(2_000))), a2.timedOut);
+        assertTrue(a3.timedOut.isEmpty() && a3.failed.isEmpty(), "the answered probe was not passed");
+    }
+
+    @Test
     void sweep_afterTimeout_probesSameHostConnectionReturnedFromLeaseRecently() {
         FakeProbeable a1 = registered("a1", "a:5432", T0 + LONG_AGO); // first probe at +5 s
         a1.silent = true;
