@@ -57,6 +57,12 @@ final class Pools {
         }
     }
 
+    /** Server-side ids of every client session of the drill user, except the asking one. */
+    static java.util.Set<Long> sessionIds(DatabaseTarget target, String driver) throws SQLException {
+        return others(target, driver).stream().map(ServerSql.Session::id)
+                .collect(java.util.stream.Collectors.toSet());
+    }
+
     /** Backend process ids of every client session except the asking one (PostgreSQL). */
     static List<Long> backendPids(DatabaseTarget target) throws SQLException {
         return others(target, "postgresql").stream().map(ServerSql.Session::id).toList();
