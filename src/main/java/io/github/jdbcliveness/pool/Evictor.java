@@ -4,6 +4,8 @@ import com.zaxxer.hikari.HikariDataSource;
 import java.sql.Connection;
 import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -26,10 +28,10 @@ final class Evictor {
     private final String poolName;
     private final Executor executor;
     /** HikariCP adds an entry to its bag right after it scheduled the entry's tasks: this long after, it is in. */
-    static final long JUST_READY_NANOS = java.util.concurrent.TimeUnit.MILLISECONDS.toNanos(10);
+    static final long JUST_READY_NANOS = TimeUnit.MILLISECONDS.toNanos(10);
 
     private volatile HikariDataSource hikari;
-    private volatile java.util.concurrent.ScheduledExecutorService later;
+    private volatile ScheduledExecutorService later;
 
     /** @param executor where HikariCP's task runs (it may close a connection: never a probe lane, never a borrower) */
     Evictor(String poolName, Executor executor) {
@@ -42,7 +44,7 @@ final class Evictor {
     }
 
     /** Where an eviction of a connection that only just left setup waits until HikariCP has added it to its bag. */
-    void later(java.util.concurrent.ScheduledExecutorService executor) {
+    void later(ScheduledExecutorService executor) {
         this.later = executor;
     }
 
@@ -58,11 +60,11 @@ final class Evictor {
             return;
         }
         try {
-            java.util.concurrent.ScheduledExecutorService wait = later;
+            ScheduledExecutorService wait = later;
             long sinceReady = System.nanoTime() - t.readyNanos();
             if (wait != null && sinceReady < JUST_READY_NANOS) {
                 wait.schedule(() -> executor.execute(task), JUST_READY_NANOS - sinceReady,
-                        java.util.concurrent.TimeUnit.NANOSECONDS);
+                        TimeUnit.NANOSECONDS);
             } else {
                 executor.execute(task);
             }

@@ -1,5 +1,7 @@
 package io.github.jdbcliveness.micrometer;
 
+import static io.github.jdbcliveness.pool.StubServer.await;
+
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
@@ -23,9 +25,6 @@ import java.time.Duration;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.locks.LockSupport;
-import java.util.function.BooleanSupplier;
-import java.util.function.Supplier;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
@@ -37,7 +36,6 @@ import org.junit.jupiter.api.Test;
  */
 class LivenessMetricsTest {
 
-    private static final Duration DEADLINE = Duration.ofSeconds(10);
     private static final int SIZE = 3;
 
     private static LivenessDataSource pool(StubServer server, String name) {
@@ -183,15 +181,5 @@ class LivenessMetricsTest {
 
     private static String id(String name, String... tags) {
         return name + Tags.of(tags).and("pool", "tags").and("app", "orders");
-    }
-
-    private static void await(BooleanSupplier condition, Supplier<String> state) {
-        long end = System.nanoTime() + DEADLINE.toNanos();
-        while (!condition.getAsBoolean()) {
-            if (System.nanoTime() - end > 0) {
-                throw new AssertionError("not reached within " + DEADLINE + ": " + state.get());
-            }
-            LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(10));
-        }
     }
 }

@@ -1,5 +1,7 @@
 package io.github.jdbcliveness.pool;
 
+import static io.github.jdbcliveness.pool.StubServer.await;
+
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
@@ -20,8 +22,6 @@ import java.time.Duration;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
-import java.util.function.BooleanSupplier;
-import java.util.function.Supplier;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -32,7 +32,6 @@ import org.junit.jupiter.api.Test;
  */
 class PoolBindingTest {
 
-    private static final Duration DEADLINE = Duration.ofSeconds(10);
 
     private static LivenessConfig.Builder fast() {
         return LivenessConfig.builder().detectionBudget(Duration.ofSeconds(4)).heartbeatInterval(Duration.ofMillis(100))
@@ -241,15 +240,5 @@ class PoolBindingTest {
             b.append(c.getMessage()).append(" / ");
         }
         return b.toString();
-    }
-
-    private static void await(BooleanSupplier condition, Supplier<String> state) {
-        long end = System.nanoTime() + DEADLINE.toNanos();
-        while (!condition.getAsBoolean()) {
-            if (System.nanoTime() - end > 0) {
-                throw new AssertionError("not reached within " + DEADLINE + ": " + state.get());
-            }
-            LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(10));
-        }
     }
 }

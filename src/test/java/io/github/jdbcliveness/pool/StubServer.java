@@ -54,6 +54,21 @@ public final class StubServer {
         this.name = name;
     }
 
+    /** How long a test waits for a stub pool to reach a state. */
+    public static final java.time.Duration DEADLINE = java.time.Duration.ofSeconds(10);
+
+    /** Waits (polling every 10 ms) until {@code condition} holds, or fails with {@code state} after {@link #DEADLINE}. */
+    public static void await(java.util.function.BooleanSupplier condition,
+            java.util.function.Supplier<String> state) {
+        long end = System.nanoTime() + DEADLINE.toNanos();
+        while (!condition.getAsBoolean()) {
+            if (System.nanoTime() - end > 0) {
+                throw new AssertionError("not reached within " + DEADLINE + ": " + state.get());
+            }
+            java.util.concurrent.locks.LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(10));
+        }
+    }
+
     /** A new server with a name of its own. */
     public static StubServer start() {
         StubServer s = new StubServer("stub" + NAMES.incrementAndGet());
