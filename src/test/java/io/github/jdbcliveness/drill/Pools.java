@@ -46,6 +46,25 @@ final class Pools {
         }
     }
 
+    /**
+     * Terminates every other session of the drill user and waits until the server has ended them all, so that a
+     * drill's later session count holds only its own pools. Termination is asynchronous on both servers: a session
+     * killed a moment ago is still listed, and killed again, until it has sent its last message and closed.
+     */
+    static void endAllSessions(DatabaseTarget target, String driver) throws SQLException {
+        killAllSessions(target, driver);
+        awaitTrue(Duration.ofSeconds(10), () -> sessionsOrFail(target, driver) == 0,
+                () -> sessionsOrFail(target, driver) + " sessions of earlier drills still ending on the server");
+    }
+
+    private static int sessionsOrFail(DatabaseTarget target, String driver) {
+        try {
+            return serverSessions(target, driver);
+        } catch (SQLException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
     /** The client ports of every session of the drill user, except the asking one (the pool's flows). */
     static List<Integer> clientPorts(DatabaseTarget target, String driver) throws SQLException {
         return others(target, driver).stream().map(ServerSql.Session::clientPort).toList();

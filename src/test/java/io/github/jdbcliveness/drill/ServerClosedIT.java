@@ -34,7 +34,7 @@ class ServerClosedIT {
     void everySessionTerminated_thenTrafficAtOnce_noRequestFails_likePlainHikari(DatabaseTarget.Kind kind,
             String driver) throws Exception {
         DatabaseTarget target = DatabaseTargets.resolve(kind);
-        Pools.killAllSessions(target, driver);
+        Pools.endAllSessions(target, driver);
         try (HikariDataSource plain = new HikariDataSource(Pools.hikari(target, driver, "closed-plain", POOL));
                 LivenessDataSource ours = LivenessDataSource.create(
                         Pools.hikari(target, driver, "closed-liveness", POOL),

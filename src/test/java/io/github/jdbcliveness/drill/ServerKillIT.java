@@ -27,6 +27,7 @@ class ServerKillIT {
     void idleSessionsKilledServerSide_areEvictedWithinBudget_andLaterRequestsSucceed(DatabaseTarget.Kind kind,
             String driver) throws Exception {
         DatabaseTarget target = DatabaseTargets.resolve(kind);
+        Pools.endAllSessions(target, driver);
         EvictionRecorder recorder = new EvictionRecorder();
         try (LivenessDataSource ds = LivenessDataSource.create(Pools.hikari(target, driver, "d4-" + driver, POOL),
                 LivenessConfig.builder().detectionBudget(B).build())) {
