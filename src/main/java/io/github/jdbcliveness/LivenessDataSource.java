@@ -276,21 +276,25 @@ public final class LivenessDataSource implements DataSource, AutoCloseable {
         return hikari.getParentLogger();
     }
 
-    /** Unwraps to this, to the {@link HikariDataSource}, or to whatever HikariCP unwraps to. */
+    /**
+     * Unwraps to the {@link HikariDataSource} for every type it is (so {@code unwrap(DataSource.class)} gives the
+     * pool, not this wrapper: Spring Boot derives the data sources of Flyway and Liquibase that way), to this for
+     * {@code LivenessDataSource}, or to whatever HikariCP unwraps to.
+     */
     @Override
     public <T> T unwrap(Class<T> iface) throws SQLException {
-        if (iface.isInstance(this)) {
-            return iface.cast(this);
-        }
         if (iface.isInstance(hikari)) {
             return iface.cast(hikari);
+        }
+        if (iface.isInstance(this)) {
+            return iface.cast(this);
         }
         return hikari.unwrap(iface);
     }
 
     @Override
     public boolean isWrapperFor(Class<?> iface) throws SQLException {
-        return iface.isInstance(this) || iface.isInstance(hikari) || hikari.isWrapperFor(iface);
+        return iface.isInstance(hikari) || iface.isInstance(this) || hikari.isWrapperFor(iface);
     }
 
     @Override

@@ -36,7 +36,23 @@ public final class Traffic {
     private Traffic() {
     }
 
+    /** One application request, for example a {@code JdbcTemplate} query. */
+    @FunctionalInterface
+    public interface Request {
+        void send() throws Exception;
+    }
+
+    /** Each of {@code threads} threads borrows, runs {@code SELECT 1} and returns, {@code requestsPerThread} times. */
     public static Result run(DataSource ds, int threads, int requestsPerThread) throws Exception {
+        return run(threads, requestsPerThread, () -> {
+            try (Connection c = ds.getConnection(); Statement s = c.createStatement()) {
+                s.execute("SELECT 1");
+            }
+        });
+    }
+
+    /** Each of {@code threads} threads sends {@code request} {@code requestsPerThread} times, one after another. */
+    public static Result run(int threads, int requestsPerThread, Request request) throws Exception {
         ExecutorService pool = Executors.newFixedThreadPool(threads);
         AtomicLong failed = new AtomicLong();
         AtomicLong slow = new AtomicLong();
@@ -48,8 +64,8 @@ public final class Traffic {
                 runs.add(pool.submit(() -> {
                     for (int i = 0; i < requestsPerThread; i++) {
                         long start = System.nanoTime();
-                        try (Connection c = ds.getConnection(); Statement s = c.createStatement()) {
-                            s.execute("SELECT 1");
+                        try {
+                            request.send();
                         } catch (Exception e) {
                             failed.incrementAndGet();
                             errors.add(e.toString());

@@ -199,7 +199,8 @@ public final class StubServer {
                     failIfDead();
                     return proxy(Statement.class, new StatementHandler(c));
                 case "getMetaData":
-                    return proxy(DatabaseMetaData.class, (p, mm, a) -> defaultValue(mm.getReturnType()));
+                    return proxy(DatabaseMetaData.class, (p, mm, a) -> mm.getName().equals("getDatabaseProductName")
+                            ? "StubDB" : defaultValue(mm.getReturnType()));
                 case "getTransactionIsolation":
                     return Connection.TRANSACTION_READ_COMMITTED;
                 case "getNetworkTimeout":
@@ -261,8 +262,14 @@ public final class StubServer {
         return null;
     }
 
-    /** Accepts {@code jdbc:stub:NAME} for the servers started in this JVM. */
-    static final class StubDriver implements Driver {
+    /**
+     * Accepts {@code jdbc:stub:NAME} for the servers started in this JVM. Public, with a public constructor, so that
+     * a configuration can name it as {@code driverClassName} (Spring Boot needs one for an unknown URL).
+     */
+    public static final class StubDriver implements Driver {
+        public StubDriver() {
+        }
+
         @Override
         public Connection connect(String url, Properties info) throws SQLException {
             if (!acceptsURL(url)) {

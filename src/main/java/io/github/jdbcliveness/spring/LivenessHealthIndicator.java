@@ -1,0 +1,101 @@
+package io.github.jdbcliveness.spring;
+
+import com.zaxxer.hikari.HikariDataSource;
+import io.github.jdbcliveness.ConnectionRef;
+import io.github.jdbcliveness.EvictionReason;
+import io.github.jdbcliveness.KeepaliveSummary;
+import io.github.jdbcliveness.LivenessDataSource;
+import io.github.jdbcliveness.LivenessListener;
+import io.github.jdbcliveness.LivenessStats;
+import java.sql.SQLException;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicReference;
+import org.springframework.boot.health.contributor.Health;
+import org.springframework.boot.health.contributor.HealthIndicator;
+
+/**
+ * The health of one jdbc-liveness pool: its budget, the dead connections it found, the last detection and its
+ * latency, whether the sockets carry the keepalive asked for, and whether the in-flight watchdog can run here.
+ *
+ * <p>It reports UP: one evicted connection is the library working, not the pool failing. A DOWN belongs to a verdict
+ * that the pool's host is unreachable, which jdbc-liveness does not make yet. Reading it costs no round trip; Boot's
+ * own {@code db} indicator still borrows a connection and asks it.
+ */
+public final class LivenessHealthIndicator implements HealthIndicator {
+
+    private final LivenessDataSource ds;
+    private final String poolName;
+    private final AtomicReference<Detection> last = new AtomicReference<>();
+
+    /** Adds a listener to {@code ds}: the health shows detections from this moment on. */
+    public LivenessHealthIndicator(LivenessDataSource ds) {
+        this.ds = ds;
+        this.poolName = poolName(ds);
+        ds.addListener(new LivenessListener() {
+            @Override
+            public void onEvicted(ConnectionRef connection, EvictionReason reason, Duration sinceLastAlive,
+                    long atNanos) {
+                last.set(new Detection(Instant.now(), reason, sinceLastAlive));
+            }
+        });
+    }
+
+    private record Detection(Instant at, EvictionReason reason, Duration latency) {
+    }
+
+    private static String poolName(LivenessDataSource ds) {
+        try {
+            return ds.unwrap(HikariDataSource.class).getPoolName();
+        } catch (SQLException e) { // a LivenessDataSource always unwraps to its pool
+            throw new IllegalStateException(e);
+        }
+    }
+
+    @Override
+    public Health health() {
+        LivenessStats s = ds.stats();
+        Map<String, Object> evictions = new LinkedHashMap<>();
+        s.evictions().forEach((reason, n) -> {
+            if (n > 0) {
+                evictions.put(reason.name().toLowerCase(Locale.ROOT), n);
+            }
+        });
+        Health.Builder health = Health.up()
+                .withDetail("pool", poolName)
+                .withDetail("detectionBudget", ds.config().detectionBudget().toString())
+                .withDetail("deadConnectionsFound", s.evictionsTotal())
+                .withDetail("evictions", evictions)
+                .withDetail("knownDeadNow", s.knownDeadNow());
+        Detection d = last.get();
+        if (d != null) {
+            health.withDetail("lastDetection", Map.of("at", d.at().toString(),
+                    "reason", d.reason().name().toLowerCase(Locale.ROOT), "latency", d.latency().toString()));
+        }
+        return health.withDetail("keepalive", keepalive(s.keepalive()))
+                .withDetail("watchdog", !s.watchdog().enabled() ? "off"
+                        : s.watchdog().available() ? "available" : "unavailable (no /proc/net/tcp here)")
+                .build();
+    }
+
+    private static Object keepalive(KeepaliveSummary k) {
+        if (k == null) {
+            return "off (left to the driver)";
+        }
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("requested", String.valueOf(k.requested()));
+        m.put("sockets", k.connections());
+        m.put("asRequested", k.asRequested());
+        m.put("differing", k.differing());
+        if (k.unsupported() > 0) {
+            m.put("systemDefaults", k.unsupported());
+        }
+        if (k.notObserved() > 0) {
+            m.put("notObserved", k.notObserved());
+        }
+        return m;
+    }
+}
