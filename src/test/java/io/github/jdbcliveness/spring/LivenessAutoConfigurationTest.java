@@ -168,6 +168,24 @@ class LivenessAutoConfigurationTest {
     }
 
     @Test
+    void aLivenessConfigBeanOfTheApplicationsOwn_isUsedInsteadOfTheProperties() {
+        runner.withUserConfiguration(OwnConfig.class).withPropertyValues("jdbc-liveness.detection-budget=6s")
+                .run(context -> assertEquals(Duration.ofSeconds(9),
+                        context.getBean(LivenessDataSource.class).config().detectionBudget()));
+    }
+
+    @Test
+    void aPoolConfiguredWithDataSourceClassName_failsTheStart_namingTheSetting() {
+        runner.withPropertyValues("spring.datasource.hikari.data-source-class-name=org.postgresql.ds.PGSimpleDataSource")
+                .run(context -> {
+                    String message = messages(context.getStartupFailure());
+                    assertTrue(message.contains("'dataSource'"), message);
+                    assertTrue(message.contains("dataSourceClassName (org.postgresql.ds.PGSimpleDataSource)"),
+                            message);
+                });
+    }
+
+    @Test
     void withoutHikari_nothingIsConfigured() {
         new ApplicationContextRunner().withConfiguration(AutoConfigurations.of(LivenessAutoConfiguration.class))
                 .withClassLoader(new FilteredClassLoader(HikariDataSource.class))
@@ -230,6 +248,14 @@ class LivenessAutoConfigurationTest {
         @Bean
         LivenessDataSource ownPool() {
             return pool;
+        }
+    }
+
+    @Configuration(proxyBeanMethods = false)
+    static class OwnConfig {
+        @Bean
+        LivenessConfig livenessConfig() {
+            return LivenessConfig.builder().detectionBudget(Duration.ofSeconds(9)).keepaliveEnabled(false).build();
         }
     }
 
