@@ -2,10 +2,16 @@ package io.github.jdbcliveness.inflight;
 
 import java.io.BufferedReader;
 import java.io.IOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.UnknownHostException;
+import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Collection;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -35,7 +41,13 @@ public final class ProcNetTcp {
      *                   ticks, or -1 if not shown
      */
     public record Entry(int localPort, int remotePort, int state, long txQueue, long rxQueue, int timer,
-            long timerTicks, int retransmits, long inode, long rtoTicks) {
+            long timerTicks, int retransmits, long inode, long rtoTicks, InetAddress localAddress,
+            InetAddress remoteAddress) {
+
+        /** The socket's four-tuple. */
+        public Flow flow() {
+            return new Flow(localAddress, localPort, remoteAddress, remotePort);
+        }
 
         /** Clock ticks per second in /proc (USER_HZ): 100 on every Linux architecture Java runs on. */
         public static final long TICKS_PER_SECOND = 100;
@@ -55,6 +67,26 @@ public final class ProcNetTcp {
             long doubled = 1L << retransmits;
             long baseTicks = Math.max(1, rtoTicks / doubled);
             return baseTicks * (doubled - 1) * (1_000_000_000L / TICKS_PER_SECOND);
+        }
+    }
+
+    /**
+     * A socket's four-tuple, the only key that names one socket: ports alone can match another socket of the same
+     * host (the same local port towards another address). IPv4 addresses stay IPv4 when the kernel shows them
+     * mapped into IPv6 (the JDK's dual-stack sockets, in {@code tcp6}).
+     */
+    public record Flow(InetAddress localAddress, int localPort, InetAddress remoteAddress, int remotePort) {
+
+        /** The flow of a connected socket's two ends, or null if either is unknown. */
+        public static Flow of(InetSocketAddress local, InetSocketAddress remote) {
+            if (local == null || remote == null || local.getAddress() == null || remote.getAddress() == null) {
+                return null;
+            }
+            return new Flow(local.getAddress(), local.getPort(), remote.getAddress(), remote.getPort());
+        }
+
+        long portKey() {
+            return flow(localPort, remotePort);
         }
     }
 
@@ -81,19 +113,25 @@ public final class ProcNetTcp {
         return Optional.empty();
     }
 
-    /** The key of a flow for {@link #scan}: local and remote port in one number. */
-    public static long flow(int localPort, int remotePort) {
+    /** Local and remote port in one number: the cheap first filter of {@link #scan}. */
+    static long flow(int localPort, int remotePort) {
         return ((long) localPort << 16) | remotePort;
     }
 
     /**
-     * One pass over the kernel's tables, parsing fully only the lines of the given flows ({@link #flow}). Cost grows
-     * with the number of sockets on the host (the kernel prints them all), so callers read only when they must.
+     * One pass over the kernel's tables, parsing fully only the lines whose ports match one of {@code flows}, and
+     * keeping those whose whole four-tuple does. Cost grows with the number of sockets on the host (the kernel prints
+     * them all), so callers read only when they must.
      *
-     * @return the entries found, by flow key
+     * @return the entries found, by flow
      */
-    public static Map<Long, Entry> scan(Set<Long> flows) throws IOException {
-        Map<Long, Entry> found = new HashMap<>();
+    public static Map<Flow, Entry> scan(Collection<Flow> flows) throws IOException {
+        Map<Flow, Entry> found = new HashMap<>();
+        Set<Long> ports = new HashSet<>();
+        for (Flow f : flows) {
+            ports.add(f.portKey());
+        }
+        Set<Flow> wanted = new HashSet<>(flows);
         // Each read walks the kernel's whole socket hash table (measured: ~5 ms even for two sockets), so read first
         // the table where the flows were last found (tcp6 for the JDK's dual-stack sockets) and stop once all are.
         int first = lastFoundIn;
@@ -108,9 +146,14 @@ public final class ProcNetTcp {
                 reader.readLine();
                 for (String line = reader.readLine(); line != null; line = reader.readLine()) {
                     long key = flowOf(line);
-                    if (key >= 0 && flows.contains(key)) {
-                        found.put(key, parse(line));
-                        if (found.size() == flows.size()) {
+                    if (key < 0 || !ports.contains(key)) {
+                        continue;
+                    }
+                    Entry e = parse(line);
+                    Flow flow = e.flow();
+                    if (wanted.contains(flow)) {
+                        found.put(flow, e);
+                        if (found.size() == wanted.size()) {
                             lastFoundIn = index;
                             return found;
                         }
@@ -168,7 +211,29 @@ public final class ProcNetTcp {
         long rto = f.length > 12 ? parseOr(f[12], -1) : -1;
         return new Entry(port(f[1]), port(f[2]), Integer.parseInt(f[3], 16), Long.parseLong(queues[0], 16),
                 Long.parseLong(queues[1], 16), Integer.parseInt(timer[0], 16), Long.parseLong(timer[1], 16),
-                Integer.parseInt(f[6], 16), Long.parseLong(f[9]), rto);
+                Integer.parseInt(f[6], 16), Long.parseLong(f[9]), rto, address(f[1]), address(f[2]));
+    }
+
+    /**
+     * The address of {@code HEX:PORT}: 8 hex digits for IPv4, 32 for IPv6, each 32-bit word printed in the host's
+     * byte order.
+     */
+    static InetAddress address(String field) {
+        String hex = field.substring(0, field.lastIndexOf(':'));
+        byte[] bytes = new byte[hex.length() / 2];
+        boolean little = ByteOrder.nativeOrder() == ByteOrder.LITTLE_ENDIAN;
+        for (int word = 0; word < bytes.length / 4; word++) {
+            for (int b = 0; b < 4; b++) {
+                int at = word * 8 + b * 2;
+                int value = Integer.parseInt(hex.substring(at, at + 2), 16);
+                bytes[word * 4 + (little ? 3 - b : b)] = (byte) value;
+            }
+        }
+        try {
+            return InetAddress.getByAddress(bytes); // an IPv4-mapped IPv6 address comes back as IPv4
+        } catch (UnknownHostException e) {
+            throw new IllegalArgumentException("not an address: " + field, e);
+        }
     }
 
     private static long parseOr(String s, long fallback) {

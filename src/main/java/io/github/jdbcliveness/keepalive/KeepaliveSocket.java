@@ -44,6 +44,8 @@ final class KeepaliveSocket extends Socket {
     private final Object streamLock = new Object();
     private PeekableInput input;
     private GuardedOutput output;
+    /** Bytes the kernel has taken from the driver's writes so far (the driver's writing thread only; read by others). */
+    private volatile long written;
 
     /** @param settings keepalive to apply after connect, or null to only record the socket */
     KeepaliveSocket(KeepaliveSettings settings) throws IOException {
@@ -77,6 +79,15 @@ final class KeepaliveSocket extends Socket {
             return Peek.UNKNOWN; // closed by us in the meantime
         }
         return in.peek();
+    }
+
+    /**
+     * Bytes the kernel has taken from the driver's writes so far, counted in slices of at most
+     * {@link GuardedOutput#SLICE} bytes: a blocked write shows as progress once each slice is queued, not only once
+     * the whole write is. With the kernel's {@code tx_queue} this gives how far the peer has acknowledged.
+     */
+    long bytesWritten() {
+        return written;
     }
 
     /** Whether the channel is in blocking mode, as the driver's streams need it (for tests). */
@@ -121,7 +132,7 @@ final class KeepaliveSocket extends Socket {
         OutputStream checked = adaptor.getOutputStream(); // throws as a plain socket would: closed, shut down, ...
         synchronized (streamLock) {
             if (output == null) {
-                output = new GuardedOutput(checked);
+                output = new GuardedOutput(checked, this);
             }
             return output;
         }
@@ -489,10 +500,15 @@ final class KeepaliveSocket extends Socket {
     /** The adaptor's output stream, with a pending interrupt set aside for each call (see the class comment). */
     private static final class GuardedOutput extends OutputStream {
 
-        private final OutputStream out;
+        /** A blocking write returns only once all of its bytes are queued: slices keep the count moving meanwhile. */
+        static final int SLICE = 16 * 1024;
 
-        GuardedOutput(OutputStream out) {
+        private final OutputStream out;
+        private final KeepaliveSocket socket;
+
+        GuardedOutput(OutputStream out, KeepaliveSocket socket) {
             this.out = out;
+            this.socket = socket;
         }
 
         @Override
@@ -500,6 +516,7 @@ final class KeepaliveSocket extends Socket {
             boolean interrupted = Thread.interrupted();
             try {
                 out.write(b);
+                socket.written++; // one writing thread per socket at a time: the driver's
             } finally {
                 if (interrupted) {
                     Thread.currentThread().interrupt();
@@ -509,9 +526,15 @@ final class KeepaliveSocket extends Socket {
 
         @Override
         public void write(byte[] b, int off, int len) throws IOException {
+            java.util.Objects.checkFromIndexSize(off, len, b.length);
             boolean interrupted = Thread.interrupted();
             try {
-                out.write(b, off, len);
+                for (int at = off, end = off + len; at < end; ) {
+                    int n = Math.min(SLICE, end - at);
+                    out.write(b, at, n);
+                    socket.written += n;
+                    at += n;
+                }
             } finally {
                 if (interrupted) {
                     Thread.currentThread().interrupt();

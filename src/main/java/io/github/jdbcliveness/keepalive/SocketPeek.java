@@ -24,4 +24,13 @@ public final class SocketPeek {
     public static Peek peek(Socket socket) {
         return socket instanceof KeepaliveSocket k ? k.peek() : Peek.UNKNOWN;
     }
+
+    /**
+     * Bytes the kernel has taken from the driver's writes on {@code socket} so far, or -1 for a socket that is not
+     * one of ours. Less the socket's {@code tx_queue}, it is how far the peer has acknowledged: the in-flight
+     * watchdog's evidence of progress.
+     */
+    public static long bytesWritten(Socket socket) {
+        return socket instanceof KeepaliveSocket k ? k.bytesWritten() : -1;
+    }
 }

@@ -243,6 +243,15 @@ final class LeaseState {
         }
     }
 
+    /**
+     * LEASED → DEAD, only while the lease is the one of {@code leaseEpoch}: evidence gathered on a lease that has
+     * ended since must not kill the next borrower's.
+     */
+    boolean markDeadIfLease(long leaseEpoch) {
+        long w = word();
+        return state(w) == State.LEASED && epoch(w) == leaseEpoch && apply(Transition.MARK_DEAD, w) >= 0;
+    }
+
     /** Any → CLOSED. @return the state it was in, or null when it was already closed */
     State close() {
         while (true) {

@@ -7,6 +7,7 @@ import io.github.jdbcliveness.LivenessListener;
 import io.github.jdbcliveness.LivenessStats;
 import io.github.jdbcliveness.heartbeat.HeartbeatEvents;
 import io.github.jdbcliveness.heartbeat.HeartbeatScheduler;
+import io.github.jdbcliveness.inflight.InflightWatchdog;
 import io.github.jdbcliveness.keepalive.DriverKind;
 import io.github.jdbcliveness.keepalive.KeepaliveConnector;
 import io.github.jdbcliveness.keepalive.KeepaliveTally;
@@ -79,7 +80,7 @@ public final class PoolBinding implements AutoCloseable {
         this.guard = new BorrowGuard(this, config.validateOnBorrow());
         this.factory = new ConnectionFactory(this, connector, tally);
         this.watchdog = config.watchdogEnabled() && driverKind != null
-                ? new InflightWatchdog(this, config.unacknowledgedTimeout().toNanos()) : null;
+                ? new InflightWatchdog(this::live, config.unacknowledgedTimeout().toNanos()) : null;
         if (config.watchdogEnabled() && driverKind == null) {
             LOG.warn("{} - watchdogEnabled (true) has no effect with {}: the in-flight watchdog needs the socket, "
                     + "which jdbc-liveness sees for pgjdbc, MySQL Connector/J and MariaDB Connector/J only",
@@ -271,8 +272,8 @@ public final class PoolBinding implements AutoCloseable {
     }
 
     /** The watchdog proved a leased connection's request went into a dead path: abort it, sweep its host. */
-    void abortInFlight(TrackedConnection t, String detail, long nowNanos) {
-        if (t.markDead()) {
+    void abortInFlight(TrackedConnection t, long leaseEpoch, String detail, long nowNanos) {
+        if (t.state.markDeadIfLease(leaseEpoch)) {
             dead(t, EvictionReason.UNACKNOWLEDGED_DATA, null, detail, 0, nowNanos);
         }
     }
@@ -335,8 +336,8 @@ public final class PoolBinding implements AutoCloseable {
         return events.stats(live.size(), scheduler.stalls(), scheduler.reprobesAfterStall(),
                 tally == null ? null : tally.summary(),
                 watchdog == null ? new LivenessStats.Watchdog(config.watchdogEnabled(), false, 0, 0, Duration.ZERO)
-                        : new LivenessStats.Watchdog(true, watchdog.available(), watchdog.looks.sum(),
-                                watchdog.procReads.sum(), Duration.ofNanos(watchdog.procReadMaxNanos.get())));
+                        : new LivenessStats.Watchdog(true, watchdog.available(), watchdog.looks(),
+                                watchdog.procReads(), Duration.ofNanos(watchdog.procReadMaxNanos())));
     }
 
     /**

@@ -3,6 +3,10 @@ package io.github.jdbcliveness.pool;
 import io.github.jdbcliveness.AppliedKeepalive;
 import io.github.jdbcliveness.ConnectionRef;
 import io.github.jdbcliveness.heartbeat.Probeable;
+import io.github.jdbcliveness.inflight.LeaseWatch;
+import io.github.jdbcliveness.inflight.ProcNetTcp;
+import io.github.jdbcliveness.inflight.WatchedLease;
+import io.github.jdbcliveness.keepalive.SocketPeek;
 import io.github.jdbcliveness.pool.LeaseState.State;
 import java.io.IOException;
 import java.net.Socket;
@@ -27,7 +31,7 @@ import java.util.concurrent.locks.ReentrantLock;
  * without a round-trip, a dead one is invalid at once. A connection known dead is ended with {@code abort}, after
  * closing its socket ourselves — some drivers' {@code close()} and even {@code abort()} read from the dead socket.
  */
-final class TrackedConnection extends DelegatingConnection implements Probeable {
+final class TrackedConnection extends DelegatingConnection implements Probeable, WatchedLease {
 
     private final PoolBinding binding;
     private final ConnectionRef ref;
@@ -51,12 +55,10 @@ final class TrackedConnection extends DelegatingConnection implements Probeable 
     private volatile Runnable maxLifetimeTask;
     private volatile Runnable keepaliveTask;
     private volatile long readyNanos;
-    /** The flow's key in /proc/net/tcp, or -1 when no socket was seen. */
-    final long flow;
-    /** The watchdog's notes (its thread only): the lease it watches, since when, and since when data is stuck. */
-    long watchedEpoch = -1;
-    long watchedSinceNanos;
-    long stuckSinceNanos;
+    /** The socket's four-tuple in /proc/net/tcp, or null when no socket was seen. */
+    private final ProcNetTcp.Flow flow;
+    /** The in-flight watchdog's notes (its thread only). */
+    private final LeaseWatch watch = new LeaseWatch();
 
     TrackedConnection(PoolBinding binding, long id, Connection physical, AppliedKeepalive applied, Socket socket,
             String hostKey, long nowNanos) {
@@ -68,8 +70,35 @@ final class TrackedConnection extends DelegatingConnection implements Probeable 
         this.ref = new ConnectionRef(binding.poolName(), id, applied == null ? null : applied.local(),
                 applied == null ? null : applied.remote());
         this.lastAliveNanos = nowNanos;
-        this.flow = applied == null || applied.local() == null || applied.remote() == null ? -1
-                : io.github.jdbcliveness.inflight.ProcNetTcp.flow(applied.local().getPort(), applied.remote().getPort());
+        this.flow = applied == null ? null : ProcNetTcp.Flow.of(applied.local(), applied.remote());
+    }
+
+    // ---- the in-flight watchdog's view ------------------------------------------------------------------------
+
+    @Override
+    public long leaseEpoch() {
+        long w = state.word();
+        return LeaseState.state(w) == State.LEASED ? LeaseState.epoch(w) : -1;
+    }
+
+    @Override
+    public ProcNetTcp.Flow flow() {
+        return flow;
+    }
+
+    @Override
+    public long bytesWritten() {
+        return SocketPeek.bytesWritten(socket);
+    }
+
+    @Override
+    public LeaseWatch watch() {
+        return watch;
+    }
+
+    @Override
+    public void abortIfStillLeased(long epoch, String why, long nowNanos) {
+        binding.abortInFlight(this, epoch, why, nowNanos);
     }
 
     ConnectionRef ref() {

@@ -63,11 +63,16 @@ class ProcNetTcpTest {
                 java.net.Socket client = new java.net.Socket(java.net.InetAddress.getLoopbackAddress(),
                         server.getLocalPort());
                 java.net.Socket accepted = server.accept()) {
-            long key = ProcNetTcp.flow(client.getLocalPort(), server.getLocalPort());
-            var found = ProcNetTcp.scan(java.util.Set.of(key));
+            ProcNetTcp.Flow key = ProcNetTcp.Flow.of((java.net.InetSocketAddress) client.getLocalSocketAddress(),
+                    (java.net.InetSocketAddress) client.getRemoteSocketAddress());
+            // The same ports towards another address are another socket: never taken as this one's evidence.
+            ProcNetTcp.Flow elsewhere = new ProcNetTcp.Flow(key.localAddress(), key.localPort(),
+                    java.net.InetAddress.getByName("127.0.0.2"), key.remotePort());
+            var found = ProcNetTcp.scan(java.util.List.of(key, elsewhere));
             assertEquals(1, found.size(), found.toString());
             assertEquals(client.getLocalPort(), found.get(key).localPort());
             assertEquals(ProcNetTcp.ESTABLISHED, found.get(key).state());
+            assertEquals(key, found.get(key).flow());
         }
     }
 
@@ -80,5 +85,15 @@ class ProcNetTcpTest {
         assertEquals(3306, e.remotePort());
         assertEquals(ProcNetTcp.TIMER_KEEPALIVE, e.timer());
         assertEquals(200, e.timerTicks());
+    }
+
+    @Test
+    void address_readsIpv4AndIpv6InTheKernelsWordOrder_andUnmapsIpv4() throws Exception {
+        assertEquals(java.net.InetAddress.getByName("127.0.0.1"), ProcNetTcp.address("0100007F:C5A2"));
+        assertEquals(java.net.InetAddress.getByName("10.213.7.2"), ProcNetTcp.address("0207D50A:1538"));
+        assertEquals(java.net.InetAddress.getByName("::1"),
+                ProcNetTcp.address("00000000000000000000000001000000:D431"));
+        assertEquals(java.net.InetAddress.getByName("127.0.0.1"),
+                ProcNetTcp.address("0000000000000000FFFF00000100007F:D431"), "IPv4-mapped, as dual-stack sockets show");
     }
 }

@@ -152,6 +152,19 @@ class LeaseStateTest {
     }
 
     @Test
+    void markDeadIfLease_killsOnlyTheLeaseTheEvidenceWasGatheredOn() {
+        LeaseState ls = new LeaseState();
+        long first = ls.tryLease();
+        assertTrue(ls.release(first));
+        long second = ls.tryLease();
+        assertFalse(ls.markDeadIfLease(LeaseState.epoch(first)), "evidence from an ended lease killed the next one");
+        assertEquals(State.LEASED, ls.state());
+        assertTrue(ls.markDeadIfLease(LeaseState.epoch(second)));
+        assertEquals(State.DEAD, ls.state());
+        assertFalse(ls.markDeadIfLease(LeaseState.epoch(second)), "dead already");
+    }
+
+    @Test
     void release_withStaleLeaseWord_doesNothing_toALaterLease() {
         LeaseState ls = new LeaseState();
         long first = ls.tryLease();

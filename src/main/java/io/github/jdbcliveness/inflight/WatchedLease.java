@@ -1,0 +1,20 @@
+package io.github.jdbcliveness.inflight;
+
+/** A pooled connection as the in-flight watchdog sees it. Internal. */
+public interface WatchedLease {
+
+    /** The epoch of the lease the connection is in now, or -1 when it is not leased. */
+    long leaseEpoch();
+
+    /** The socket's four-tuple, or null when no socket was seen. */
+    ProcNetTcp.Flow flow();
+
+    /** Bytes the driver wrote on the socket so far, or -1 when unknown. */
+    long bytesWritten();
+
+    /** The watchdog's notes on this connection. */
+    LeaseWatch watch();
+
+    /** Aborts the connection if it is still in lease {@code epoch}: a lease that ended meanwhile is left alone. */
+    void abortIfStillLeased(long epoch, String why, long nowNanos);
+}

@@ -1,0 +1,129 @@
+package io.github.jdbcliveness.drill;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * A healthy but slow path to a local server: a veth pair into a network namespace of this drill's own, with a token
+ * bucket ({@code tc tbf}) on the host's side, so that the client's uploads are limited by the rate and its kernel sees
+ * real ACK pacing. A relay inside the namespace takes the client's connection and forwards it back to the host
+ * through the veth, where a second relay forwards it to the server on loopback. The client's socket peers with the
+ * namespace's relay: what the watchdog reads in {@code /proc} is the shaped hop. Needs root, {@code ip}, {@code tc}
+ * and {@code python3}; everything it creates goes with {@link #close()} (deleting the namespace deletes the pair).
+ */
+final class RateLimitedPath implements AutoCloseable {
+
+    private final String namespace;
+    private final String hostSide;
+    private final String nsAddress;
+    private final List<Process> relays = new ArrayList<>();
+    private final Path script;
+    private int port;
+
+    private RateLimitedPath(int slot) throws IOException {
+        long pid = ProcessHandle.current().pid();
+        this.namespace = "jl-rate-" + pid;
+        this.hostSide = "jlr" + pid;
+        this.nsAddress = "10.213." + slot + ".2";
+        this.script = Files.createTempFile("relay", ".py");
+        try (InputStream in = RateLimitedPath.class.getResourceAsStream("/kernel/relay.py")) {
+            Files.copy(in, script, StandardCopyOption.REPLACE_EXISTING);
+        }
+    }
+
+    /** Why this cannot run here, or null when it can. */
+    static String unavailableReason() {
+        if (!NftFaults.isRoot()) {
+            return "a network namespace and tc need root";
+        }
+        for (String tool : new String[] {"/usr/sbin/ip", "/usr/sbin/tc"}) {
+            if (!Files.isExecutable(Path.of(tool))) {
+                return tool + " is missing (apt-get install iproute2)";
+            }
+        }
+        return null;
+    }
+
+    /** A path at {@code rate} (tc syntax: {@code 8mbit}) to the server at 127.0.0.1:{@code serverPort}. */
+    static RateLimitedPath open(int serverPort, String rate) throws IOException, InterruptedException {
+        int slot = (int) (ProcessHandle.current().pid() % 200) + 20;
+        RateLimitedPath p = new RateLimitedPath(slot);
+        try {
+            p.build(slot, serverPort, rate);
+            return p;
+        } catch (IOException | InterruptedException | RuntimeException e) {
+            p.close();
+            throw e;
+        }
+    }
+
+    private void build(int slot, int serverPort, String rate) throws IOException, InterruptedException {
+        String hostAddress = "10.213." + slot + ".1";
+        run("ip", "netns", "add", namespace);
+        run("ip", "link", "add", hostSide, "type", "veth", "peer", "name", "jlns0", "netns", namespace);
+        run("ip", "addr", "add", hostAddress + "/30", "dev", hostSide);
+        run("ip", "link", "set", hostSide, "up");
+        run("ip", "-n", namespace, "addr", "add", nsAddress + "/30", "dev", "jlns0");
+        run("ip", "-n", namespace, "link", "set", "jlns0", "up");
+        run("ip", "-n", namespace, "link", "set", "lo", "up");
+        run("tc", "qdisc", "add", "dev", hostSide, "root", "tbf", "rate", rate, "burst", "32kbit", "latency", "400ms");
+        int hostRelay = relay(List.of("python3", script.toString(), hostAddress, "0", "127.0.0.1",
+                String.valueOf(serverPort)));
+        port = relay(List.of("ip", "netns", "exec", namespace, "python3", script.toString(), nsAddress, "0",
+                hostAddress, String.valueOf(hostRelay)));
+    }
+
+    /** The address the client connects to: the namespace's relay. */
+    String host() {
+        return nsAddress;
+    }
+
+    int port() {
+        return port;
+    }
+
+    private int relay(List<String> command) throws IOException {
+        Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
+        relays.add(p);
+        BufferedReader out = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8));
+        String line = out.readLine();
+        if (line == null || !line.startsWith("ready ")) {
+            throw new IOException(command + " did not start: " + line);
+        }
+        return Integer.parseInt(line.substring("ready ".length()).trim());
+    }
+
+    private static void run(String... command) throws IOException, InterruptedException {
+        Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        if (!p.waitFor(10, TimeUnit.SECONDS) || p.exitValue() != 0) {
+            throw new IOException(String.join(" ", command) + " failed: " + out.trim());
+        }
+    }
+
+    @Override
+    public void close() {
+        for (Process p : relays) {
+            p.destroy(); // our own child processes, by handle
+        }
+        try {
+            run("ip", "netns", "del", namespace);
+        } catch (IOException | InterruptedException e) {
+            // not created, or already gone
+        }
+        try {
+            Files.deleteIfExists(script);
+        } catch (IOException e) {
+            // a temp file
+        }
+    }
+}
