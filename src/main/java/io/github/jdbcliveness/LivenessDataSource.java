@@ -11,6 +11,7 @@ import java.sql.SQLException;
 import java.sql.SQLFeatureNotSupportedException;
 import java.sql.SQLTransientConnectionException;
 import java.util.Objects;
+import java.util.Properties;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.ReentrantLock;
 import javax.sql.DataSource;
@@ -79,6 +80,30 @@ public final class LivenessDataSource implements DataSource, AutoCloseable {
             binding.close();
             throw e;
         }
+    }
+
+    /**
+     * Builds and starts a pool from HikariCP properties with {@code liveness.*} keys beside HikariCP's own
+     * ({@code liveness.detectionBudget=6s}; the README lists the keys). The {@code liveness.*} keys make the
+     * {@link LivenessConfig}; every other entry goes to {@code new HikariConfig(properties)} unchanged.
+     *
+     * @throws IllegalArgumentException naming the key and its value, for an unknown {@code liveness.*} key, a
+     *                                  malformed value, or a value out of the setting's bounds; and as
+     *                                  {@link #create(HikariConfig, LivenessConfig)} does
+     */
+    public static LivenessDataSource create(Properties properties) {
+        LivenessProperties.Split split = LivenessProperties.split(properties);
+        return create(new HikariConfig(split.hikari()), split.liveness());
+    }
+
+    /**
+     * {@link #create(Properties)} from a properties file, found as {@code new HikariConfig(propertyFileName)} finds
+     * it: a path in the file system, else a class-path resource.
+     *
+     * @throws IllegalArgumentException when there is no such file or resource, and as {@link #create(Properties)}
+     */
+    public static LivenessDataSource create(String propertyFileName) {
+        return create(LivenessProperties.load(propertyFileName));
     }
 
     /**

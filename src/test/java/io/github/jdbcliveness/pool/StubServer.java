@@ -25,7 +25,8 @@ import java.util.logging.Logger;
  * a dynamic proxy that records what was done to it; a test kills connections (they then fail every call with
  * SQLState 08006), refuses new ones, or makes probes hang. For unit tests of the pool binding under a real HikariCP;
  * liveness itself is drilled against real servers. Public, with {@link #start()}, {@link #url()},
- * {@link #killAll()} and {@link #connections}, for tests in other packages (the Micrometer binder's).
+ * {@link #killAll()}, {@link #connections} and their {@code statements}, for tests in other packages (the Micrometer
+ * binder's, the properties file's).
  */
 public final class StubServer {
 
@@ -98,7 +99,7 @@ public final class StubServer {
         volatile boolean autoCommit = true;
         volatile boolean inTransaction;
         final AtomicInteger rollbacks = new AtomicInteger();
-        final List<String> statements = new CopyOnWriteArrayList<>();
+        public final List<String> statements = new CopyOnWriteArrayList<>();
         final List<String> statementThreads = new CopyOnWriteArrayList<>();
 
         StubConnection(int id) {
