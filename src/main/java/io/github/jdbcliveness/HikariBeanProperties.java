@@ -62,6 +62,18 @@ abstract class HikariBeanProperties {
         return get(HikariConfig::getJdbcUrl);
     }
 
+    /**
+     * The same as {@code jdbcUrl}, under the name Spring Boot's {@code DataSourceBuilder} looks for
+     * ({@code spring.datasource.type} with {@code spring.datasource.url}).
+     */
+    public void setUrl(String url) {
+        set("url", () -> hikari.setJdbcUrl(url));
+    }
+
+    public String getUrl() {
+        return getJdbcUrl();
+    }
+
     public void setUsername(String username) {
         set("username", () -> hikari.setUsername(username));
     }

@@ -1,10 +1,10 @@
 package io.github.jdbcliveness;
 
-import io.github.jdbcliveness.LivenessProperties.Setting;
+import io.github.jdbcliveness.LivenessKeys.Setting;
 
 /**
  * The liveness settings as JavaBean properties of {@link LivenessDataSourceBean}, in their string form: what a
- * properties file's {@code liveness.*} keys take, parsed by the same {@link LivenessProperties}. Meanings, defaults
+ * properties file's {@code liveness.*} keys take, parsed by the same {@link LivenessKeys}. Meanings, defaults
  * and bounds are the README's Settings table. A setter parses its value at once (durations need a unit: 500ms, 6s,
  * 2m, 1h, 1d, or ISO-8601 such as PT6S; booleans are true or false), and null unsets it, so the default applies
  * again. A getter returns the value as it was set, or null. Package-private for the reason
@@ -12,7 +12,7 @@ import io.github.jdbcliveness.LivenessProperties.Setting;
  */
 abstract class LivenessBeanProperties extends HikariBeanProperties {
 
-    private final LivenessProperties liveness = LivenessProperties.forBean();
+    private final LivenessKeys liveness = LivenessKeys.forBean();
 
     /** The settings checked together, as the pool starts with them; called under the lock. */
     final LivenessConfig livenessConfig() {

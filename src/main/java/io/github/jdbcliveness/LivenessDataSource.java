@@ -92,7 +92,7 @@ public final class LivenessDataSource implements DataSource, AutoCloseable {
      *                                  {@link #create(HikariConfig, LivenessConfig)} does
      */
     public static LivenessDataSource create(Properties properties) {
-        LivenessProperties.Split split = LivenessProperties.split(properties);
+        LivenessKeys.Split split = LivenessKeys.split(properties);
         return create(new HikariConfig(split.hikari()), split.liveness());
     }
 
@@ -103,7 +103,7 @@ public final class LivenessDataSource implements DataSource, AutoCloseable {
      * @throws IllegalArgumentException when there is no such file or resource, and as {@link #create(Properties)}
      */
     public static LivenessDataSource create(String propertyFileName) {
-        return create(LivenessProperties.load(propertyFileName));
+        return create(LivenessKeys.load(propertyFileName));
     }
 
     /**

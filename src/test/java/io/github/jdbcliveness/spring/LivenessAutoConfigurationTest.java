@@ -12,6 +12,7 @@ import com.zaxxer.hikari.HikariConfigMXBean;
 import com.zaxxer.hikari.HikariDataSource;
 import io.github.jdbcliveness.LivenessConfig;
 import io.github.jdbcliveness.LivenessDataSource;
+import io.github.jdbcliveness.LivenessDataSourceBean;
 import io.github.jdbcliveness.pool.StubServer;
 import java.lang.management.ManagementFactory;
 import java.sql.Connection;
@@ -182,6 +183,20 @@ class LivenessAutoConfigurationTest {
                     assertTrue(message.contains("'dataSource'"), message);
                     assertTrue(message.contains("dataSourceClassName (org.postgresql.ds.PGSimpleDataSource)"),
                             message);
+                });
+    }
+
+    @Test
+    void springDatasourceType_canNameTheJavaBeanForm_whichTheAutoConfigurationLeavesAlone() {
+        runner.withPropertyValues("spring.datasource.type=" + LivenessDataSourceBean.class.getName())
+                .run(context -> {
+                    LivenessDataSourceBean bean = assertInstanceOf(LivenessDataSourceBean.class,
+                            context.getBean(DataSource.class));
+                    bean.setKeepaliveEnabled("false");
+                    try (Connection c = bean.getConnection()) {
+                        assertTrue(c.isValid(1));
+                    }
+                    assertEquals(server.url(), bean.unwrap(HikariDataSource.class).getJdbcUrl());
                 });
     }
 

@@ -25,7 +25,7 @@ import org.junit.jupiter.params.provider.CsvSource;
  * driver) with every key applied and HikariCP's own keys untouched; every malformed key or value fails before a pool
  * exists, with a message that names the key and repeats the value.
  */
-class LivenessPropertiesTest {
+class LivenessKeysTest {
 
     /** Every key the README documents, in its order. */
     static final List<String> KEYS = List.of("liveness.detectionBudget", "liveness.heartbeatInterval",
@@ -102,7 +102,7 @@ class LivenessPropertiesTest {
     void load_findsAClassPathResource_withOrWithoutALeadingSlash_asHikariCPDoes() {
         for (String name : List.of("io/github/jdbcliveness/liveness-resource.properties",
                 "/io/github/jdbcliveness/liveness-resource.properties")) {
-            Properties p = LivenessProperties.load(name);
+            Properties p = LivenessKeys.load(name);
             assertEquals("from-the-class-path", p.getProperty("poolName"), name);
             assertEquals("6s", p.getProperty("liveness.detectionBudget"), name);
         }
@@ -223,7 +223,7 @@ class LivenessPropertiesTest {
         for (int i = 0; i < keysAndValues.length; i += 2) {
             p.setProperty(keysAndValues[i], keysAndValues[i + 1]);
         }
-        LivenessProperties.Split split = LivenessProperties.split(p);
+        LivenessKeys.Split split = LivenessKeys.split(p);
         assertEquals("jdbc:stub:unused", split.hikari().getProperty("jdbcUrl"));
         assertEquals(1, split.hikari().size(), split.hikari().toString());
         return split.liveness();

@@ -31,7 +31,7 @@ import java.util.stream.Collectors;
  * are checked together by {@link LivenessConfig.Builder#build()}; its messages name the builder's settings, and in a
  * file the keys involved are put in front. Not thread-safe: the bean guards it with its lock.
  */
-final class LivenessProperties {
+final class LivenessKeys {
 
     static final String PREFIX = "liveness.";
 
@@ -90,13 +90,13 @@ final class LivenessProperties {
     private final boolean fileKeys;
     private final Map<Setting, Value> values = new EnumMap<>(Setting.class);
 
-    private LivenessProperties(boolean fileKeys) {
+    private LivenessKeys(boolean fileKeys) {
         this.fileKeys = fileKeys;
     }
 
     /** Settings named by their bean property names ({@code detectionBudget}, {@code keepaliveIdle}). */
-    static LivenessProperties forBean() {
-        return new LivenessProperties(false);
+    static LivenessKeys forBean() {
+        return new LivenessKeys(false);
     }
 
     /**
@@ -108,7 +108,7 @@ final class LivenessProperties {
      */
     static Split split(Properties all) {
         Objects.requireNonNull(all, "properties");
-        LivenessProperties liveness = new LivenessProperties(true);
+        LivenessKeys liveness = new LivenessKeys(true);
         Properties hikari = new Properties();
         Map<String, Object> ours = new TreeMap<>(); // sorted, so the first error is the same on every run
         all.forEach((k, v) -> {
