@@ -48,8 +48,9 @@ final class Pools {
 
     /**
      * Terminates every other session of the drill user and waits until the server has ended them all, so that a
-     * drill's later session count holds only its own pools. Termination is asynchronous on both servers: a session
-     * killed a moment ago is still listed, and killed again, until it has sent its last message and closed.
+     * drill starts with no session of an earlier one. Termination is asynchronous on both servers: a session killed
+     * a moment ago is still listed, and killed again, until it has sent its last message and closed. (So is, on
+     * MariaDB, an admin session closed a moment ago: counts taken right after one are at least, not exactly.)
      */
     static void endAllSessions(DatabaseTarget target, String driver) throws SQLException {
         killAllSessions(target, driver);

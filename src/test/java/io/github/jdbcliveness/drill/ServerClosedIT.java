@@ -47,7 +47,12 @@ class ServerClosedIT {
             Pools.parkUntil(System.nanoTime() + IDLE.toNanos());
 
             Set<Long> killed = Pools.sessionIds(target, driver);
-            assertEquals(2 * POOL, Pools.killAllSessions(target, driver));
+            assertEquals(POOL, plain.getHikariPoolMXBean().getTotalConnections());
+            assertEquals(POOL, oursPool.getHikariPoolMXBean().getTotalConnections());
+            // At least the pools' 20: a drill's own admin session closed a moment ago may still be listed (MariaDB
+            // ends a session asynchronously after COM_QUIT) and is killed too.
+            int terminated = Pools.killAllSessions(target, driver);
+            assertTrue(terminated >= 2 * POOL, "terminated " + terminated + " sessions");
             // The server ends a session asynchronously: pg_terminate_backend and KILL return before the session has
             // sent its last message and closed. Only then has the server "already closed" it; before, no check
             // without a round trip can know (plain HikariCP's round trip can, and so can our heartbeat). New

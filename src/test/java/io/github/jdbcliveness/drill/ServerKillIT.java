@@ -36,7 +36,8 @@ class ServerKillIT {
             Pools.awaitIdle(pool, POOL, Duration.ofSeconds(10));
 
             long fault = System.nanoTime();
-            assertEquals(POOL, Pools.killAllSessions(target, driver));
+            int terminated = Pools.killAllSessions(target, driver); // a closing admin session may be among them
+            assertTrue(terminated >= POOL, "terminated " + terminated + " sessions");
             List<EvictionRecorder.Eviction> seen = recorder.await(POOL, B.plusSeconds(2));
             System.out.printf("D4 %s on %s: %d evictions, last %.2f s after the kill%n", driver, kind, seen.size(),
                     seen.stream().mapToLong(e -> e.atNanos() - fault).max().orElse(0) / 1e9);
