@@ -7,10 +7,17 @@ public enum EvictionReason {
     /** A heartbeat probe got no answer within the probe timeout: a dead path, or a hung server process. */
     PROBE_TIMEOUT,
     /**
-     * The watchdog saw a leased connection's request stay unacknowledged under the kernel's retransmit timer for
-     * longer than {@code unacknowledgedTimeout}: the request went into a dead path, and was aborted.
+     * The watchdog saw a leased connection's request wait unacknowledged under the kernel's retransmit timer, with
+     * the peer's acknowledgements standing still for {@code unacknowledgedTimeout}: the request went into a dead path,
+     * and was aborted.
      */
     UNACKNOWLEDGED_DATA,
+    /**
+     * A leased connection's request was waiting for its answer from a host judged down: a new connection to it, opened
+     * while the request waited, got no answer (a hung server, a hung proxy, a host gone). The request was aborted;
+     * whether a commit among it took effect is unknown.
+     */
+    HOST_DOWN,
     /**
      * The server had already closed the connection: at HikariCP's borrow-time check its socket showed a FIN, a reset
      * or a termination message waiting (a session killed server-side, a restart, {@code wait_timeout}), seen without

@@ -2,6 +2,7 @@ package io.github.jdbcliveness;
 
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
+import com.zaxxer.hikari.HikariPoolMXBean;
 import com.zaxxer.hikari.pool.HikariPool;
 import io.github.jdbcliveness.keepalive.KeepaliveConnector;
 import io.github.jdbcliveness.pool.PoolBinding;
@@ -202,6 +203,10 @@ public final class LivenessDataSource implements DataSource, AutoCloseable {
     public Connection getConnection() throws SQLException {
         long timeoutMs = hikari.getConnectionTimeout();
         long giveUp = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(timeoutMs);
+        if (started && binding.hostDown() && idleConnections() == 0) {
+            // The host is judged down and HikariCP has nothing to hand out: a new connection cannot come.
+            throw binding.hostDownException();
+        }
         Connection c = started ? hikari.getConnection() : start();
         while (!binding.onBorrow(c, giveUp)) {
             long left = TimeUnit.NANOSECONDS.toMillis(giveUp - System.nanoTime());
@@ -212,6 +217,11 @@ public final class LivenessDataSource implements DataSource, AutoCloseable {
             c = ((HikariPool) hikari.getHikariPoolMXBean()).getConnection(left);
         }
         return c;
+    }
+
+    private int idleConnections() {
+        HikariPoolMXBean pool = hikari.getHikariPoolMXBean();
+        return pool == null ? 0 : pool.getIdleConnections();
     }
 
     /** The first borrow from a wrapped pool starts it, with HikariCP's request boundaries on. */

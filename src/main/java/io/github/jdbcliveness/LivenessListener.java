@@ -37,4 +37,18 @@ public interface LivenessListener {
     /** A borrower drew a connection already known dead; it was evicted and the borrower asked again. */
     default void onBorrowSkippedDead(ConnectionRef connection) {
     }
+
+    /**
+     * The pool's database host is judged down (hung or unreachable): a new connection to it got no answer in time.
+     * Until it answers again, requests waiting on it are aborted and borrowers that would wait for a new connection
+     * fail at once.
+     *
+     * @param evidence what got no answer, for logs
+     */
+    default void onHostDown(String host, String evidence, long atNanos) {
+    }
+
+    /** The host answered again after {@code downFor}: re-admitted. */
+    default void onHostUp(String host, Duration downFor, long atNanos) {
+    }
 }

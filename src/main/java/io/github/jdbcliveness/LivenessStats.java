@@ -22,11 +22,24 @@ import java.util.Map;
  * @param keepalive            what the sockets carry ({@code null} when keepalive tuning is off)
  * @param watchdog             what the in-flight watchdog did; its aborts are the {@code UNACKNOWLEDGED_DATA}
  *                             evictions
+ * @param host                 the verdict on the pool's database host
  */
 public record LivenessStats(long probes, long probesPassed, long probeFailures, long probeTimeouts,
         Map<EvictionReason, Long> evictions, Duration detectionLatencyMax, Duration detectionLatencyMean,
         int knownDeadNow, int tracked, long borrowsSkippedDead, long borrowWaitsForProbe, long stalls,
-        long reprobesAfterStall, KeepaliveSummary keepalive, Watchdog watchdog) {
+        long reprobesAfterStall, KeepaliveSummary keepalive, Watchdog watchdog, Host host) {
+
+    /**
+     * The verdict on the pool's database host.
+     *
+     * @param name          the host, as {@code address:port} of its connections (or the redacted URL before any)
+     * @param down          judged down now: a new connection got no answer in time, and nothing answered since
+     * @param evidence      what got no answer, while down; null while up
+     * @param timesDown     how often it was judged down so far
+     * @param checks        new connections opened to check it so far
+     */
+    public record Host(String name, boolean down, String evidence, long timesDown, long checks) {
+    }
 
     /**
      * The in-flight watchdog.

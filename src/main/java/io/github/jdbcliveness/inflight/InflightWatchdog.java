@@ -68,7 +68,12 @@ public final class InflightWatchdog implements Runnable {
         long now = System.nanoTime();
         List<WatchedLease> suspects = null;
         for (WatchedLease lease : leases.get()) {
-            if (lease.watch().seen(lease.leaseEpoch(), now) && lease.flow() != null) {
+            long epoch = lease.leaseEpoch();
+            long waiting = epoch < 0 ? 0 : lease.readingSinceNanos();
+            if (waiting != 0) {
+                lease.waitingForAnswer(epoch, waiting, now); // a long query, or a hung server: the host verdict's
+            }
+            if (lease.watch().seen(epoch, now) && lease.flow() != null) {
                 if (suspects == null) {
                     suspects = new ArrayList<>();
                 }

@@ -17,4 +17,10 @@ public interface WatchedLease {
 
     /** Aborts the connection if it is still in lease {@code epoch}: a lease that ended meanwhile is left alone. */
     void abortIfStillLeased(long epoch, String why, long nowNanos);
+
+    /** Since when the driver's thread has been blocked reading the socket, waiting for an answer; 0 while not. */
+    long readingSinceNanos();
+
+    /** The driver has been waiting for an answer since {@code sinceNanos} in lease {@code epoch}: judge its host. */
+    void waitingForAnswer(long epoch, long sinceNanos, long nowNanos);
 }

@@ -90,6 +90,18 @@ final class KeepaliveSocket extends Socket {
         return written;
     }
 
+    /**
+     * Since when the driver's thread has been blocked reading this socket ({@link System#nanoTime()}): a request
+     * waiting for its answer. 0 while no read is blocked.
+     */
+    long readingSinceNanos() {
+        PeekableInput in;
+        synchronized (streamLock) {
+            in = input;
+        }
+        return in == null ? 0 : in.readingSince();
+    }
+
     /** Whether the channel is in blocking mode, as the driver's streams need it (for tests). */
     boolean channelBlocking() {
         return channel.isBlocking();
@@ -361,6 +373,8 @@ final class KeepaliveSocket extends Socket {
         private int limit;
         private boolean eof;
         private String failure;
+        /** When the driver's thread went into a blocking read ({@link System#nanoTime()}), or 0 while it is not in one. */
+        private volatile long readingSince;
 
         PeekableInput(InputStream in, SocketChannel channel) {
             this.in = in;
@@ -378,9 +392,11 @@ final class KeepaliveSocket extends Socket {
                 }
             }
             boolean interrupted = Thread.interrupted();
+            readingSince = System.nanoTime();
             try {
                 return in.read();
             } finally {
+                readingSince = 0;
                 if (interrupted) {
                     Thread.currentThread().interrupt();
                 }
@@ -405,13 +421,19 @@ final class KeepaliveSocket extends Socket {
                 }
             }
             boolean interrupted = Thread.interrupted();
+            readingSince = System.nanoTime();
             try {
                 return in.read(b, off, len);
             } finally {
+                readingSince = 0;
                 if (interrupted) {
                     Thread.currentThread().interrupt();
                 }
             }
+        }
+
+        long readingSince() {
+            return readingSince;
         }
 
         @Override

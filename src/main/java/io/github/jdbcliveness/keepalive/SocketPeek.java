@@ -33,4 +33,12 @@ public final class SocketPeek {
     public static long bytesWritten(Socket socket) {
         return socket instanceof KeepaliveSocket k ? k.bytesWritten() : -1;
     }
+
+    /**
+     * Since when the driver's thread has been blocked reading {@code socket} ({@link System#nanoTime()}), waiting for
+     * an answer; 0 while it is not, or for a socket that is not one of ours.
+     */
+    public static long readingSinceNanos(Socket socket) {
+        return socket instanceof KeepaliveSocket k ? k.readingSinceNanos() : 0;
+    }
 }

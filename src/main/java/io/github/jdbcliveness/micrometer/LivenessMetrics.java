@@ -127,6 +127,12 @@ public final class LivenessMetrics implements MeterBinder {
         counter(registry, "jdbc.liveness.watchdog.proc.reads",
                 "Times the watchdog read the kernel's socket table because a lease was old enough to suspect",
                 "reads", d -> d.stats().watchdog().procReads());
+        gauge(registry, "jdbc.liveness.host.down",
+                "1 while the pool's database host is judged down (a new connection got no answer), else 0", null,
+                d -> d.stats().host().down() ? 1 : 0);
+        counter(registry, "jdbc.liveness.host.checks",
+                "New connections opened to check whether the pool's database host answers", "checks",
+                d -> d.stats().host().checks());
         counter(registry, "jdbc.liveness.heartbeat.stalls",
                 "Heartbeat ticker stalls (GC pause, VM freeze); JVM-wide, the same for every pool", "stalls",
                 d -> d.stats().stalls());

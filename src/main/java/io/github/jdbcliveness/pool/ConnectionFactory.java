@@ -23,6 +23,9 @@ final class ConnectionFactory implements DataSource {
     private final AtomicLong ids = new AtomicLong();
     private volatile PrintWriter logWriter;
     private volatile int loginTimeout;
+    /** What HikariCP passed at its last connect, for the host check's own connection. */
+    private volatile String username;
+    private volatile String password;
 
     ConnectionFactory(PoolBinding binding, KeepaliveConnector connector, KeepaliveTally tally) {
         this.binding = binding;
@@ -40,7 +43,16 @@ final class ConnectionFactory implements DataSource {
         HousekeepingExecutor.forgetOpened();
         binding.startReached();
         binding.checkStarted();
-        KeepaliveConnector.Connected c = connector.connect(username, password);
+        this.username = username;
+        this.password = password;
+        long start = System.nanoTime();
+        KeepaliveConnector.Connected c;
+        try {
+            c = connector.connect(username, password);
+        } catch (SQLException e) {
+            binding.host().connectFailed(start, e);
+            throw e;
+        }
         AppliedKeepalive applied = c.applied();
         if (tally != null && applied != null) {
             tally.record(applied);
@@ -51,8 +63,23 @@ final class ConnectionFactory implements DataSource {
         TrackedConnection t = new TrackedConnection(binding, ids.incrementAndGet(), c.connection(), applied,
                 c.socket(), hostKey, System.nanoTime());
         binding.opened(t);
+        binding.host().named(hostKey);
+        binding.host().answered(System.nanoTime());
         HousekeepingExecutor.opened(t);
         return t;
+    }
+
+    /**
+     * A connection outside the pool, with the credentials HikariCP last gave: the host check's. Not tracked, not
+     * registered; the caller closes it.
+     */
+    Connection openUnpooled() throws SQLException {
+        return connector.connect(username, password).connection();
+    }
+
+    /** The pool's target, without credentials: the host's name until a connection shows its address. */
+    String target() {
+        return connector.redactedUrl();
     }
 
     @Override

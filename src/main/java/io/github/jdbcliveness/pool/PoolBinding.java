@@ -58,6 +58,7 @@ public final class PoolBinding implements AutoCloseable {
     private final InflightWatchdog watchdog;
     private final io.github.jdbcliveness.heartbeat.HeartbeatCore.Periodic watchdogTask;
     private final HeartbeatEvents heartbeatEvents;
+    private final HostWatch host;
     private volatile StartWindow startWindow;
     private volatile boolean startOpened;
     private volatile HousekeepingExecutor housekeeping;
@@ -87,6 +88,7 @@ public final class PoolBinding implements AutoCloseable {
                     poolName, connector.driverName());
         }
         this.watchdogTask = watchdog == null ? null : scheduler.every(config.watchdogInterval(), watchdog);
+        this.host = new HostWatch(this, factory, config, scheduler);
         this.heartbeatEvents = new HeartbeatEvents() {
             @Override
             public void stalled(long lagNanos) {
@@ -278,6 +280,46 @@ public final class PoolBinding implements AutoCloseable {
         }
     }
 
+    HostWatch host() {
+        return host;
+    }
+
+    /** The host verdict says {@code t}'s request waits on a host that is down: abort it, if still in that lease. */
+    void abortOnDownHost(TrackedConnection t, long leaseEpoch, String detail, long nowNanos) {
+        if (t.state.markDeadIfLease(leaseEpoch)) {
+            dead(t, EvictionReason.HOST_DOWN, null, detail, 0, nowNanos);
+        }
+    }
+
+    /** The host was just judged down: abort the requests waiting on it, probe its idle connections now. */
+    void hostWentDown(long nowNanos) {
+        String hostKey = null;
+        for (TrackedConnection t : live) {
+            hostKey = t.hostKey();
+            long epoch = t.leaseEpoch();
+            long waiting = t.readingSinceNanos();
+            if (epoch >= 0 && waiting != 0) {
+                host.requestWaiting(t, epoch, waiting, nowNanos);
+            }
+        }
+        if (hostKey != null) {
+            scheduler.sweep(hostKey, null);
+        }
+    }
+
+    /** Whether the pool's host is judged down now (one volatile read). */
+    public boolean hostDown() {
+        return host.down();
+    }
+
+    /**
+     * What a borrower gets while the host is down and HikariCP has no idle connection to hand out: it would
+     * otherwise wait {@code connectionTimeout} for a new connection that cannot come.
+     */
+    public SQLException hostDownException() {
+        return host.downException();
+    }
+
     /** A connection was found dead (it is DEAD already): end it, count and tell, evict it, sweep if it says so. */
     void dead(TrackedConnection t, EvictionReason reason, Throwable cause, long tookNanos, long nowNanos) {
         dead(t, reason, cause, describe(reason, cause, tookNanos), tookNanos, nowNanos);
@@ -337,7 +379,8 @@ public final class PoolBinding implements AutoCloseable {
                 tally == null ? null : tally.summary(),
                 watchdog == null ? new LivenessStats.Watchdog(config.watchdogEnabled(), false, 0, 0, Duration.ZERO)
                         : new LivenessStats.Watchdog(true, watchdog.available(), watchdog.looks(),
-                                watchdog.procReads(), Duration.ofNanos(watchdog.procReadMaxNanos())));
+                                watchdog.procReads(), Duration.ofNanos(watchdog.procReadMaxNanos())),
+                host.stats());
     }
 
     /**
@@ -353,6 +396,7 @@ public final class PoolBinding implements AutoCloseable {
         if (watchdogTask != null) {
             watchdogTask.cancel();
         }
+        host.close();
         HousekeepingExecutor h = housekeeping;
         if (h != null) {
             h.shutdownNow();

@@ -118,15 +118,28 @@ final class PoolEvents {
         knownDead.decrementAndGet();
     }
 
+    /** The host was judged down (hung or unreachable). */
+    void hostDown(String host, String evidence, long nowNanos) {
+        LOG.warn("{} - database host {} judged down: {}; requests waiting on it are aborted, and borrowers that "
+                + "would wait for a new connection fail at once, until it answers again", poolName, host, evidence);
+        tell(l -> l.onHostDown(host, evidence, nowNanos));
+    }
+
+    /** The host answered again. */
+    void hostUp(String host, Duration downFor, long nowNanos) {
+        LOG.info("{} - database host {} answers again after {} ms: re-admitted", poolName, host, downFor.toMillis());
+        tell(l -> l.onHostUp(host, downFor, nowNanos));
+    }
+
     LivenessStats stats(int tracked, long stalls, long reprobes, KeepaliveSummary keepalive,
-            LivenessStats.Watchdog watchdog) {
+            LivenessStats.Watchdog watchdog, LivenessStats.Host host) {
         Map<EvictionReason, Long> byReason = new EnumMap<>(EvictionReason.class);
         evictions.forEach((r, n) -> byReason.put(r, n.sum()));
         long count = latencyCount.sum();
         return new LivenessStats(probes.sum(), probesPassed.sum(), probeFailures.sum(), probeTimeouts.sum(),
                 Map.copyOf(byReason), Duration.ofNanos(latencyMaxNanos.get()),
                 count == 0 ? Duration.ZERO : Duration.ofNanos(latencySumNanos.sum() / count), knownDead.get(),
-                tracked, borrowsSkippedDead.sum(), borrowWaits.sum(), stalls, reprobes, keepalive, watchdog);
+                tracked, borrowsSkippedDead.sum(), borrowWaits.sum(), stalls, reprobes, keepalive, watchdog, host);
     }
 
     private void tell(Consumer<LivenessListener> event) {

@@ -97,6 +97,16 @@ final class TrackedConnection extends DelegatingConnection implements Probeable,
     }
 
     @Override
+    public long readingSinceNanos() {
+        return SocketPeek.readingSinceNanos(socket);
+    }
+
+    @Override
+    public void waitingForAnswer(long epoch, long sinceNanos, long nowNanos) {
+        binding.host().requestWaiting(this, epoch, sinceNanos, nowNanos);
+    }
+
+    @Override
     public void abortIfStillLeased(long epoch, String why, long nowNanos) {
         binding.abortInFlight(this, epoch, why, nowNanos);
     }
@@ -527,6 +537,7 @@ final class TrackedConnection extends DelegatingConnection implements Probeable,
         if (state.passProbe(LeaseState.started(token))) {
             lastAliveNanos = endNanos;
             binding.events().probePassed(ref, endNanos - startNanos);
+            binding.host().answered(endNanos);
         }
         probeEnded();
     }
@@ -551,6 +562,7 @@ final class TrackedConnection extends DelegatingConnection implements Probeable,
         if (state.failProbe(LeaseState.started(token))) {
             binding.dead(this, io.github.jdbcliveness.EvictionReason.PROBE_TIMEOUT, null, nowNanos - startNanos,
                     nowNanos);
+            binding.host().probeTimedOut(startNanos, nowNanos);
         }
         probeEnded();
     }

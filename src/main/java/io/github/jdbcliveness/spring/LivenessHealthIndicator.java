@@ -21,9 +21,9 @@ import org.springframework.boot.health.contributor.HealthIndicator;
  * The health of one jdbc-liveness pool: its budget, the dead connections it found, the last detection and its
  * latency, whether the sockets carry the keepalive asked for, and whether the in-flight watchdog can run here.
  *
- * <p>It reports UP: one evicted connection is the library working, not the pool failing. A DOWN belongs to a verdict
- * that the pool's host is unreachable, which jdbc-liveness does not make yet. Reading it costs no round trip; Boot's
- * own {@code db} indicator still borrows a connection and asks it.
+ * <p>It reports DOWN only while the pool's host is judged down (hung or unreachable: a new connection to it got no
+ * answer), and UP otherwise: one evicted connection is the library working, not the pool failing. Reading it costs
+ * no round trip; Boot's own {@code db} indicator still borrows a connection and asks it.
  */
 public final class LivenessHealthIndicator implements HealthIndicator {
 
@@ -64,8 +64,11 @@ public final class LivenessHealthIndicator implements HealthIndicator {
                 evictions.put(reason.name().toLowerCase(Locale.ROOT), n);
             }
         });
-        Health.Builder health = Health.up()
+        LivenessStats.Host host = s.host();
+        Health.Builder health = (host.down() ? Health.down() : Health.up())
                 .withDetail("pool", poolName)
+                .withDetail("host", host.down() ? Map.of("name", host.name(), "down", true, "evidence",
+                        String.valueOf(host.evidence())) : Map.of("name", host.name(), "down", false))
                 .withDetail("detectionBudget", ds.config().detectionBudget().toString())
                 .withDetail("deadConnectionsFound", s.evictionsTotal())
                 .withDetail("evictions", evictions)

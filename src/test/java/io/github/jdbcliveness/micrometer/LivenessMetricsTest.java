@@ -60,14 +60,15 @@ class LivenessMetricsTest {
             for (String outcome : new String[] {"passed", "failed", "timeout"}) {
                 expected.add(id("jdbc.liveness.probes", "outcome", outcome));
             }
-            for (String reason : new String[] {"probe_failed", "probe_timeout", "unacknowledged_data",
+            for (String reason : new String[] {"probe_failed", "probe_timeout", "unacknowledged_data", "host_down",
                     "closed_by_server"}) {
                 expected.add(id("jdbc.liveness.evictions", "reason", reason));
                 expected.add(id("jdbc.liveness.detection.latency", "reason", reason));
             }
             for (String name : new String[] {"jdbc.liveness.connections.dead", "jdbc.liveness.connections.tracked",
                     "jdbc.liveness.borrows.skipped", "jdbc.liveness.borrows.waited", "jdbc.liveness.watchdog.looks",
-                    "jdbc.liveness.watchdog.proc.reads", "jdbc.liveness.heartbeat.stalls"}) {
+                    "jdbc.liveness.watchdog.proc.reads", "jdbc.liveness.heartbeat.stalls", "jdbc.liveness.host.down",
+                    "jdbc.liveness.host.checks"}) {
                 expected.add(id(name));
             }
             Set<String> registered = registry.getMeters().stream()
@@ -78,7 +79,8 @@ class LivenessMetricsTest {
             for (Meter m : registry.getMeters()) {
                 String name = m.getId().getName();
                 Class<?> type = name.equals("jdbc.liveness.detection.latency") ? Timer.class
-                        : name.startsWith("jdbc.liveness.connections.") ? Gauge.class : FunctionCounter.class;
+                        : name.startsWith("jdbc.liveness.connections.") || name.equals("jdbc.liveness.host.down")
+                                ? Gauge.class : FunctionCounter.class;
                 assertTrue(type.isInstance(m), m.getId() + " is a " + m.getClass().getSimpleName());
                 assertNotNull(m.getId().getDescription(), m.getId() + " has no description");
             }

@@ -203,7 +203,10 @@ class PoolBindingTest {
         try (LivenessDataSource ds = LivenessDataSource.wrap(pool, fast().build())) {
             assertNull(pool.getHikariPoolMXBean(), "wrap() started the pool");
             assertThrows(SQLTransientConnectionException.class, ds::getConnection);
+            assertTrue(ds.stats().host().down(), "refused connections: the host is judged down");
             server.refuseConnects = false;
+            // Until a check (every heartbeat interval) or HikariCP's own retry gets an answer, borrowers fail at once.
+            StubServer.await(() -> !ds.stats().host().down(), () -> ds.stats().host().toString());
             try (Connection c = ds.getConnection()) {
                 assertTrue(c.isValid(1));
             }

@@ -1,0 +1,147 @@
+package io.github.jdbcliveness.host;
+
+/**
+ * What one pool knows of one database host, and its verdict: a pure function of the evidence and the times passed
+ * in, unit-tested on fake time. Internal.
+ *
+ * <p>A probe that gets no answer proves one connection dead, not its host: a NAT may have dropped that flow while
+ * new connections work. So the host is judged only by a <em>fresh</em> connection: a check (or HikariCP's own
+ * refill) that opens a new connection and gets no answer within its deadline, started after the host last answered
+ * anything, makes the host <em>down</em> (hung or unreachable). Any answer afterwards (a probe, a connect) brings it
+ * back up. What asks for a check: a probe that got no answer although it started after the host's last answer, and
+ * a request that has waited longer than the threshold while the host has answered nothing for as long.
+ *
+ * <p>Thread-safe (one lock per host; every call is a few field updates).
+ */
+public final class HostHealth {
+
+    private final String host;
+    private final long thresholdNanos;
+    private final long recheckNanos;
+    private long lastAnswerNanos;
+    private boolean checkRunning;
+    private long lastCheckStartNanos;
+    private boolean checkedOnce;
+    private boolean down;
+    private long downSinceNanos;
+    /** The start of the latest fresh connection that got no answer, while down. */
+    private long latestSilentStartNanos;
+    private String evidence;
+
+    /**
+     * @param thresholdNanos how long a request may wait, with the host silent as long, before the host is checked
+     * @param recheckNanos   how often a host that is down (or doubtful) is checked again at most
+     */
+    public HostHealth(String host, long thresholdNanos, long recheckNanos, long nowNanos) {
+        this.host = host;
+        this.thresholdNanos = thresholdNanos;
+        this.recheckNanos = recheckNanos;
+        this.lastAnswerNanos = nowNanos;
+    }
+
+    public String host() {
+        return host;
+    }
+
+    /** Something on this host answered (a probe passed, a connection opened). @return whether that re-admits it */
+    public synchronized boolean answered(long nowNanos) {
+        if (nowNanos - lastAnswerNanos > 0) {
+            lastAnswerNanos = nowNanos;
+        }
+        if (!down) {
+            return false;
+        }
+        down = false;
+        evidence = null;
+        return true;
+    }
+
+    /** A probe started at {@code startedNanos} got no answer. @return whether a check should start now */
+    public synchronized boolean probeUnanswered(long startedNanos, long nowNanos) {
+        return startedNanos - lastAnswerNanos > 0 && claimCheck(nowNanos);
+    }
+
+    /**
+     * A request has waited for its answer since {@code waitingSinceNanos}.
+     *
+     * @return whether a check should start now: the request waited past the threshold and the host has answered
+     *         nothing for as long, or the host is down and due for a recheck
+     */
+    public synchronized boolean requestWaiting(long waitingSinceNanos, long nowNanos) {
+        boolean doubtful = nowNanos - waitingSinceNanos >= thresholdNanos
+                && nowNanos - lastAnswerNanos >= thresholdNanos;
+        return (doubtful || down) && claimCheck(nowNanos);
+    }
+
+    /** A host that is down is checked again now and then, so that it is re-admitted soon after it heals. */
+    public synchronized boolean recheckDue(long nowNanos) {
+        return down && claimCheck(nowNanos);
+    }
+
+    private boolean claimCheck(long nowNanos) {
+        if (checkRunning || checkedOnce && nowNanos - lastCheckStartNanos < recheckNanos) {
+            return false;
+        }
+        checkRunning = true;
+        checkedOnce = true;
+        lastCheckStartNanos = nowNanos;
+        return true;
+    }
+
+    /** The check started at {@code startedNanos} got its answer. @return whether that re-admits the host */
+    public synchronized boolean checkAnswered(long startedNanos, long nowNanos) {
+        checkRunning = false;
+        return answered(nowNanos);
+    }
+
+    /**
+     * A fresh connection started at {@code startedNanos} (a check's, or HikariCP's refill) got no answer in time.
+     *
+     * @param fromCheck whether it was a check of ours (then the next check may start)
+     * @return whether this makes the host down (it was up)
+     */
+    public synchronized boolean freshConnectionUnanswered(long startedNanos, String why, boolean fromCheck) {
+        if (fromCheck) {
+            checkRunning = false;
+        }
+        if (startedNanos - lastAnswerNanos <= 0) {
+            return false; // the host answered something after this attempt started
+        }
+        evidence = why;
+        if (startedNanos - latestSilentStartNanos > 0 || !down) {
+            latestSilentStartNanos = startedNanos;
+        }
+        if (down) {
+            return false;
+        }
+        down = true;
+        downSinceNanos = startedNanos;
+        return true;
+    }
+
+    public synchronized boolean down() {
+        return down;
+    }
+
+    /**
+     * Whether a request waiting since {@code waitingSinceNanos} waits on a host that is down, proved by a fresh
+     * connection that started after the request and got no answer.
+     */
+    public synchronized boolean waitsOnDownHost(long waitingSinceNanos) {
+        return down && waitingSinceNanos - latestSilentStartNanos <= 0;
+    }
+
+    /** Since when the host is down ({@link System#nanoTime()}); meaningful only while {@link #down()}. */
+    public synchronized long downSinceNanos() {
+        return downSinceNanos;
+    }
+
+    /** What made the host down, or null while it is up. */
+    public synchronized String evidence() {
+        return evidence;
+    }
+
+    public synchronized long lastAnswerNanos() {
+        return lastAnswerNanos;
+    }
+}

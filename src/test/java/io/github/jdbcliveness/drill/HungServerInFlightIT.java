@@ -1,0 +1,172 @@
+package io.github.jdbcliveness.drill;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.zaxxer.hikari.HikariDataSource;
+import io.github.jdbcliveness.EvictionReason;
+import io.github.jdbcliveness.LivenessConfig;
+import io.github.jdbcliveness.LivenessDataSource;
+import io.github.jdbcliveness.LivenessListener;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.sql.SQLTransientConnectionException;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+
+/**
+ * A hung server with a query in flight: the whole PostgreSQL server (postmaster and every backend) is stopped with
+ * SIGSTOP while a request waits for its answer. Its kernel still ACKs, so neither keepalive nor the watchdog's kernel
+ * evidence can see it. The host verdict can: a new connection gets no answer. The request must fail within B, a
+ * borrower must fail at once instead of waiting {@code connectionTimeout}, and the pool must be full again within B of
+ * SIGCONT. A long query on a healthy server, with no idle connection to probe, completes untouched.
+ */
+class HungServerInFlightIT {
+
+    private static final Duration B = Duration.ofSeconds(6);
+    private static final int POOL = 10;
+
+    @Test
+    void wholeServerStopped_queryInFlightFailsWithinB_borrowersFailAtOnce_andThePoolRefillsAfterTheHeal()
+            throws Exception {
+        Drills.requireTool(NftFaults.isRoot(), "SIGSTOP of the database server needs root or the same user");
+        DatabaseTarget target = DatabaseTargets.postgres();
+        Drills.requireTool(target.origin().equals("embedded"), "SIGSTOP needs a server on this machine");
+        Pools.endAllSessions(target, "postgresql");
+        EvictionRecorder recorder = new EvictionRecorder();
+        CountDownLatch up = new CountDownLatch(1);
+        try (LivenessDataSource ds = LivenessDataSource.create(Pools.hikari(target, "postgresql", "hung-server",
+                POOL), LivenessConfig.builder().detectionBudget(B).build())) {
+            ds.addListener(recorder);
+            ds.addListener(new LivenessListener() {
+                @Override
+                public void onHostUp(String host, Duration downFor, long atNanos) {
+                    up.countDown();
+                }
+            });
+            HikariDataSource pool = ds.unwrap(HikariDataSource.class);
+            Pools.awaitIdle(pool, POOL, Duration.ofSeconds(10));
+            List<Long> server = serverProcesses(target);
+
+            CompletableFuture<Long> inFlight = CompletableFuture.supplyAsync(() -> {
+                try (Connection c = ds.getConnection(); Statement s = c.createStatement()) {
+                    s.execute("SELECT pg_sleep(3)"); // answers after 3 s, unless the server hangs meanwhile
+                    return -1L;
+                } catch (SQLException e) {
+                    return System.nanoTime();
+                }
+            });
+            Waits.parkUntil(System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(500)); // scripted: the query is sent
+            long fault = System.nanoTime();
+            signal("STOP", server);
+            long failedAt;
+            long borrowTook;
+            String borrowError;
+            try {
+                failedAt = inFlight.get(B.toSeconds() + 4, TimeUnit.SECONDS);
+                long borrow = System.nanoTime();
+                try (Connection c = ds.getConnection()) {
+                    borrowError = "handed out " + c + " while the server was stopped";
+                } catch (SQLTransientConnectionException e) {
+                    borrowError = e.getMessage();
+                }
+                borrowTook = System.nanoTime() - borrow;
+            } finally {
+                signal("CONT", server);
+            }
+            long healed = System.nanoTime();
+            System.out.printf("hung server: the query in flight failed %.2f s after SIGSTOP; a borrow during the hang "
+                    + "failed after %d ms: %s%n  %s%n", (failedAt - fault) / 1e9, borrowTook / 1_000_000, borrowError,
+                    ds.stats().host());
+            assertTrue(failedAt > 0, "the query completed although the server was stopped");
+            assertTrue(failedAt - fault <= B.toNanos(), "failed " + (failedAt - fault) / 1e9 + " s after SIGSTOP");
+            assertTrue(recorder.evictions().stream().anyMatch(e -> e.reason() == EvictionReason.HOST_DOWN),
+                    recorder.evictions().toString());
+            assertTrue(borrowError.contains("judged down"), borrowError);
+            assertTrue(borrowTook < TimeUnit.SECONDS.toNanos(1), "a borrow waited " + borrowTook / 1e9 + " s");
+            assertEquals(1, ds.stats().host().timesDown());
+
+            assertTrue(up.await(B.toSeconds(), TimeUnit.SECONDS), "the host was not re-admitted within B");
+            Pools.awaitIdle(pool, POOL, B);
+            System.out.printf("hung server: re-admitted and the pool full %.2f s after SIGCONT%n",
+                    (System.nanoTime() - healed) / 1e9);
+            assertFalse(ds.stats().host().down());
+            try (Connection c = ds.getConnection()) {
+                assertEquals(1, Pools.selectOne(c));
+            }
+        }
+    }
+
+    @Test
+    void longQueryOnAHealthyServer_withNoIdleConnectionToProbe_completesUntouched() throws Exception {
+        DatabaseTarget target = DatabaseTargets.postgres();
+        try (LivenessDataSource ds = LivenessDataSource.create(Pools.hikari(target, "postgresql", "long-query", 1),
+                LivenessConfig.builder().detectionBudget(B).build())) {
+            long start = System.nanoTime();
+            try (Connection c = ds.getConnection(); Statement s = c.createStatement()) {
+                s.execute("SELECT pg_sleep(8)");
+            }
+            System.out.printf("long query, pool of 1: pg_sleep(8) took %.2f s; %s%n", (System.nanoTime() - start) / 1e9,
+                    ds.stats().host());
+            assertEquals(0, ds.stats().evictionsTotal(), ds.stats().toString());
+            assertTrue(ds.stats().host().checks() >= 1, "the host was never checked while the query waited: "
+                    + ds.stats().host());
+            assertFalse(ds.stats().host().down());
+        }
+    }
+
+    /** The postmaster and every process it started (backends, checkpointer, ...): all of the server. */
+    private static List<Long> serverProcesses(DatabaseTarget target) throws Exception {
+        long backend = Pools.backendPids(target).get(0);
+        long postmaster = parent(backend);
+        assertNotNull(ProcessHandle.of(postmaster).orElse(null));
+        List<Long> all = new ArrayList<>();
+        all.add(postmaster);
+        try (Stream<Path> procs = Files.list(Path.of("/proc"))) {
+            for (Path p : (Iterable<Path>) procs::iterator) {
+                String name = p.getFileName().toString();
+                if (name.chars().allMatch(Character::isDigit) && parentOrMinusOne(Long.parseLong(name)) == postmaster) {
+                    all.add(Long.parseLong(name));
+                }
+            }
+        }
+        return all;
+    }
+
+    private static long parentOrMinusOne(long pid) {
+        try {
+            return parent(pid);
+        } catch (IOException | RuntimeException e) {
+            return -1;
+        }
+    }
+
+    /** The parent pid: the 4th field of /proc/PID/stat, after the parenthesised command name. */
+    private static long parent(long pid) throws IOException {
+        String stat = Files.readString(Path.of("/proc", Long.toString(pid), "stat"));
+        String[] after = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+        return Long.parseLong(after[1]);
+    }
+
+    private static void signal(String signal, List<Long> pids) throws Exception {
+        String[] command = new String[pids.size() + 2];
+        command[0] = "kill";
+        command[1] = "-" + signal;
+        for (int i = 0; i < pids.size(); i++) {
+            command[i + 2] = Long.toString(pids.get(i));
+        }
+        KernelView.run(command);
+    }
+}

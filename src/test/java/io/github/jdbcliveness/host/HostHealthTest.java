@@ -1,0 +1,91 @@
+package io.github.jdbcliveness.host;
+
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import org.junit.jupiter.api.Test;
+
+/** The host verdict on fake time: what asks for a check, what makes a host down, what brings it back. */
+class HostHealthTest {
+
+    private static final long S = 1_000_000_000L;
+    private static final long THRESHOLD = 2 * S;
+
+    private static HostHealth fresh() {
+        return new HostHealth("db:5432", THRESHOLD, THRESHOLD, 0);
+    }
+
+    @Test
+    void oneProbeWithoutAnswer_asksForACheck_butDoesNotMakeTheHostDown() {
+        HostHealth h = fresh();
+        h.answered(1 * S);
+        assertTrue(h.probeUnanswered(2 * S, 3 * S), "a probe that started after the last answer got none");
+        assertFalse(h.down(), "one dead flow (a NAT dropped it) is not a dead host");
+        assertFalse(h.probeUnanswered(2 * S, 3 * S), "one check at a time");
+        assertFalse(h.checkAnswered(3 * S, 3 * S + 5_000_000), "new connections work: the host is up");
+        assertFalse(h.down());
+    }
+
+    @Test
+    void aProbeThatStartedBeforeTheLastAnswer_asksForNothing() {
+        HostHealth h = fresh();
+        h.answered(5 * S);
+        assertFalse(h.probeUnanswered(4 * S, 6 * S));
+    }
+
+    @Test
+    void aFreshConnectionWithoutAnswer_makesTheHostDown_andRequestsWaitingSinceBefore_waitOnIt() {
+        HostHealth h = fresh();
+        h.answered(1 * S);
+        assertTrue(h.probeUnanswered(2 * S, 3 * S));
+        assertTrue(h.freshConnectionUnanswered(3 * S, "no answer within 2000 ms", true));
+        assertTrue(h.down());
+        assertTrue(h.waitsOnDownHost(1500_000_000L), "sent before the check started: waits on a dead host");
+        assertFalse(h.waitsOnDownHost(4 * S), "sent after the check started: not proved yet");
+        assertFalse(h.freshConnectionUnanswered(5 * S, "again", true), "down already");
+        assertTrue(h.waitsOnDownHost(4 * S), "the later check proves it for requests sent before it");
+    }
+
+    @Test
+    void aFreshConnectionThatStartedBeforeAnAnswer_provesNothing() {
+        HostHealth h = fresh();
+        h.answered(5 * S);
+        assertFalse(h.freshConnectionUnanswered(4 * S, "slow connect", false));
+        assertFalse(h.down());
+    }
+
+    @Test
+    void anyAnswer_readmitsTheHost() {
+        HostHealth h = fresh();
+        assertTrue(h.freshConnectionUnanswered(1 * S, "refused", false));
+        assertTrue(h.answered(3 * S));
+        assertFalse(h.down());
+        assertNull(h.evidence());
+        assertFalse(h.waitsOnDownHost(0));
+    }
+
+    @Test
+    void aRequestWaitingPastTheThreshold_whileTheHostIsSilentAsLong_asksForACheck_aLongQueryWithAnswersAroundDoesNot() {
+        HostHealth h = fresh();
+        h.answered(1 * S);
+        assertFalse(h.requestWaiting(1 * S, 2 * S), "not past the threshold yet");
+        h.answered(2500_000_000L); // the heartbeat's probes on idle connections keep answering
+        assertFalse(h.requestWaiting(0, 4 * S), "the host answers: a long query, not a hung server");
+        assertTrue(h.requestWaiting(0, 5 * S), "silent for the threshold, and the request waits as long");
+    }
+
+    @Test
+    void aHostThatIsDown_isRecheckedEveryInterval_oneCheckAtATime() {
+        HostHealth h = fresh();
+        h.answered(1 * S);
+        assertTrue(h.probeUnanswered(2 * S, 2 * S));
+        assertTrue(h.freshConnectionUnanswered(2 * S, "no answer", true));
+        assertFalse(h.recheckDue(3 * S), "the last check started 1 s ago");
+        assertTrue(h.recheckDue(4 * S));
+        assertFalse(h.recheckDue(7 * S), "that check is still running");
+        assertFalse(h.freshConnectionUnanswered(4 * S, "no answer", true));
+        assertTrue(h.recheckDue(7 * S));
+        assertFalse(fresh().recheckDue(10 * S), "a host that is up needs no recheck");
+    }
+}
