@@ -24,6 +24,8 @@ public final class HostHealth {
     private boolean checkedOnce;
     private boolean down;
     private long downSinceNanos;
+    /** When the verdict was reached: it takes effect only after a grace, for an answer a moment late. */
+    private long verdictAtNanos;
     /** The start of the latest fresh connection that got no answer, while down. */
     private long latestSilentStartNanos;
     private String evidence;
@@ -100,7 +102,8 @@ public final class HostHealth {
      * @param fromCheck whether it was a check of ours (then the next check may start)
      * @return whether this makes the host down (it was up)
      */
-    public synchronized boolean freshConnectionUnanswered(long startedNanos, String why, boolean fromCheck) {
+    public synchronized boolean freshConnectionUnanswered(long startedNanos, long nowNanos, String why,
+            boolean fromCheck) {
         if (fromCheck) {
             checkRunning = false;
         }
@@ -116,6 +119,7 @@ public final class HostHealth {
         }
         down = true;
         downSinceNanos = startedNanos;
+        verdictAtNanos = nowNanos;
         return true;
     }
 
@@ -127,8 +131,16 @@ public final class HostHealth {
      * Whether a request waiting since {@code waitingSinceNanos} waits on a host that is down, proved by a fresh
      * connection that started after the request and got no answer.
      */
-    public synchronized boolean waitsOnDownHost(long waitingSinceNanos) {
-        return down && waitingSinceNanos - latestSilentStartNanos <= 0;
+    public synchronized boolean waitsOnDownHost(long waitingSinceNanos, long nowNanos, long graceNanos) {
+        return confirmed(nowNanos, graceNanos) && waitingSinceNanos - latestSilentStartNanos <= 0;
+    }
+
+    /**
+     * Down, and for at least {@code graceNanos} already: a connect that missed its deadline by a few milliseconds
+     * (a busy server) answers within the grace and takes the verdict back before it has harmed anything.
+     */
+    public synchronized boolean confirmed(long nowNanos, long graceNanos) {
+        return down && nowNanos - verdictAtNanos >= graceNanos;
     }
 
     /** Since when the host is down ({@link System#nanoTime()}); meaningful only while {@link #down()}. */

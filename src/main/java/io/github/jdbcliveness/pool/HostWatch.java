@@ -36,6 +36,8 @@ final class HostWatch implements AutoCloseable {
     private final ConnectionFactory connector;
     private final HostHealth health;
     private final long checkDeadlineNanos;
+    /** How long a verdict waits before it takes effect: a late answer takes it back within this. */
+    private final long graceNanos;
     private final int validSeconds;
     private final HeartbeatCore.Periodic recheck;
     private final LongAdder timesDown = new LongAdder();
@@ -52,6 +54,7 @@ final class HostWatch implements AutoCloseable {
         long interval = config.heartbeatInterval().toNanos();
         this.health = new HostHealth(name, interval, interval, System.nanoTime());
         this.checkDeadlineNanos = config.connectTimeout().toNanos();
+        this.graceNanos = Math.min(config.watchdogInterval().toNanos(), TimeUnit.MILLISECONDS.toNanos(500));
         this.validSeconds = (int) Math.max(1, config.connectTimeout().toSeconds());
         this.recheck = scheduler.every(config.heartbeatInterval(), this::recheck);
     }
@@ -61,8 +64,9 @@ final class HostWatch implements AutoCloseable {
         name = hostKey;
     }
 
+    /** Down, past the grace (one volatile read while up). */
     boolean down() {
-        return down;
+        return down && health.confirmed(System.nanoTime(), graceNanos);
     }
 
     // ---- evidence ----------------------------------------------------------------------------------------------
@@ -85,8 +89,9 @@ final class HostWatch implements AutoCloseable {
             answered(System.nanoTime()); // the server spoke: too many connections, bad credentials, ...
             return;
         }
-        wentDown(health.freshConnectionUnanswered(startNanos, "a new connection from the pool failed after "
-                + TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - startNanos) + " ms: " + e.getMessage(), false));
+        long now = System.nanoTime();
+        wentDown(health.freshConnectionUnanswered(startNanos, now, "a new connection from the pool failed after "
+                + TimeUnit.NANOSECONDS.toMillis(now - startNanos) + " ms: " + e.getMessage(), false));
     }
 
     /**
@@ -110,7 +115,7 @@ final class HostWatch implements AutoCloseable {
         if (health.requestWaiting(sinceNanos, nowNanos)) {
             check(nowNanos);
         }
-        if (health.waitsOnDownHost(sinceNanos)) {
+        if (health.waitsOnDownHost(sinceNanos, nowNanos, graceNanos)) {
             binding.abortOnDownHost(t, epoch, "its request waited " + TimeUnit.NANOSECONDS.toMillis(nowNanos
                     - sinceNanos) + " ms for an answer from host " + name + ", judged down: " + health.evidence(),
                     nowNanos);
@@ -152,7 +157,7 @@ final class HostWatch implements AutoCloseable {
                             ? "a new connection got no answer within " + TimeUnit.NANOSECONDS.toMillis(checkDeadlineNanos)
                                     + " ms (connectTimeout)"
                             : "a new connection failed: " + (answer != null ? answer : rootMessage(failure));
-                    wentDown(health.freshConnectionUnanswered(startNanos, why, true));
+                    wentDown(health.freshConnectionUnanswered(startNanos, now, why, true));
                 }, binding.maintenance());
     }
 

@@ -39,30 +39,32 @@ class HostHealthTest {
         HostHealth h = fresh();
         h.answered(1 * S);
         assertTrue(h.probeUnanswered(2 * S, 3 * S));
-        assertTrue(h.freshConnectionUnanswered(3 * S, "no answer within 2000 ms", true));
+        assertTrue(h.freshConnectionUnanswered(3 * S, 3 * S, "no answer within 2000 ms", true));
         assertTrue(h.down());
-        assertTrue(h.waitsOnDownHost(1500_000_000L), "sent before the check started: waits on a dead host");
-        assertFalse(h.waitsOnDownHost(4 * S), "sent after the check started: not proved yet");
-        assertFalse(h.freshConnectionUnanswered(5 * S, "again", true), "down already");
-        assertTrue(h.waitsOnDownHost(4 * S), "the later check proves it for requests sent before it");
+        long later = 4 * S; // the verdict came at 3 s; a grace of 1 s
+        assertFalse(h.waitsOnDownHost(1500_000_000L, 3500_000_000L, S), "within the grace: nothing yet");
+        assertTrue(h.waitsOnDownHost(1500_000_000L, later, S), "sent before the check started: waits on a dead host");
+        assertFalse(h.waitsOnDownHost(4 * S, later, S), "sent after the check started: not proved yet");
+        assertFalse(h.freshConnectionUnanswered(5 * S, 5 * S, "again", true), "down already");
+        assertTrue(h.waitsOnDownHost(4 * S, later, S), "the later check proves it for requests sent before it");
     }
 
     @Test
     void aFreshConnectionThatStartedBeforeAnAnswer_provesNothing() {
         HostHealth h = fresh();
         h.answered(5 * S);
-        assertFalse(h.freshConnectionUnanswered(4 * S, "slow connect", false));
+        assertFalse(h.freshConnectionUnanswered(4 * S, 4 * S, "slow connect", false));
         assertFalse(h.down());
     }
 
     @Test
     void anyAnswer_readmitsTheHost() {
         HostHealth h = fresh();
-        assertTrue(h.freshConnectionUnanswered(1 * S, "refused", false));
+        assertTrue(h.freshConnectionUnanswered(1 * S, 1 * S, "refused", false));
         assertTrue(h.answered(3 * S));
         assertFalse(h.down());
         assertNull(h.evidence());
-        assertFalse(h.waitsOnDownHost(0));
+        assertFalse(h.waitsOnDownHost(0, 10 * S, 0));
     }
 
     @Test
@@ -80,12 +82,24 @@ class HostHealthTest {
         HostHealth h = fresh();
         h.answered(1 * S);
         assertTrue(h.probeUnanswered(2 * S, 2 * S));
-        assertTrue(h.freshConnectionUnanswered(2 * S, "no answer", true));
+        assertTrue(h.freshConnectionUnanswered(2 * S, 2 * S, "no answer", true));
         assertFalse(h.recheckDue(3 * S), "the last check started 1 s ago");
         assertTrue(h.recheckDue(4 * S));
         assertFalse(h.recheckDue(7 * S), "that check is still running");
-        assertFalse(h.freshConnectionUnanswered(4 * S, "no answer", true));
+        assertFalse(h.freshConnectionUnanswered(4 * S, 4 * S, "no answer", true));
         assertTrue(h.recheckDue(7 * S));
         assertFalse(fresh().recheckDue(10 * S), "a host that is up needs no recheck");
+    }
+
+    @Test
+    void anAnswerAMomentLate_takesTheVerdictBack_beforeItTakesEffect() {
+        HostHealth h = fresh();
+        h.answered(1 * S);
+        assertTrue(h.freshConnectionUnanswered(2 * S, 4 * S, "no answer within 2000 ms", true));
+        long grace = S / 2;
+        assertFalse(h.confirmed(4 * S + S / 10, grace), "a busy server may answer a few ms late");
+        assertTrue(h.answered(4 * S + S / 100), "the check's connect completed 10 ms after its deadline");
+        assertFalse(h.confirmed(5 * S, grace));
+        assertFalse(h.waitsOnDownHost(1 * S, 5 * S, grace), "no request is aborted for a verdict taken back");
     }
 }
