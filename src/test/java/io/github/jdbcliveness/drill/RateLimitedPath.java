@@ -1,13 +1,9 @@
 package io.github.jdbcliveness.drill;
 
-import java.io.BufferedReader;
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -25,8 +21,7 @@ final class RateLimitedPath implements AutoCloseable {
     private final String namespace;
     private final String hostSide;
     private final String nsAddress;
-    private final List<Process> relays = new ArrayList<>();
-    private final Path script;
+    private final List<RelayProcess> relays = new ArrayList<>();
     private int port;
 
     private RateLimitedPath(int slot) throws IOException {
@@ -34,10 +29,6 @@ final class RateLimitedPath implements AutoCloseable {
         this.namespace = "jl-rate-" + pid;
         this.hostSide = "jlr" + pid;
         this.nsAddress = "10.213." + slot + ".2";
-        this.script = Files.createTempFile("relay", ".py");
-        try (InputStream in = RateLimitedPath.class.getResourceAsStream("/kernel/relay.py")) {
-            Files.copy(in, script, StandardCopyOption.REPLACE_EXISTING);
-        }
     }
 
     /** Why this cannot run here, or null when it can. */
@@ -76,10 +67,12 @@ final class RateLimitedPath implements AutoCloseable {
         run("ip", "-n", namespace, "link", "set", "jlns0", "up");
         run("ip", "-n", namespace, "link", "set", "lo", "up");
         run("tc", "qdisc", "add", "dev", hostSide, "root", "tbf", "rate", rate, "burst", "32kbit", "latency", "400ms");
-        int hostRelay = relay(List.of("python3", script.toString(), hostAddress, "0", "127.0.0.1",
-                String.valueOf(serverPort)));
-        port = relay(List.of("ip", "netns", "exec", namespace, "python3", script.toString(), nsAddress, "0",
-                hostAddress, String.valueOf(hostRelay)));
+        RelayProcess hostRelay = RelayProcess.start(List.of(), hostAddress, "127.0.0.1", serverPort);
+        relays.add(hostRelay);
+        RelayProcess nsRelay = RelayProcess.start(List.of("ip", "netns", "exec", namespace), nsAddress, hostAddress,
+                hostRelay.port());
+        relays.add(nsRelay);
+        port = nsRelay.port();
     }
 
     /** The address the client connects to: the namespace's relay. */
@@ -89,17 +82,6 @@ final class RateLimitedPath implements AutoCloseable {
 
     int port() {
         return port;
-    }
-
-    private int relay(List<String> command) throws IOException {
-        Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
-        relays.add(p);
-        BufferedReader out = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8));
-        String line = out.readLine();
-        if (line == null || !line.startsWith("ready ")) {
-            throw new IOException(command + " did not start: " + line);
-        }
-        return Integer.parseInt(line.substring("ready ".length()).trim());
     }
 
     private static void run(String... command) throws IOException, InterruptedException {
@@ -112,18 +94,11 @@ final class RateLimitedPath implements AutoCloseable {
 
     @Override
     public void close() {
-        for (Process p : relays) {
-            p.destroy(); // our own child processes, by handle
-        }
+        relays.forEach(RelayProcess::close);
         try {
             run("ip", "netns", "del", namespace);
         } catch (IOException | InterruptedException e) {
             // not created, or already gone
-        }
-        try {
-            Files.deleteIfExists(script);
-        } catch (IOException e) {
-            // a temp file
         }
     }
 }
