@@ -209,6 +209,9 @@ public final class LivenessDataSource implements DataSource, AutoCloseable {
         }
         Connection c = started ? hikari.getConnection() : start();
         while (!binding.onBorrow(c, giveUp)) {
+            if (binding.hostDown()) {
+                throw binding.hostDownException(); // the idle ones left are the dead host's
+            }
             long left = TimeUnit.NANOSECONDS.toMillis(giveUp - System.nanoTime());
             if (left <= 0) {
                 throw new SQLTransientConnectionException(binding.poolName() + " - every connection drawn within "
@@ -318,6 +321,9 @@ public final class LivenessDataSource implements DataSource, AutoCloseable {
      */
     @Override
     public <T> T unwrap(Class<T> iface) throws SQLException {
+        if (iface == AutoCloseable.class) {
+            return iface.cast(this); // closing must end jdbc-liveness's part too, not only the pool
+        }
         if (iface.isInstance(hikari)) {
             return iface.cast(hikari);
         }

@@ -26,6 +26,8 @@ public final class HostHealth {
     private long downSinceNanos;
     /** When the verdict was reached: it takes effect only after a grace, for an answer a moment late. */
     private long verdictAtNanos;
+    /** Counts verdicts: an effect scheduled for one verdict does nothing once another has come. */
+    private long verdicts;
     /** The start of the latest fresh connection that got no answer, while down. */
     private long latestSilentStartNanos;
     private String evidence;
@@ -90,10 +92,15 @@ public final class HostHealth {
         return true;
     }
 
-    /** The check started at {@code startedNanos} got its answer. @return whether that re-admits the host */
-    public synchronized boolean checkAnswered(long startedNanos, long nowNanos) {
+    /** The check got its answer. @return whether that re-admits the host */
+    public synchronized boolean checkAnswered(long nowNanos) {
         checkRunning = false;
         return answered(nowNanos);
+    }
+
+    /** A check could not even start (no thread): the claim is released, nothing is judged. */
+    public synchronized void checkNotStarted() {
+        checkRunning = false;
     }
 
     /**
@@ -120,6 +127,7 @@ public final class HostHealth {
         down = true;
         downSinceNanos = startedNanos;
         verdictAtNanos = nowNanos;
+        verdicts++;
         return true;
     }
 
@@ -141,6 +149,16 @@ public final class HostHealth {
      */
     public synchronized boolean confirmed(long nowNanos, long graceNanos) {
         return down && nowNanos - verdictAtNanos >= graceNanos;
+    }
+
+    /** The number of the current verdict (it grows with each): to tell whether one still stands. */
+    public synchronized long verdict() {
+        return verdicts;
+    }
+
+    /** Whether verdict {@code n} still stands and has held for {@code graceNanos}. */
+    public synchronized boolean stands(long n, long nowNanos, long graceNanos) {
+        return verdicts == n && confirmed(nowNanos, graceNanos);
     }
 
     /** Since when the host is down ({@link System#nanoTime()}); meaningful only while {@link #down()}. */

@@ -91,7 +91,7 @@ public final class InflightWatchdog implements Runnable {
         long start = System.nanoTime();
         try {
             kernel = ProcNetTcp.scan(flows);
-        } catch (IOException e) {
+        } catch (IOException | RuntimeException e) { // unreadable, or a line this parser does not know
             LOG.debug("could not read /proc/net/tcp", e);
             return;
         } finally {

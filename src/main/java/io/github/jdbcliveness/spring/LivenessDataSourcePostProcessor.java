@@ -4,6 +4,8 @@ import com.zaxxer.hikari.HikariDataSource;
 import io.github.jdbcliveness.LivenessConfig;
 import io.github.jdbcliveness.LivenessDataSource;
 import java.util.function.Supplier;
+import org.springframework.aop.scope.ScopedProxyUtils;
+import org.springframework.aop.support.AopUtils;
 import org.springframework.beans.BeansException;
 import org.springframework.beans.factory.BeanCreationException;
 import org.springframework.beans.factory.config.BeanPostProcessor;
@@ -35,8 +37,9 @@ final class LivenessDataSourcePostProcessor implements BeanPostProcessor, Ordere
 
     @Override
     public Object postProcessAfterInitialization(Object bean, String beanName) throws BeansException {
-        if (!(bean instanceof HikariDataSource pool) || properties.get().getExcludedBeans().contains(beanName)) {
-            return bean;
+        if (!(bean instanceof HikariDataSource pool) || properties.get().getExcludedBeans().contains(beanName)
+                || ScopedProxyUtils.isScopedTarget(beanName) || AopUtils.isAopProxy(bean)) {
+            return bean; // a scoped bean's target and a proxy stay as they are: the proxy must reach its target
         }
         try {
             return LivenessDataSource.wrap(pool, config.get());
