@@ -42,6 +42,8 @@ public final class HeartbeatScheduler {
     static final int PROBE_THREADS_PER_HOST = 256;
 
     private static final Object LOCK = new Object();
+    /** Written by the ticker thread only. */
+    private volatile long wakeups;
     private static HeartbeatScheduler shared;
     private static int users;
 
@@ -206,6 +208,11 @@ public final class HeartbeatScheduler {
         return maintenance;
     }
 
+    /** How often the ticker has woken up so far (each wakeup runs one tick): for the heartbeat-scale benchmark. */
+    public long wakeups() {
+        return wakeups;
+    }
+
     public long stalls() {
         return stalls.get();
     }
@@ -224,6 +231,7 @@ public final class HeartbeatScheduler {
     private void run() {
         long wake = System.nanoTime();
         while (running) {
+            wakeups++;
             long tickedAt = System.nanoTime();
             // Cleared before the tick drains the queue: a command queued after the drain unparks the ticker again.
             wakeRequested.set(false);

@@ -54,7 +54,7 @@ public class WatchdogScanBenchmark {
 
     private final List<Socket> open = new ArrayList<>();
     private ServerSocket listener;
-    private Set<Long> suspect;
+    private Set<ProcNetTcp.Flow> suspect;
 
     @Setup(Level.Trial)
     public void openSockets() throws IOException {
@@ -69,8 +69,9 @@ public class WatchdogScanBenchmark {
             open.add(last);
             open.add(listener.accept());
         }
-        suspect = Set.of(ProcNetTcp.flow(last.getLocalPort(), listener.getLocalPort()));
-        Map<Long, ProcNetTcp.Entry> found = ProcNetTcp.scan(suspect);
+        suspect = Set.of(ProcNetTcp.Flow.of((java.net.InetSocketAddress) last.getLocalSocketAddress(),
+                (java.net.InetSocketAddress) last.getRemoteSocketAddress()));
+        Map<ProcNetTcp.Flow, ProcNetTcp.Entry> found = ProcNetTcp.scan(suspect);
         if (found.size() != 1) {
             throw new IllegalStateException("the suspect flow was not found in /proc/net/tcp");
         }
@@ -87,7 +88,7 @@ public class WatchdogScanBenchmark {
     }
 
     @Benchmark
-    public Map<Long, ProcNetTcp.Entry> scanForOneSuspect() throws IOException {
+    public Map<ProcNetTcp.Flow, ProcNetTcp.Entry> scanForOneSuspect() throws IOException {
         return ProcNetTcp.scan(suspect);
     }
 }
