@@ -105,15 +105,24 @@ public enum DriverKind {
 
     /**
      * Sets the driver's connect timeout, unless the user set one (in the URL or the properties): their value wins.
-     * pgjdbc counts seconds, both MySQL-protocol drivers milliseconds.
+     * pgjdbc counts seconds, both MySQL-protocol drivers milliseconds. pgjdbc's {@code connectTimeout} bounds only the
+     * TCP connect, so it also gets {@code loginTimeout} (the whole login), unless the user set that: against a hung
+     * server, whose kernel still completes the handshake, a refill would otherwise wait for the startup's answer for
+     * as long as the server hangs. The MySQL-protocol drivers' {@code connectTimeout} covers their handshake already.
      */
     void connectTimeout(String url, Properties props, Duration timeout) {
-        boolean userSet = JdbcUrls.parameters(url).containsKey("connecttimeout")
-                || props.stringPropertyNames().stream().anyMatch(k -> k.equalsIgnoreCase("connectTimeout"));
-        if (!userSet) {
+        if (!userSet(url, props, "connectTimeout")) {
             props.setProperty("connectTimeout", this == PGJDBC ? Long.toString(Math.max(1, timeout.toSeconds()))
                     : Long.toString(timeout.toMillis()));
         }
+        if (this == PGJDBC && !userSet(url, props, "loginTimeout")) {
+            props.setProperty("loginTimeout", Long.toString(Math.max(1, timeout.toSeconds())));
+        }
+    }
+
+    private static boolean userSet(String url, Properties props, String name) {
+        return JdbcUrls.parameters(url).containsKey(name.toLowerCase(java.util.Locale.ROOT))
+                || props.stringPropertyNames().stream().anyMatch(k -> k.equalsIgnoreCase(name));
     }
 
     public String driverClass() {

@@ -161,4 +161,26 @@ class DriverKindTest {
         }
         return p;
     }
+
+    @Test
+    void connectTimeout_pgjdbcAlsoGetsALoginTimeout_andTheUsersOwnValuesWin() {
+        java.util.Properties pg = new java.util.Properties();
+        DriverKind.PGJDBC.connectTimeout("jdbc:postgresql://db/app", pg, java.time.Duration.ofSeconds(2));
+        org.junit.jupiter.api.Assertions.assertEquals("2", pg.getProperty("connectTimeout"));
+        org.junit.jupiter.api.Assertions.assertEquals("2", pg.getProperty("loginTimeout"),
+                "pgjdbc's connectTimeout bounds only the TCP connect; a hung server would hold the login forever");
+
+        java.util.Properties own = new java.util.Properties();
+        own.setProperty("LOGINTIMEOUT", "30");
+        DriverKind.PGJDBC.connectTimeout("jdbc:postgresql://db/app?connectTimeout=7", own,
+                java.time.Duration.ofSeconds(2));
+        org.junit.jupiter.api.Assertions.assertNull(own.getProperty("connectTimeout"), "the URL's value wins");
+        org.junit.jupiter.api.Assertions.assertNull(own.getProperty("loginTimeout"));
+        org.junit.jupiter.api.Assertions.assertEquals("30", own.getProperty("LOGINTIMEOUT"));
+
+        java.util.Properties my = new java.util.Properties();
+        DriverKind.CONNECTOR_J.connectTimeout("jdbc:mysql://db/app", my, java.time.Duration.ofSeconds(2));
+        org.junit.jupiter.api.Assertions.assertEquals("2000", my.getProperty("connectTimeout"));
+        org.junit.jupiter.api.Assertions.assertNull(my.getProperty("loginTimeout"));
+    }
 }
