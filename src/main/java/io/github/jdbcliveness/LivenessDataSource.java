@@ -257,6 +257,11 @@ public final class LivenessDataSource implements DataSource, AutoCloseable {
                 + "supported; set username and password on the HikariConfig");
     }
 
+    /** HikariCP's pool name: the {@code pool} tag of the meters, the name in logs and health. */
+    public String poolName() {
+        return binding.poolName();
+    }
+
     /** What the liveness layers did so far. */
     public LivenessStats stats() {
         return binding.stats();

@@ -1,6 +1,5 @@
 package io.github.jdbcliveness.micrometer;
 
-import com.zaxxer.hikari.HikariDataSource;
 import io.github.jdbcliveness.ConnectionRef;
 import io.github.jdbcliveness.EvictionReason;
 import io.github.jdbcliveness.KeepaliveSummary;
@@ -14,7 +13,6 @@ import io.micrometer.core.instrument.Tags;
 import io.micrometer.core.instrument.Timer;
 import io.micrometer.core.instrument.binder.BaseUnits;
 import io.micrometer.core.instrument.binder.MeterBinder;
-import java.sql.SQLException;
 import java.time.Duration;
 import java.util.Collections;
 import java.util.EnumMap;
@@ -58,15 +56,7 @@ public final class LivenessMetrics implements MeterBinder {
     /** Meters tagged {@code pool} with the HikariCP pool name, and {@code extraTags} (which may replace it). */
     public LivenessMetrics(LivenessDataSource ds, Iterable<Tag> extraTags) {
         this.ds = Objects.requireNonNull(ds, "ds");
-        this.tags = Tags.of("pool", poolName(ds)).and(Objects.requireNonNull(extraTags, "extraTags"));
-    }
-
-    private static String poolName(LivenessDataSource ds) {
-        try {
-            return ds.unwrap(HikariDataSource.class).getPoolName();
-        } catch (SQLException e) { // LivenessDataSource always unwraps to its pool
-            throw new IllegalStateException(e);
-        }
+        this.tags = Tags.of("pool", ds.poolName()).and(Objects.requireNonNull(extraTags, "extraTags"));
     }
 
     @Override

@@ -1,13 +1,11 @@
 package io.github.jdbcliveness.spring;
 
-import com.zaxxer.hikari.HikariDataSource;
 import io.github.jdbcliveness.ConnectionRef;
 import io.github.jdbcliveness.EvictionReason;
 import io.github.jdbcliveness.KeepaliveSummary;
 import io.github.jdbcliveness.LivenessDataSource;
 import io.github.jdbcliveness.LivenessListener;
 import io.github.jdbcliveness.LivenessStats;
-import java.sql.SQLException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.LinkedHashMap;
@@ -28,13 +26,11 @@ import org.springframework.boot.health.contributor.HealthIndicator;
 public final class LivenessHealthIndicator implements HealthIndicator {
 
     private final LivenessDataSource ds;
-    private final String poolName;
     private final AtomicReference<Detection> last = new AtomicReference<>();
 
     /** Adds a listener to {@code ds}: the health shows detections from this moment on. */
     public LivenessHealthIndicator(LivenessDataSource ds) {
         this.ds = ds;
-        this.poolName = poolName(ds);
         ds.addListener(new LivenessListener() {
             @Override
             public void onEvicted(ConnectionRef connection, EvictionReason reason, Duration sinceLastAlive,
@@ -45,14 +41,6 @@ public final class LivenessHealthIndicator implements HealthIndicator {
     }
 
     private record Detection(Instant at, EvictionReason reason, Duration latency) {
-    }
-
-    private static String poolName(LivenessDataSource ds) {
-        try {
-            return ds.unwrap(HikariDataSource.class).getPoolName();
-        } catch (SQLException e) { // a LivenessDataSource always unwraps to its pool
-            throw new IllegalStateException(e);
-        }
     }
 
     @Override
@@ -66,7 +54,7 @@ public final class LivenessHealthIndicator implements HealthIndicator {
         });
         LivenessStats.Host host = s.host();
         Health.Builder health = (host.down() ? Health.down() : Health.up())
-                .withDetail("pool", poolName)
+                .withDetail("pool", ds.poolName())
                 .withDetail("host", host.down() ? Map.of("name", host.name(), "down", true, "evidence",
                         String.valueOf(host.evidence())) : Map.of("name", host.name(), "down", false))
                 .withDetail("detectionBudget", ds.config().detectionBudget().toString())

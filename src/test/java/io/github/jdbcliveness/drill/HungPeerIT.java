@@ -36,12 +36,12 @@ class HungPeerIT {
             List<Long> backends = Pools.backendPids(target);
             assertEquals(POOL, backends.size());
             long fault = System.nanoTime();
-            signal("STOP", backends);
+            KernelView.signal("STOP", backends);
             List<EvictionRecorder.Eviction> seen;
             try {
                 seen = recorder.await(POOL, B.plusSeconds(2));
             } finally {
-                signal("CONT", backends);
+                KernelView.signal("CONT", backends);
             }
             long last = seen.stream().mapToLong(e -> e.atNanos() - fault).max().orElse(0);
             System.out.printf("D3: %d evicted, the last %.2f s after SIGSTOP%n", seen.size(), last / 1e9);
@@ -54,15 +54,5 @@ class HungPeerIT {
                 assertEquals(1, Pools.selectOne(c));
             }
         }
-    }
-
-    private static void signal(String signal, List<Long> pids) throws Exception {
-        String[] command = new String[pids.size() + 2];
-        command[0] = "kill";
-        command[1] = "-" + signal;
-        for (int i = 0; i < pids.size(); i++) {
-            command[i + 2] = Long.toString(pids.get(i));
-        }
-        KernelView.run(command);
     }
 }

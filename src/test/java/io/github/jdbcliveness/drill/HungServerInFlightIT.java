@@ -97,7 +97,7 @@ class HungServerInFlightIT {
             });
             Waits.parkUntil(System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(500)); // scripted: the query is sent
             long fault = System.nanoTime();
-            signal("STOP", processes);
+            KernelView.signal("STOP", processes);
             long failedAt;
             long borrowTook;
             String borrowError;
@@ -111,7 +111,7 @@ class HungServerInFlightIT {
                 }
                 borrowTook = System.nanoTime() - borrow;
             } finally {
-                signal("CONT", processes);
+                KernelView.signal("CONT", processes);
             }
             long healed = System.nanoTime();
             System.out.printf("hung server (%s): the query in flight failed %.2f s after SIGSTOP; a borrow during the "
@@ -197,18 +197,5 @@ class HungServerInFlightIT {
         String stat = Files.readString(Path.of("/proc", Long.toString(pid), "stat"));
         String[] after = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
         return Long.parseLong(after[1]);
-    }
-
-    /** Signals each process; one that ended meanwhile (a backend exiting) is no error. */
-    private static void signal(String signal, List<Long> pids) throws Exception {
-        for (long pid : pids) {
-            try {
-                KernelView.run("kill", "-" + signal, Long.toString(pid));
-            } catch (IOException e) {
-                if (ProcessHandle.of(pid).isPresent()) {
-                    throw e;
-                }
-            }
-        }
     }
 }

@@ -1,12 +1,10 @@
 package io.github.jdbcliveness.drill;
 
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 
 /**
  * A healthy but slow path to a local server: a veth pair into a network namespace of this drill's own, with a token
@@ -24,7 +22,7 @@ final class RateLimitedPath implements AutoCloseable {
     private final List<RelayProcess> relays = new ArrayList<>();
     private int port;
 
-    private RateLimitedPath(int slot) throws IOException {
+    private RateLimitedPath(int slot) {
         long pid = ProcessHandle.current().pid();
         this.namespace = "jl-rate-" + pid;
         this.hostSide = "jlr" + pid;
@@ -59,14 +57,14 @@ final class RateLimitedPath implements AutoCloseable {
 
     private void build(int slot, int serverPort, String rate) throws IOException, InterruptedException {
         String hostAddress = "10.213." + slot + ".1";
-        run("ip", "netns", "add", namespace);
-        run("ip", "link", "add", hostSide, "type", "veth", "peer", "name", "jlns0", "netns", namespace);
-        run("ip", "addr", "add", hostAddress + "/30", "dev", hostSide);
-        run("ip", "link", "set", hostSide, "up");
-        run("ip", "-n", namespace, "addr", "add", nsAddress + "/30", "dev", "jlns0");
-        run("ip", "-n", namespace, "link", "set", "jlns0", "up");
-        run("ip", "-n", namespace, "link", "set", "lo", "up");
-        run("tc", "qdisc", "add", "dev", hostSide, "root", "tbf", "rate", rate, "burst", "32kbit", "latency", "400ms");
+        KernelView.run("ip", "netns", "add", namespace);
+        KernelView.run("ip", "link", "add", hostSide, "type", "veth", "peer", "name", "jlns0", "netns", namespace);
+        KernelView.run("ip", "addr", "add", hostAddress + "/30", "dev", hostSide);
+        KernelView.run("ip", "link", "set", hostSide, "up");
+        KernelView.run("ip", "-n", namespace, "addr", "add", nsAddress + "/30", "dev", "jlns0");
+        KernelView.run("ip", "-n", namespace, "link", "set", "jlns0", "up");
+        KernelView.run("ip", "-n", namespace, "link", "set", "lo", "up");
+        KernelView.run("tc", "qdisc", "add", "dev", hostSide, "root", "tbf", "rate", rate, "burst", "32kbit", "latency", "400ms");
         RelayProcess hostRelay = RelayProcess.start(List.of(), hostAddress, "127.0.0.1", serverPort);
         relays.add(hostRelay);
         RelayProcess nsRelay = RelayProcess.start(List.of("ip", "netns", "exec", namespace), nsAddress, hostAddress,
@@ -84,19 +82,11 @@ final class RateLimitedPath implements AutoCloseable {
         return port;
     }
 
-    private static void run(String... command) throws IOException, InterruptedException {
-        Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
-        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        if (!p.waitFor(10, TimeUnit.SECONDS) || p.exitValue() != 0) {
-            throw new IOException(String.join(" ", command) + " failed: " + out.trim());
-        }
-    }
-
     @Override
     public void close() {
         relays.forEach(RelayProcess::close);
         try {
-            run("ip", "netns", "del", namespace);
+            KernelView.run("ip", "netns", "del", namespace);
         } catch (IOException | InterruptedException e) {
             // not created, or already gone
         }

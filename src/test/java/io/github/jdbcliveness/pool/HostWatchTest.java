@@ -6,14 +6,12 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.zaxxer.hikari.HikariConfig;
-import io.github.jdbcliveness.LivenessConfig;
 import io.github.jdbcliveness.LivenessDataSource;
 import java.net.ConnectException;
 import java.net.SocketTimeoutException;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.SQLTransientConnectionException;
-import java.time.Duration;
 import javax.net.ssl.SSLHandshakeException;
 import org.junit.jupiter.api.Test;
 
@@ -23,17 +21,9 @@ import org.junit.jupiter.api.Test;
  */
 class HostWatchTest {
 
-    private static LivenessConfig fast() {
-        return LivenessConfig.builder().detectionBudget(Duration.ofSeconds(4)).heartbeatInterval(Duration.ofMillis(100))
-                .probeTimeout(Duration.ofMillis(500)).keepaliveEnabled(false).watchdogEnabled(false).build();
-    }
-
+    /** A stub pool of three, with a connectionTimeout a fail-fast borrow must beat by far. */
     private static HikariConfig hikari(StubServer server, String name) {
-        HikariConfig c = new HikariConfig();
-        c.setJdbcUrl(server.url());
-        c.setPoolName(name);
-        c.setMaximumPoolSize(3);
-        c.setMinimumIdle(3);
+        HikariConfig c = PoolBindingTest.hikari(server, name, 3);
         c.setConnectionTimeout(3000);
         return c;
     }
@@ -42,7 +32,7 @@ class HostWatchTest {
     void aHostThatRefusesNewConnections_isJudgedDown_borrowersFailAtOnce_andItIsReadmittedOnceItAnswers()
             throws Exception {
         StubServer server = StubServer.start();
-        try (LivenessDataSource ds = LivenessDataSource.create(hikari(server, "verdict"), fast())) {
+        try (LivenessDataSource ds = LivenessDataSource.create(hikari(server, "verdict"), PoolBindingTest.fast().build())) {
             StubServer.await(() -> ds.stats().tracked() == 3, () -> ds.stats().toString());
             server.refuseConnects = true;
             server.killAll(); // the heartbeat finds them dead; HikariCP's refills are refused

@@ -33,12 +33,13 @@ import org.junit.jupiter.api.Test;
 class PoolBindingTest {
 
 
-    private static LivenessConfig.Builder fast() {
+    /** Liveness on fake-fast timings for stub pools: B = 4 s, heartbeat 100 ms, probe timeout 500 ms. */
+    static LivenessConfig.Builder fast() {
         return LivenessConfig.builder().detectionBudget(Duration.ofSeconds(4)).heartbeatInterval(Duration.ofMillis(100))
                 .probeTimeout(Duration.ofMillis(500)).keepaliveEnabled(false).watchdogEnabled(false);
     }
 
-    private static HikariConfig hikari(StubServer server, String name, int size) {
+    static HikariConfig hikari(StubServer server, String name, int size) {
         HikariConfig c = new HikariConfig();
         c.setJdbcUrl(server.url());
         c.setPoolName(name);
