@@ -42,7 +42,8 @@ final class KeepaliveSocket extends Socket {
     private final SocketChannel channel;
     private final Socket adaptor;
     private final Object streamLock = new Object();
-    private PeekableInput input;
+    /** Created once under {@link #streamLock}; volatile so that the watchdog's look reads it without the lock. */
+    private volatile PeekableInput input;
     private GuardedOutput output;
     /** Bytes the kernel has taken from the driver's writes so far (the driver's writing thread only; read by others). */
     private volatile long written;
@@ -95,10 +96,7 @@ final class KeepaliveSocket extends Socket {
      * waiting for its answer. 0 while no read is blocked.
      */
     long readingSinceNanos() {
-        PeekableInput in;
-        synchronized (streamLock) {
-            in = input;
-        }
+        PeekableInput in = input;
         return in == null ? 0 : in.readingSince();
     }
 
