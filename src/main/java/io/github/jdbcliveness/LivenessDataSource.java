@@ -203,11 +203,9 @@ public final class LivenessDataSource implements DataSource, AutoCloseable {
     public Connection getConnection() throws SQLException {
         long timeoutMs = hikari.getConnectionTimeout();
         long giveUp = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(timeoutMs);
-        if (started && binding.hostDown() && idleConnections() == 0) {
-            // The host is judged down and HikariCP has nothing to hand out: a new connection cannot come.
-            throw binding.hostDownException();
-        }
-        Connection c = started ? hikari.getConnection() : start();
+        // While the host is judged down and HikariCP has nothing to hand out, a new connection cannot come: the
+        // borrow fails at once, and a borrower already waiting when the verdict comes is woken to fail the same way.
+        Connection c = started ? binding.borrow(hikari::getConnection, this::nothingIdle) : start();
         while (!binding.onBorrow(c, giveUp)) {
             if (binding.hostDown()) {
                 throw binding.hostDownException(); // the idle ones left are the dead host's
@@ -217,14 +215,15 @@ public final class LivenessDataSource implements DataSource, AutoCloseable {
                 throw new SQLTransientConnectionException(binding.poolName() + " - every connection drawn within "
                         + timeoutMs + " ms (connectionTimeout) was dead", "08001");
             }
-            c = ((HikariPool) hikari.getHikariPoolMXBean()).getConnection(left);
+            HikariPool pool = (HikariPool) hikari.getHikariPoolMXBean();
+            c = binding.borrow(() -> pool.getConnection(left), this::nothingIdle);
         }
         return c;
     }
 
-    private int idleConnections() {
+    private boolean nothingIdle() {
         HikariPoolMXBean pool = hikari.getHikariPoolMXBean();
-        return pool == null ? 0 : pool.getIdleConnections();
+        return pool == null || pool.getIdleConnections() == 0;
     }
 
     /** The first borrow from a wrapped pool starts it, with HikariCP's request boundaries on. */

@@ -59,6 +59,7 @@ public final class PoolBinding implements AutoCloseable {
     private final io.github.jdbcliveness.heartbeat.HeartbeatCore.Periodic watchdogTask;
     private final HeartbeatEvents heartbeatEvents;
     private final HostWatch host;
+    private final BorrowWaiters waiters = new BorrowWaiters();
     private volatile StartWindow startWindow;
     private volatile boolean startOpened;
     private volatile HousekeepingExecutor housekeeping;
@@ -305,6 +306,18 @@ public final class PoolBinding implements AutoCloseable {
         if (hostKey != null) {
             scheduler.sweep(hostKey, null);
         }
+        waiters.wakeAll();
+    }
+
+    /**
+     * A borrow from HikariCP that a host-down verdict ends at once: a borrower already waiting for a new connection
+     * when the verdict comes fails with {@link #hostDownException()} instead of waiting out {@code connectionTimeout}.
+     *
+     * @param nothingIdle true when HikariCP has no idle connection to hand out
+     */
+    public Connection borrow(BorrowWaiters.Borrow borrow, java.util.function.BooleanSupplier nothingIdle)
+            throws SQLException {
+        return waiters.await(borrow, () -> host.down() && nothingIdle.getAsBoolean(), host::downException);
     }
 
     /** Whether the pool's host is judged down now (one volatile read). */

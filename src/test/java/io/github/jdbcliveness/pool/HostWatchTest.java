@@ -53,6 +53,50 @@ class HostWatchTest {
         }
     }
 
+    /**
+     * A borrower already waiting inside HikariCP when the verdict comes (the pool is exhausted) is woken and fails
+     * at once, instead of waiting out a connectionTimeout of 30 s; its thread is not left interrupted.
+     */
+    @Test
+    void aBorrowerAlreadyWaitingWhenTheHostIsJudgedDown_failsAtOnce() throws Exception {
+        StubServer server = StubServer.start();
+        HikariConfig hikari = hikari(server, "verdict-waiting");
+        hikari.setConnectionTimeout(30_000);
+        try (LivenessDataSource ds = LivenessDataSource.create(hikari, PoolBindingTest.fast().build())) {
+            StubServer.await(() -> ds.stats().tracked() == 3, () -> ds.stats().toString());
+            Connection a = ds.getConnection();
+            Connection b = ds.getConnection();
+            Connection c = ds.getConnection();
+            java.util.concurrent.CompletableFuture<Object> waiter = new java.util.concurrent.CompletableFuture<>();
+            Thread t = new Thread(() -> {
+                try (Connection got = ds.getConnection()) {
+                    waiter.complete(got);
+                } catch (Throwable e) {
+                    waiter.complete(Thread.currentThread().isInterrupted() ? new AssertionError("left interrupted", e)
+                            : e);
+                }
+            }, "waiting-borrower");
+            t.start();
+            com.zaxxer.hikari.HikariDataSource pool = ds.unwrap(com.zaxxer.hikari.HikariDataSource.class);
+            StubServer.await(() -> pool.getHikariPoolMXBean().getThreadsAwaitingConnection() == 1,
+                    () -> "waiting: " + pool.getHikariPoolMXBean().getThreadsAwaitingConnection());
+
+            server.refuseConnects = true;
+            server.killAll();
+            assertThrows(SQLException.class, () -> a.createStatement().execute("SELECT 1"));
+            a.close(); // HikariCP evicts it as broken; its refill is refused, and the host is judged down
+            long start = System.nanoTime();
+            Object outcome = waiter.get(20, java.util.concurrent.TimeUnit.SECONDS);
+            long took = System.nanoTime() - start;
+            assertTrue(outcome instanceof SQLTransientConnectionException, String.valueOf(outcome));
+            assertTrue(((SQLException) outcome).getMessage().contains("judged down"), String.valueOf(outcome));
+            assertTrue(ds.stats().host().down());
+            assertTrue(took < 10_000_000_000L, "the waiting borrower failed " + took / 1e9 + " s after the fault");
+            b.close();
+            c.close();
+        }
+    }
+
     @Test
     void anErrorFromTheServer_isAnAnswer_silenceFromTheNetworkIsNot() {
         assertTrue(HostWatch.noAnswer(new SQLException("refused", "08001", new ConnectException("refused"))));
