@@ -34,6 +34,7 @@ final class RelayPair {
     boolean lostBytes;
     private boolean closed;
     private int endsPassed;
+    private final java.util.List<Thread> threads = new java.util.ArrayList<>(4);
 
     RelayPair(TcpRelay relay, int id, Socket client, Socket upstream) {
         this.relay = relay;
@@ -47,8 +48,25 @@ final class RelayPair {
     /** Caller holds the relay's lock. */
     void start() {
         for (Pump p : new Pump[] {toUpstream, toClient}) {
-            relay.newThread(id + "-" + p.direction + "-read", p::readLoop).start();
-            relay.newThread(id + "-" + p.direction + "-write", p::writeLoop).start();
+            threads.add(relay.newThread(id + "-" + p.direction + "-read", p::readLoop));
+            threads.add(relay.newThread(id + "-" + p.direction + "-write", p::writeLoop));
+        }
+        threads.forEach(Thread::start);
+    }
+
+    /**
+     * Waits, until {@code deadlineNanos}, for this pair's threads to end after {@link #close}. Only then has the
+     * kernel really closed the sockets and sent the resets: closing a socket a thread is blocked in only marks it,
+     * and the kernel lets go of it when that thread's system call returns.
+     */
+    void awaitEnded(long deadlineNanos) {
+        for (Thread t : threads) {
+            try {
+                t.join(Math.max(1, TimeUnit.NANOSECONDS.toMillis(deadlineNanos - System.nanoTime())));
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            }
         }
     }
 

@@ -164,12 +164,18 @@ public final class TcpRelay implements AutoCloseable {
     }
 
     /**
-     * Ends every relayed connection now with a TCP reset (SO_LINGER 0) on both sides; new connections are reset at once
-     * until {@link #heal()}.
+     * Ends every relayed connection now with a TCP reset (SO_LINGER 0) on both sides, and returns once the resets are
+     * sent; new connections are reset at once until {@link #heal()}.
      */
     public void reset() {
-        List<RelayPair> open = setFault(Fault.RESET);
-        open.forEach(p -> p.close(true));
+        resetAll(setFault(Fault.RESET));
+    }
+
+    /** Resets {@code doomed} and returns once the resets are sent, so a drill's next step sees them. */
+    private void resetAll(List<RelayPair> doomed) {
+        doomed.forEach(p -> p.close(true));
+        long end = System.nanoTime() + JOIN_DEADLINE.toNanos();
+        doomed.forEach(p -> p.awaitEnded(end));
     }
 
     /** Delivers each chunk {@code oneWay} after it arrived (per chunk, not compounded); zero for none. */
@@ -222,7 +228,7 @@ public final class TcpRelay implements AutoCloseable {
         } finally {
             lock.unlock();
         }
-        lost.forEach(p -> p.close(true));
+        resetAll(lost);
     }
 
     /** What the relay does now, for reports: {@code passing}, {@code frozen}, ... with latency and bandwidth. */
