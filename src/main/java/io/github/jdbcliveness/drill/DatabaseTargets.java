@@ -34,6 +34,16 @@ public final class DatabaseTargets {
         return STARTED.computeIfAbsent(kind, DatabaseTargets::start);
     }
 
+    /**
+     * A server of yours, named by its JDBC URL ({@code jdbc:postgresql://...}, {@code jdbc:mysql://...} or
+     * {@code jdbc:mariadb://...}); errors name the URL with its password redacted.
+     */
+    public static DatabaseTarget external(String jdbcUrl, String username, String password) {
+        DatabaseTarget.Kind kind = jdbcUrl.startsWith("jdbc:postgresql:") ? DatabaseTarget.Kind.POSTGRESQL
+                : DatabaseTarget.Kind.MYSQL;
+        return ExternalTarget.of(kind, "jdbcUrl", jdbcUrl, username, password);
+    }
+
     private static DatabaseTarget start(DatabaseTarget.Kind kind) {
         String prefix = kind == DatabaseTarget.Kind.POSTGRESQL ? "JDBCLIVENESS_PG" : "JDBCLIVENESS_MYSQL";
         Optional<DatabaseTarget> external = ExternalTarget.fromEnvironment(kind, prefix, System.getenv());

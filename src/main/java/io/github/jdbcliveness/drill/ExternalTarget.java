@@ -15,8 +15,15 @@ record ExternalTarget(Kind kind, String url, String host, int port, String usern
         if (url == null || url.isBlank()) {
             return Optional.empty();
         }
+        return Optional.of(of(kind, prefix + "_URL", url,
+                env.getOrDefault(prefix + "_USER", kind == Kind.POSTGRESQL ? "postgres" : "root"),
+                env.get(prefix + "_PASSWORD")));
+    }
+
+    /** A server named by {@code url}; {@code setting} names where the URL came from, in errors. */
+    static ExternalTarget of(Kind kind, String setting, String url, String username, String password) {
         if (!url.startsWith("jdbc:")) {
-            throw new IllegalArgumentException(prefix + "_URL must be a JDBC URL (jdbc:...), got "
+            throw new IllegalArgumentException(setting + " must be a JDBC URL (jdbc:...), got "
                     + JdbcUrls.redact(url));
         }
         URI uri;
@@ -24,17 +31,14 @@ record ExternalTarget(Kind kind, String url, String host, int port, String usern
             uri = new URI(url.substring("jdbc:".length()));
         } catch (URISyntaxException e) {
             // Its message (and so any cause chain) quotes the whole URL, password included: keep only its type.
-            throw new IllegalArgumentException(prefix + "_URL is not a valid URL (" + e.getClass().getSimpleName()
+            throw new IllegalArgumentException(setting + " is not a valid URL (" + e.getClass().getSimpleName()
                     + "), got " + JdbcUrls.redact(url));
         }
         if (uri.getHost() == null) {
-            throw new IllegalArgumentException(prefix + "_URL must name a host and port, got "
-                    + JdbcUrls.redact(url));
+            throw new IllegalArgumentException(setting + " must name a host and port, got " + JdbcUrls.redact(url));
         }
         int port = uri.getPort() > 0 ? uri.getPort() : (kind == Kind.POSTGRESQL ? 5432 : 3306);
-        return Optional.of(new ExternalTarget(kind, url, uri.getHost(), port,
-                env.getOrDefault(prefix + "_USER", kind == Kind.POSTGRESQL ? "postgres" : "root"),
-                env.get(prefix + "_PASSWORD")));
+        return new ExternalTarget(kind, url, uri.getHost(), port, username, password);
     }
 
     @Override

@@ -1,0 +1,194 @@
+package io.github.jdbcliveness.junit;
+
+import io.github.jdbcliveness.cli.Main;
+import io.github.jdbcliveness.drill.DatabaseTarget;
+import io.github.jdbcliveness.drill.DatabaseTargets;
+import java.io.PrintStream;
+import java.time.Duration;
+import java.util.Objects;
+import java.util.function.Supplier;
+import org.junit.jupiter.api.extension.AfterEachCallback;
+import org.junit.jupiter.api.extension.ExtensionContext;
+import org.junit.jupiter.api.extension.ParameterContext;
+import org.junit.jupiter.api.extension.ParameterResolutionException;
+import org.junit.jupiter.api.extension.ParameterResolver;
+import org.junit.platform.commons.support.AnnotationSupport;
+
+/**
+ * The JUnit Jupiter extension behind {@link LivenessDrill}: gives each test a {@link Drill} against a real
+ * database, prints the drill's report after the test, and undoes whatever the drill made, even when the test
+ * fails. As an annotation it runs against an embedded server; registered with its builder it runs against a
+ * Testcontainers container or a server of yours:
+ *
+ * <pre>{@code
+ * @Container
+ * static PostgreSQLContainer postgres = new PostgreSQLContainer("postgres:17");
+ *
+ * @RegisterExtension
+ * static LivenessDrillExtension drills = LivenessDrillExtension.builder()
+ *         .container(() -> postgres)
+ *         .budget(Duration.ofSeconds(6))
+ *         .build();
+ * }</pre>
+ */
+public final class LivenessDrillExtension implements ParameterResolver, AfterEachCallback {
+
+    private static final ExtensionContext.Namespace NAMESPACE = ExtensionContext.Namespace.create(
+            LivenessDrillExtension.class);
+
+    private final Supplier<DrillTarget> target;
+    private final Duration budget;
+    private final FaultLayer layer;
+    private final PrintStream out;
+
+    /** The annotation's form: the settings come from {@link LivenessDrill} on the test class. */
+    public LivenessDrillExtension() {
+        this(null, null, null, System.out);
+    }
+
+    private LivenessDrillExtension(Supplier<DrillTarget> target, Duration budget, FaultLayer layer,
+            PrintStream out) {
+        this.target = target;
+        this.budget = budget;
+        this.layer = layer;
+        this.out = out;
+    }
+
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    @Override
+    public boolean supportsParameter(ParameterContext parameter, ExtensionContext context) {
+        return parameter.getParameter().getType() == Drill.class;
+    }
+
+    @Override
+    public Object resolveParameter(ParameterContext parameter, ExtensionContext context) {
+        ExtensionContext.Store store = context.getStore(NAMESPACE);
+        return store.computeIfAbsent(context.getUniqueId(), id -> newDrill(context), Drill.class);
+    }
+
+    private Drill newDrill(ExtensionContext context) {
+        String name = context.getRequiredTestMethod().getName();
+        if (target != null) {
+            return new Drill(target.get(), budget, layer, name);
+        }
+        LivenessDrill settings = AnnotationSupport.findAnnotation(context.getRequiredTestClass(), LivenessDrill.class)
+                .orElseThrow(() -> new ParameterResolutionException("a Drill parameter needs @LivenessDrill on "
+                        + context.getRequiredTestClass().getName() + " or LivenessDrillExtension.builder()"));
+        DatabaseTarget db = settings.database() == LivenessDrill.Database.POSTGRESQL ? DatabaseTargets.postgres()
+                : DatabaseTargets.mysql();
+        String driver = settings.driver().isEmpty() ? DrillTarget.defaultDriver(db.kind()) : settings.driver();
+        Duration b;
+        try {
+            b = Main.parseDuration(settings.budget());
+        } catch (IllegalArgumentException e) {
+            throw new ParameterResolutionException("@LivenessDrill(budget = \"" + settings.budget() + "\") "
+                    + e.getMessage());
+        }
+        return new Drill(new DrillTarget(db, driver, null), b, settings.layer().toFaultLayer(), name);
+    }
+
+    @Override
+    public void afterEach(ExtensionContext context) {
+        Drill drill = context.getStore(NAMESPACE).remove(context.getUniqueId(), Drill.class);
+        if (drill == null) {
+            return;
+        }
+        try {
+            out.print(drill.report());
+            out.flush();
+        } finally {
+            drill.close();
+        }
+    }
+
+    /** Where the drills run, their budget, and the layer their faults must be made on. */
+    public static final class Builder {
+        private Supplier<DrillTarget> target;
+        private String driver;
+        private Duration budget = Duration.ofSeconds(6);
+        private FaultLayer layer;
+        private PrintStream out = System.out;
+
+        private Builder() {
+        }
+
+        /** The embedded PostgreSQL (or the one {@code JDBCLIVENESS_PG_URL} names). */
+        public Builder postgresql() {
+            target = () -> new DrillTarget(DatabaseTargets.postgres(), driverOr("postgresql"), null);
+            return this;
+        }
+
+        /** The embedded MariaDB (or the server {@code JDBCLIVENESS_MYSQL_URL} names). */
+        public Builder mariadb() {
+            target = () -> new DrillTarget(DatabaseTargets.mysql(), driverOr("mariadb"), null);
+            return this;
+        }
+
+        /**
+         * A Testcontainers database container ({@code PostgreSQLContainer}, {@code MySQLContainer},
+         * {@code MariaDBContainer} or your own {@code JdbcDatabaseContainer}), asked for when a test starts, so
+         * that a {@code @Container} field works. Container-level faults (pause, disconnect, kill) become available,
+         * and the pool connects to the container's own address where this machine can reach it.
+         */
+        public Builder container(Supplier<?> container) {
+            Objects.requireNonNull(container, "container");
+            target = () -> ContainerDrillTargets.of(container.get(), driver);
+            return this;
+        }
+
+        /** A server of yours: its JDBC URL, and the user and password of a user allowed to end sessions. */
+        public Builder external(String jdbcUrl, String username, String password) {
+            Objects.requireNonNull(jdbcUrl, "jdbcUrl");
+            target = () -> {
+                DatabaseTarget db = DatabaseTargets.external(jdbcUrl, username, password);
+                return new DrillTarget(db, driverOr(DrillTarget.defaultDriver(db.kind())), null);
+            };
+            return this;
+        }
+
+        /** The JDBC driver: {@code postgresql}, {@code mariadb} or {@code mysql}. */
+        public Builder driver(String driver) {
+            if (!java.util.List.of("postgresql", "mariadb", "mysql").contains(driver)) {
+                throw new IllegalArgumentException("driver (" + driver + ") must be postgresql, mariadb or mysql");
+            }
+            this.driver = driver;
+            return this;
+        }
+
+        /** The detection budget B the drills' pools get (default 6 s). */
+        public Builder budget(Duration budget) {
+            if (budget == null || budget.compareTo(Duration.ofSeconds(1)) < 0) {
+                throw new IllegalArgumentException("budget (" + budget + ") must be at least 1 s");
+            }
+            this.budget = budget;
+            return this;
+        }
+
+        /** Makes every fault on {@code layer}; a drill that cannot run there is skipped with the reason. */
+        public Builder layer(FaultLayer layer) {
+            this.layer = layer;
+            return this;
+        }
+
+        /** Where the reports go (default {@code System.out}). */
+        public Builder report(PrintStream out) {
+            this.out = Objects.requireNonNull(out, "out");
+            return this;
+        }
+
+        public LivenessDrillExtension build() {
+            if (target == null) {
+                throw new IllegalStateException("name the database: postgresql(), mariadb(), container(...) or "
+                        + "external(...)");
+            }
+            return new LivenessDrillExtension(target, budget, layer, out);
+        }
+
+        private String driverOr(String fallback) {
+            return driver == null ? fallback : driver;
+        }
+    }
+}
