@@ -20,18 +20,30 @@ import java.util.Locale;
 public final class Main {
 
     static final String USAGE = """
-            usage: jdbc-liveness drill in-flight|idle|traffic|all [--db postgresql|mariadb|all] [--budget DURATION]
+            usage: jdbc-liveness drill in-flight|idle|traffic|hung|all [--db postgresql|mariadb|all] [--budget DURATION]
               in-flight  a long statement on a blackholed flow: plain HikariCP vs. the keepalive layer
               idle       D1: the pool's idle flows dropped, traffic resumes after B: HikariCP defaults vs.
                          jdbc-liveness (PostgreSQL only)
               traffic    D2: every flow dropped while traffic runs: HikariCP defaults vs. jdbc-liveness vs.
                          jdbc-liveness validating every borrow (PostgreSQL only)
-              all        all three, one after the other (the default of `mvn -q compile exec:java`)
+              hung       a hung server or proxy under traffic, made by a relay in this JVM: the same three pools
+                         (PostgreSQL only; needs neither root nor nft)
+              all        all four, one after the other (the default of `mvn -q compile exec:java`)
               --db       which server for in-flight: postgresql (default), mariadb (with Connector/J and
                          MariaDB Connector/J), all
               --budget   detection budget, e.g. 6s, 30s, 2m (default 6s; at least 4s)
             The server is embedded unless JDBCLIVENESS_PG_URL / JDBCLIVENESS_MYSQL_URL name one.
+            in-flight, idle and traffic drop packets in the kernel (root and nftables); where they cannot run,
+            each says so in one line and the drills a relay can show run instead.
             """;
+
+    /** The drills that drop packets in the kernel, and what they need and show, in one line each. */
+    private static final String[][] KERNEL_DRILLS = {
+        {"in-flight", "it needs root and nftables (apt-get install nftables) to drop a flow in the kernel; a relay "
+                + "cannot show it, because the relay's own kernel would answer the keepalive probes"},
+        {"idle", "it needs root and nftables to drop the pool's idle flows in the kernel, as a NAT eviction does"},
+        {"traffic", "it needs root and nftables to drop every flow under traffic in the kernel"},
+    };
 
     private Main() {
     }
@@ -45,7 +57,7 @@ public final class Main {
 
     static int run(String[] args, PrintStream out, PrintStream err) {
         if (args.length < 2 || !args[0].equals("drill")
-                || !List.of("in-flight", "idle", "traffic", "all").contains(args[1])) {
+                || !List.of("in-flight", "idle", "traffic", "hung", "all").contains(args[1])) {
             err.print(USAGE);
             return 64;
         }
@@ -89,13 +101,18 @@ public final class Main {
                 return 64;
             }
         }
-        if (NftFaults.unavailableReason().isPresent()) {
-            err.println("The drill cannot run here: " + NftFaults.unavailableReason().get() + ".");
-            err.println("It makes a TCP path die the way a NAT eviction or a dead route does, by dropping the flow's"
-                    + " packets in the kernel (an nft table of its own, removed afterwards). A userspace relay cannot"
-                    + " show this: the relay's own kernel would answer the keepalive probes. Run it as root on Linux"
-                    + " with Debian's nftables installed.");
-            return 2;
+        java.util.Optional<String> noKernel = NftFaults.unavailableReason();
+        if (noKernel.isPresent()) {
+            boolean asked = !drill.equals("hung");
+            for (String[] kernelDrill : KERNEL_DRILLS) {
+                if (drill.equals(kernelDrill[0]) || drill.equals("all")) {
+                    out.println(kernelDrill[0] + ": not run here (" + noKernel.get() + "): " + kernelDrill[1]);
+                }
+            }
+            if (asked && !drill.equals("all")) {
+                out.println("running the drill a relay can show instead: hung");
+            }
+            drill = "hung";
         }
         try {
             if (drill.equals("in-flight") || drill.equals("all")) {
@@ -112,6 +129,12 @@ public final class Main {
                         + "borrowers may wait 5 s per dead connection ...");
                 out.println(IdleDrill.run(target, budget).format());
             }
+            if (drill.equals("hung") || drill.equals("all")) {
+                DatabaseTarget target = DatabaseTargets.postgres();
+                out.println("running the hung-server drill through relays in this JVM on postgresql ("
+                        + target.origin() + "); about " + (3 * budget.toSeconds() + 10) + " s ...");
+                out.println(TrafficDrill.run(target, "postgresql", budget, TrafficDrill.Fault.HUNG_RELAY).format());
+            }
             if (drill.equals("traffic") || drill.equals("all")) {
                 DatabaseTarget target = DatabaseTargets.postgres();
                 out.println("running the traffic drill on postgresql (" + target.origin() + "); about "
@@ -127,7 +150,7 @@ public final class Main {
     }
 
     /** {@code 6s}, {@code 500ms}, {@code 2m}, or ISO-8601 ({@code PT6S}). */
-    static Duration parseDuration(String text) {
+    public static Duration parseDuration(String text) {
         if (text == null || text.isBlank()) {
             throw new IllegalArgumentException("needs a value such as 6s");
         }

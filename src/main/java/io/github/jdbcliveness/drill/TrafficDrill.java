@@ -33,7 +33,21 @@ public final class TrafficDrill {
         /** Every existing flow to the server dropped; new connections work (D2). */
         FLOWS,
         /** Every packet to the server port dropped for 2 × B, then healed (D5). */
-        HOST
+        HOST,
+        /**
+         * Each pool reaches the server through a relay in this JVM, and the relays freeze for 2 × B, then heal: a
+         * hung server or proxy, made without root or nft. Kernel evidence (keepalive, the in-flight watchdog)
+         * cannot see it, because the relay's kernel answers; heartbeats and the host verdict can.
+         */
+        HUNG_RELAY;
+
+        boolean relayed() {
+            return this == HUNG_RELAY;
+        }
+
+        boolean healed() {
+            return this != FLOWS;
+        }
     }
 
     static final int POOL = 10;
@@ -62,13 +76,21 @@ public final class TrafficDrill {
 
         public String format() {
             StringBuilder s = new StringBuilder();
-            s.append(fault == Fault.FLOWS ? "Flows die under traffic (D2): " : "Host down under traffic (D5): ")
+            s.append(switch (fault) {
+                case FLOWS -> "Flows die under traffic (D2): ";
+                case HOST -> "Host down under traffic (D5): ";
+                case HUNG_RELAY -> "Hung server or proxy under traffic (a relay in this JVM): ";
+            })
                     .append(server).append(" via ").append(InFlightDrill.driverName(driver)).append(", pools of ")
                     .append(POOL).append(", ").append(THREADS).append(" threads each doing borrow / SELECT 1 / return\n");
-            s.append(fault == Fault.FLOWS
-                    ? "  every existing flow dropped by nft (new connections work); requests counted for 2 × B; B = "
-                    : "  every packet to the port dropped for 2 × B, then healed; requests counted until B after the "
-                            + "heal; B = ").append(InFlightDrill.seconds(budget)).append("\n");
+            s.append(switch (fault) {
+                case FLOWS -> "  every existing flow dropped by nft (new connections work); requests counted for 2 × B; "
+                        + "B = ";
+                case HOST -> "  every packet to the port dropped for 2 × B, then healed; requests counted until B after "
+                        + "the heal; B = ";
+                case HUNG_RELAY -> "  each pool's relay frozen for 2 × B (it holds every byte, its kernel keeps ACKing: "
+                        + "no root needed, but keepalive and the watchdog cannot see it), then healed; B = ";
+            }).append(InFlightDrill.seconds(budget)).append("\n");
             s.append("  jdbc-liveness: watchdog every ").append(WATCHDOG_INTERVAL.toMillis()).append(" ms, ends a request "
                     + "unacknowledged for ").append(UNACKNOWLEDGED_TIMEOUT.toMillis()).append(" ms; probe timeout ")
                     .append(PROBE_TIMEOUT.toMillis()).append(" ms; connectionTimeout B − 1 s."
@@ -107,12 +129,17 @@ public final class TrafficDrill {
                 t.setDaemon(true);
                 return t;
             });
-            try (HikariDataSource plain = new HikariDataSource(target.hikariConfig(driver, "d2-plain", POOL));
-                    LivenessDataSource liveness = LivenessDataSource.create(
-                            withinBudget(target.hikariConfig(driver, "d2-liveness", POOL), budget), config);
-                    LivenessDataSource validated = LivenessDataSource.create(
-                            withinBudget(target.hikariConfig(driver, "d2-validating", POOL), budget), validating);
-                    NftFaults faults = NftFaults.open()) {
+            List<TcpRelay> relays = new ArrayList<>();
+            try (HikariDataSource plain = new HikariDataSource(
+                            route(target.hikariConfig(driver, "d2-plain", POOL), target, fault, relays));
+                    LivenessDataSource liveness = LivenessDataSource.create(withinBudget(
+                            route(target.hikariConfig(driver, "d2-liveness", POOL), target, fault, relays), budget),
+                            config);
+                    LivenessDataSource validated = LivenessDataSource.create(withinBudget(
+                            route(target.hikariConfig(driver, "d2-validating", POOL), target, fault, relays), budget),
+                            validating);
+                    NftFaults faults = fault.relayed() ? null : NftFaults.open();
+                    AutoCloseable closeRelays = () -> relays.forEach(TcpRelay::close)) {
                 lanes.add(new Lane(PLAIN, plain, plain, budget));
                 lanes.add(new Lane(LIVENESS, liveness, liveness.unwrap(HikariDataSource.class), budget));
                 lanes.add(new Lane(VALIDATING, validated, validated.unwrap(HikariDataSource.class), budget));
@@ -125,20 +152,23 @@ public final class TrafficDrill {
                     lane.start(threads);
                 }
                 Waits.parkUntil(start + TimeUnit.SECONDS.toNanos(1));
-                if (fault == Fault.FLOWS) {
-                    faults.dropFlows(target.port(), server.otherSessions(admin, target.username()).stream()
-                            .map(ServerSql.Session::clientPort).toList());
-                } else {
-                    faults.blackhole(target.port());
+                switch (fault) {
+                    case FLOWS -> faults.dropFlows(target.port(), server.otherSessions(admin, target.username())
+                            .stream().map(ServerSql.Session::clientPort).toList());
+                    case HOST -> faults.blackhole(target.port());
+                    case HUNG_RELAY -> relays.forEach(TcpRelay::freeze);
                 }
                 long faultAt = System.nanoTime(); // nft has returned: the rule is in force
                 for (Lane lane : lanes) {
                     lane.fault(faultAt);
                 }
                 long stopAt = faultAt + 2 * budget.toNanos();
-                if (fault == Fault.HOST) {
+                if (fault.healed()) {
                     Waits.parkUntil(stopAt);
-                    faults.heal();
+                    if (faults != null) {
+                        faults.heal();
+                    }
+                    relays.forEach(TcpRelay::heal);
                     stopAt += budget.toNanos();
                 }
                 Waits.parkUntil(stopAt);
@@ -187,6 +217,20 @@ public final class TrafficDrill {
     static final Duration UNACKNOWLEDGED_TIMEOUT = Duration.ofMillis(400);
     /** A borrower that draws a connection under a probe waits at most this (the B = 6 s default is 1 s). */
     static final Duration PROBE_TIMEOUT = Duration.ofMillis(500);
+
+    /** For a relayed fault: the pool reaches the server through a relay of its own, added to {@code relays}. */
+    private static HikariConfig route(HikariConfig c, DatabaseTarget target, Fault fault, List<TcpRelay> relays) {
+        if (fault.relayed()) {
+            try {
+                TcpRelay relay = TcpRelay.start(target.host(), target.port());
+                relays.add(relay);
+                c.setJdbcUrl(relay.rewrite(c.getJdbcUrl()));
+            } catch (java.io.IOException e) {
+                throw new java.io.UncheckedIOException("the drill's relay did not start", e);
+            }
+        }
+        return c;
+    }
 
     /** A borrow that waits for a new connection gives up within the budget (HikariCP's default is 30 s). */
     private static HikariConfig withinBudget(HikariConfig c, Duration budget) {

@@ -28,7 +28,7 @@ class MainTest {
         ByteArrayOutputStream err = new ByteArrayOutputStream();
         int code = Main.run(new String[] {"audit"}, System.out, new PrintStream(err, true, StandardCharsets.UTF_8));
         assertEquals(64, code);
-        assertTrue(err.toString(StandardCharsets.UTF_8).startsWith("usage: jdbc-liveness drill in-flight|idle|traffic|all"));
+        assertTrue(err.toString(StandardCharsets.UTF_8).startsWith("usage: jdbc-liveness drill in-flight|idle|traffic|hung|all"));
     }
 
     @Test
