@@ -112,6 +112,28 @@ public final class Drill {
         return c;
     }
 
+    /**
+     * The JDBC URL on the fault's path, for a pool the drill does not make (a Spring Boot application's
+     * {@code spring.datasource.url}); then hand the pool to {@link #watch}.
+     */
+    public String jdbcUrl() {
+        return hikariConfig("drill-url", 1).getJdbcUrl();
+    }
+
+    /**
+     * Makes a pool of yours the drill's pool (a Spring Boot application's {@code DataSource} bean, wrapped by the
+     * auto-configuration): the drill listens to it and drives its traffic through it, but leaves closing it to you.
+     */
+    public LivenessDataSource watch(LivenessDataSource ds) {
+        if (pool != null) {
+            throw new IllegalStateException("the drill has a pool already: " + pool.poolName());
+        }
+        ds.addListener(recorder);
+        pool = ds;
+        awaitFull(ds, Duration.ofSeconds(30));
+        return ds;
+    }
+
     /** The pool under the drill: {@code size} connections, nothing but the budget set. */
     public LivenessDataSource pool(int size) {
         return pool(hikariConfig("drill-" + testName, size), LivenessConfig.builder().detectionBudget(budget).build());

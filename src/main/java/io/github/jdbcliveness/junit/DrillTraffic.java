@@ -47,14 +47,16 @@ final class DrillTraffic implements AutoCloseable {
         while (!stop) {
             long start = System.nanoTime();
             startedAt.set(slot, start);
+            boolean borrowed = false;
             try (Connection c = ds.getConnection()) {
+                borrowed = true;
                 slowestBorrow.accumulateAndGet(System.nanoTime() - start, Math::max);
                 try (Statement s = c.createStatement()) {
                     s.execute("SELECT 1");
                 }
             } catch (SQLException e) {
                 failed.incrementAndGet();
-                if (e.getSQLState() != null && e.getSQLState().startsWith("08")) {
+                if (borrowed && e.getSQLState() != null && e.getSQLState().startsWith("08")) {
                     recorder.connectionError(System.nanoTime());
                 }
                 firstError.compareAndSet(null, e.getSQLState() + " " + e.getMessage());
