@@ -6,9 +6,14 @@ import io.github.jdbcliveness.drill.DatabaseTarget;
  * The database a drill runs against, the driver it connects with, and the container it runs in when it is one
  * (for container-level faults).
  *
- * @param container the container's faults, or null when the target is not a container
+ * @param container   the container's faults, or null when the target is not a container (or they cannot run)
+ * @param noContainer why a container target has no container faults, or null
  */
-record DrillTarget(DatabaseTarget database, String driver, ContainerFaultsAccess container) {
+record DrillTarget(DatabaseTarget database, String driver, ContainerFaultsAccess container, String noContainer) {
+
+    DrillTarget(DatabaseTarget database, String driver) {
+        this(database, driver, null, null);
+    }
 
     static String defaultDriver(DatabaseTarget.Kind kind) {
         return kind == DatabaseTarget.Kind.POSTGRESQL ? "postgresql" : "mariadb";
@@ -16,7 +21,7 @@ record DrillTarget(DatabaseTarget database, String driver, ContainerFaultsAccess
 
     String describe() {
         return (database.kind() == DatabaseTarget.Kind.POSTGRESQL ? "PostgreSQL" : "MySQL protocol") + " ("
-                + database.origin() + ") via " + switch (driver) {
+                + (container != null || noContainer != null ? "testcontainers" : database.origin()) + ") via " + switch (driver) {
                     case "postgresql" -> "pgjdbc";
                     case "mysql" -> "MySQL Connector/J";
                     case "mariadb" -> "MariaDB Connector/J";

@@ -69,8 +69,8 @@ final class FaultPlan {
                 ServerProcesses.Result r = processes(target);
                 yield r.found() ? Optional.empty() : Optional.of(r.unavailableReason());
             }
-            case CONTAINER -> target.container() == null ? Optional.of("the target is not a container")
-                    : Optional.empty();
+            case CONTAINER -> target.container() != null ? Optional.empty()
+                    : Optional.of(target.noContainer() != null ? target.noContainer() : "the target is not a container");
             case SERVER, RELAY -> Optional.empty();
         };
     }

@@ -87,7 +87,7 @@ public final class LivenessDrillExtension implements ParameterResolver, AfterEac
             throw new ParameterResolutionException("@LivenessDrill(budget = \"" + settings.budget() + "\") "
                     + e.getMessage());
         }
-        return new Drill(new DrillTarget(db, driver, null), b, settings.layer().toFaultLayer(), name);
+        return new Drill(new DrillTarget(db, driver), b, settings.layer().toFaultLayer(), name);
     }
 
     @Override
@@ -117,13 +117,13 @@ public final class LivenessDrillExtension implements ParameterResolver, AfterEac
 
         /** The embedded PostgreSQL (or the one {@code JDBCLIVENESS_PG_URL} names). */
         public Builder postgresql() {
-            target = () -> new DrillTarget(DatabaseTargets.postgres(), driverOr("postgresql"), null);
+            target = () -> new DrillTarget(DatabaseTargets.postgres(), driverOr("postgresql"));
             return this;
         }
 
         /** The embedded MariaDB (or the server {@code JDBCLIVENESS_MYSQL_URL} names). */
         public Builder mariadb() {
-            target = () -> new DrillTarget(DatabaseTargets.mysql(), driverOr("mariadb"), null);
+            target = () -> new DrillTarget(DatabaseTargets.mysql(), driverOr("mariadb"));
             return this;
         }
 
@@ -144,7 +144,7 @@ public final class LivenessDrillExtension implements ParameterResolver, AfterEac
             Objects.requireNonNull(jdbcUrl, "jdbcUrl");
             target = () -> {
                 DatabaseTarget db = DatabaseTargets.external(jdbcUrl, username, password);
-                return new DrillTarget(db, driverOr(DrillTarget.defaultDriver(db.kind())), null);
+                return new DrillTarget(db, driverOr(DrillTarget.defaultDriver(db.kind())));
             };
             return this;
         }

@@ -13,7 +13,7 @@ class FaultPlanTest {
 
     /** A server nobody runs, off this machine: no process, kernel or container layer can reach it. */
     private static final DrillTarget REMOTE = new DrillTarget(
-            DatabaseTargets.external("jdbc:postgresql://db.example.invalid:5432/app", "app", null), "postgresql", null);
+            DatabaseTargets.external("jdbc:postgresql://db.example.invalid:5432/app", "app", null), "postgresql");
 
     @Test
     void layers_mostRealFirst_theRelayLast() {
