@@ -103,6 +103,14 @@ public final class Drill {
         return fault;
     }
 
+    /**
+     * The drill's relay, when its fault is made on {@link FaultLayer#RELAY}: for what the fault kinds do not cover,
+     * {@code latency(Duration)} and {@code bandwidth(bytesPerSecond)} of a slow path.
+     */
+    public Optional<TcpRelay> relay() {
+        return Optional.ofNullable(relay);
+    }
+
     /** A HikariCP configuration for the target, on the fault's path: pool {@code name} of {@code size}. */
     public HikariConfig hikariConfig(String name, int size) {
         HikariConfig c = target.database().hikariConfig(target.driver(), name, size);
@@ -256,10 +264,6 @@ public final class Drill {
             throw new IllegalStateException("inject the fault first: fault.inject()");
         }
         return at;
-    }
-
-    Optional<DrillFault> currentFault() {
-        return Optional.ofNullable(fault);
     }
 
     private static void awaitFull(LivenessDataSource ds, Duration limit) {

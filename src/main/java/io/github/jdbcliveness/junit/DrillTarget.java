@@ -20,6 +20,12 @@ record DrillTarget(DatabaseTarget database, String driver, ContainerFaultsAccess
     }
 
     String describe() {
+        String address = container == null ? "" : ", on the container's own address " + database.host() + ":"
+                + database.port() + " (Docker's port proxy would answer keepalives for a published port)";
+        return describeServer() + address;
+    }
+
+    private String describeServer() {
         return (database.kind() == DatabaseTarget.Kind.POSTGRESQL ? "PostgreSQL" : "MySQL protocol") + " ("
                 + (container != null || noContainer != null ? "testcontainers" : database.origin()) + ") via " + switch (driver) {
                     case "postgresql" -> "pgjdbc";
