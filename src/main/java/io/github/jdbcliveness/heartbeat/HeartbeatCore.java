@@ -34,6 +34,8 @@ public final class HeartbeatCore {
     private final TimerWheel<Timer> wheel;
     private final long stallThresholdNanos;
     private final Executor probes;
+    /** Probes not run because the connection had answered the application since they were planned (ticker-owned). */
+    private volatile long skipped;
     private final Executor tasks;
     private final LongSupplier clock;
     private final LongUnaryOperator random;
@@ -89,7 +91,12 @@ public final class HeartbeatCore {
         }
     }
 
-    private record Due(Probeable p) implements Timer {
+    /**
+     * A connection's next probe. {@code aliveBasis} is what the connection's last sign of life was when it was
+     * scheduled; a sign of life since (an answer to the application) moves the probe to one interval after it.
+     * {@code forced} (a sweep) probes whatever happened since.
+     */
+    private record Due(Probeable p, long aliveBasis, boolean forced) implements Timer {
     }
 
     /**
@@ -167,7 +174,7 @@ public final class HeartbeatCore {
             long now = plannedWakeNanos;
             for (Probeable p : registered) {
                 if (p != except && p.hostKey().equals(hostKey) && !p.retired()) {
-                    scheduleDue(p, now);
+                    scheduleDue(p, now, true);
                 }
             }
         });
@@ -244,6 +251,11 @@ public final class HeartbeatCore {
     }
 
     /** Buckets visited so far: bounded by elapsed time / tick, whatever the number of connections. */
+    /** Probes not run because the connection had answered the application since they were planned. */
+    public long skippedProbes() {
+        return skipped;
+    }
+
     public long ticks() {
         return wheel.ticks();
     }
@@ -253,10 +265,14 @@ public final class HeartbeatCore {
     }
 
     private void scheduleDue(Probeable p, long at) {
+        scheduleDue(p, at, false);
+    }
+
+    private void scheduleDue(Probeable p, long at, boolean forced) {
         if (!registered.contains(p)) {
             return;
         }
-        wheel.cancel(dues.put(p, wheel.schedule(new Due(p), at)));
+        wheel.cancel(dues.put(p, wheel.schedule(new Due(p, p.lastAliveNanos(), forced), at)));
     }
 
     private long nextDue(long from, long interval) {
@@ -265,7 +281,7 @@ public final class HeartbeatCore {
 
     private void fire(Timer t, long now) {
         if (t instanceof Due due) {
-            startProbe(due.p(), now);
+            startProbe(due, now);
         } else if (t instanceof Deadline d) {
             deadline(d, now);
         } else if (t instanceof Periodic p && !p.cancelled) {
@@ -286,13 +302,21 @@ public final class HeartbeatCore {
         }
     }
 
-    private void startProbe(Probeable p, long now) {
+    private void startProbe(Due due, long now) {
+        Probeable p = due.p();
         dues.remove(p);
         if (p.retired() || !registered.contains(p)) {
             registered.remove(p);
             return;
         }
         long interval = p.intervalNanos();
+        long alive = p.lastAliveNanos();
+        if (!due.forced() && alive - due.aliveBasis() > 0 && now - alive < interval) {
+            // It answered the application since this probe was planned: that round trip proved it alive.
+            skipped++;
+            scheduleDue(p, Math.max(now + wheel.tickNanos(), nextDue(alive, interval)));
+            return;
+        }
         long token = p.tryStartProbe();
         if (token < 0) {
             // Leased or already being probed: look again soon, it may be idle then.

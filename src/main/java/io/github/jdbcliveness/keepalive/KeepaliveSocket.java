@@ -100,6 +100,12 @@ final class KeepaliveSocket extends Socket {
         return in == null ? 0 : in.readingSince();
     }
 
+    /** When the driver last read bytes from the peer ({@link System#nanoTime()}), or 0. */
+    long receivedAtNanos() {
+        PeekableInput in = input;
+        return in == null ? 0 : in.receivedAt();
+    }
+
     /** Whether the channel is in blocking mode, as the driver's streams need it (for tests). */
     boolean channelBlocking() {
         return channel.isBlocking();
@@ -373,6 +379,8 @@ final class KeepaliveSocket extends Socket {
         private String failure;
         /** When the driver's thread went into a blocking read ({@link System#nanoTime()}), or 0 while it is not in one. */
         private volatile long readingSince;
+        /** When a read last returned bytes from the peer ({@link System#nanoTime()}), or 0. */
+        private volatile long receivedAt;
 
         PeekableInput(InputStream in, SocketChannel channel) {
             this.in = in;
@@ -392,7 +400,11 @@ final class KeepaliveSocket extends Socket {
             boolean interrupted = Thread.interrupted();
             readingSince = System.nanoTime();
             try {
-                return in.read();
+                int c = in.read();
+                if (c >= 0) {
+                    receivedAt = System.nanoTime();
+                }
+                return c;
             } finally {
                 readingSince = 0;
                 if (interrupted) {
@@ -421,7 +433,11 @@ final class KeepaliveSocket extends Socket {
             boolean interrupted = Thread.interrupted();
             readingSince = System.nanoTime();
             try {
-                return in.read(b, off, len);
+                int n = in.read(b, off, len);
+                if (n > 0) {
+                    receivedAt = System.nanoTime();
+                }
+                return n;
             } finally {
                 readingSince = 0;
                 if (interrupted) {
@@ -432,6 +448,10 @@ final class KeepaliveSocket extends Socket {
 
         long readingSince() {
             return readingSince;
+        }
+
+        long receivedAt() {
+            return receivedAt;
         }
 
         @Override

@@ -41,4 +41,12 @@ public final class SocketPeek {
     public static long readingSinceNanos(Socket socket) {
         return socket instanceof KeepaliveSocket k ? k.readingSinceNanos() : 0;
     }
+
+    /**
+     * When the driver last read bytes from the peer on {@code socket} ({@link System#nanoTime()}): the server
+     * answered then. 0 if never, or for a socket that is not one of ours.
+     */
+    public static long receivedAtNanos(Socket socket) {
+        return socket instanceof KeepaliveSocket k ? k.receivedAtNanos() : 0;
+    }
 }

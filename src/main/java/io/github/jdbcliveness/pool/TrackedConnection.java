@@ -199,6 +199,10 @@ final class TrackedConnection extends DelegatingConnection implements Probeable,
         leaseWord = -1;
         leaseRefused = false;
         if (w >= 0) {
+            long answered = SocketPeek.receivedAtNanos(socket);
+            if (answered - lastAliveNanos > 0) {
+                lastAliveNanos = answered; // the server answered the application: a round trip as good as a probe
+            }
             state.release(w);
         }
     }

@@ -565,4 +565,44 @@ class HeartbeatCoreTest {
         assertEquals(List.of(new Ended(1, start + 5_000 * MS, start + 6_000 * MS)), silent.timedOut);
         assertTrue(events.stalls.isEmpty(), "the wrap looked like a stall");
     }
+
+    /**
+     * A connection that answered the application since its probe was planned is not probed then: that round trip
+     * proved it alive. Its next probe comes one interval after the answer, and without answers it is probed every
+     * interval again.
+     */
+    @Test
+    void anAnswerToTheApplication_movesTheNextProbeToOneIntervalAfterIt() {
+        FakeProbeable p = registered("c1", "h", T0);
+        runTo(T0 + INTERVAL);
+        assertEquals(1, p.probeStarts.size(), "the first probe, within one interval of registration");
+        long firstProbe = p.probeStarts.get(0);
+
+        long answeredAt = firstProbe + INTERVAL / 2;
+        runTo(answeredAt);
+        p.lastAliveNanos = answeredAt; // the application's request got its answer, and the connection went back
+        runTo(firstProbe + INTERVAL + TICK);
+        assertEquals(1, p.probeStarts.size(), "no probe where the application's round trip just proved it alive");
+        assertEquals(1, core.skippedProbes());
+
+        runTo(answeredAt + INTERVAL + TICK);
+        assertEquals(2, p.probeStarts.size(), "probed one interval after the answer");
+        assertTrue(p.probeStarts.get(1) - answeredAt <= INTERVAL, "at " + (p.probeStarts.get(1) - answeredAt) / MS
+                + " ms after the answer, interval " + INTERVAL / MS + " ms");
+        runTo(p.probeStarts.get(1) + INTERVAL + TICK);
+        assertEquals(3, p.probeStarts.size(), "idle again: probed every interval");
+    }
+
+    /** A sweep (evidence that the host may be gone) probes at once, even right after an answer. */
+    @Test
+    void aSweep_probesEvenAConnectionThatJustAnswered() {
+        FakeProbeable p = registered("c1", "h", T0);
+        runTo(T0 + INTERVAL);
+        int before = p.probeStarts.size();
+        p.lastAliveNanos = now;
+        core.sweep("h", null);
+        runTo(now + 2 * TICK);
+        assertEquals(before + 1, p.probeStarts.size(), "swept");
+        assertEquals(0, core.skippedProbes());
+    }
 }
