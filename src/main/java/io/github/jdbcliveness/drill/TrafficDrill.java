@@ -91,10 +91,7 @@ public final class TrafficDrill {
                 case HUNG_RELAY -> "  each pool's relay frozen for 2 × B (it holds every byte, its kernel keeps ACKing: "
                         + "no root needed, but keepalive and the watchdog cannot see it), then healed; B = ";
             }).append(InFlightDrill.seconds(budget)).append("\n");
-            s.append("  jdbc-liveness: watchdog every ").append(WATCHDOG_INTERVAL.toMillis()).append(" ms, ends a request "
-                    + "unacknowledged for ").append(UNACKNOWLEDGED_TIMEOUT.toMillis()).append(" ms; probe timeout ")
-                    .append(PROBE_TIMEOUT.toMillis()).append(" ms; connectionTimeout B − 1 s."
-                    + " HikariCP: all defaults\n\n");
+            s.append("  jdbc-liveness: nothing but B set (everything else derived from it). HikariCP: all defaults\n\n");
             s.append(String.format(Locale.ROOT, "  %-36s %8s %7s %12s %10s %10s %9s %6s%n", "pool", "requests", "failed",
                     "(started)", "slow >1 s", "hung >B", "max", "pool"));
             for (Row r : rows) {
@@ -132,11 +129,10 @@ public final class TrafficDrill {
             List<TcpRelay> relays = new ArrayList<>();
             try (HikariDataSource plain = new HikariDataSource(
                             route(target.hikariConfig(driver, "d2-plain", POOL), target, fault, relays));
-                    LivenessDataSource liveness = LivenessDataSource.create(withinBudget(
-                            route(target.hikariConfig(driver, "d2-liveness", POOL), target, fault, relays), budget),
-                            config);
-                    LivenessDataSource validated = LivenessDataSource.create(withinBudget(
-                            route(target.hikariConfig(driver, "d2-validating", POOL), target, fault, relays), budget),
+                    LivenessDataSource liveness = LivenessDataSource.create(
+                            route(target.hikariConfig(driver, "d2-liveness", POOL), target, fault, relays), config);
+                    LivenessDataSource validated = LivenessDataSource.create(
+                            route(target.hikariConfig(driver, "d2-validating", POOL), target, fault, relays),
                             validating);
                     NftFaults faults = fault.relayed() ? null : NftFaults.open();
                     AutoCloseable closeRelays = () -> relays.forEach(TcpRelay::close)) {
@@ -202,21 +198,10 @@ public final class TrafficDrill {
         }
     }
 
-    /**
-     * jdbc-liveness as the drill runs it: the budget, a watchdog that looks every 100 ms and ends a request after 400 ms
-     * unacknowledged, and a 500 ms probe timeout, so that neither a request sent
-     * into a dead path nor a borrower waiting for a probe counts as slow. With the derived defaults for B = 6 s
-     * (watchdog 500 ms / 1 s, probe timeout 1 s) such requests end after about 1.0 to 1.6 s.
-     */
+    /** jdbc-liveness as a user gets it: nothing but the budget, every other setting derived from it. */
     static LivenessConfig.Builder liveness(Duration budget) {
-        return LivenessConfig.builder().detectionBudget(budget).watchdogInterval(WATCHDOG_INTERVAL)
-                .unacknowledgedTimeout(UNACKNOWLEDGED_TIMEOUT).probeTimeout(PROBE_TIMEOUT);
+        return LivenessConfig.builder().detectionBudget(budget);
     }
-
-    static final Duration WATCHDOG_INTERVAL = Duration.ofMillis(100);
-    static final Duration UNACKNOWLEDGED_TIMEOUT = Duration.ofMillis(400);
-    /** A borrower that draws a connection under a probe waits at most this (the B = 6 s default is 1 s). */
-    static final Duration PROBE_TIMEOUT = Duration.ofMillis(500);
 
     /** For a relayed fault: the pool reaches the server through a relay of its own, added to {@code relays}. */
     private static HikariConfig route(HikariConfig c, DatabaseTarget target, Fault fault, List<TcpRelay> relays) {
@@ -229,12 +214,6 @@ public final class TrafficDrill {
                 throw new java.io.UncheckedIOException("the drill's relay did not start", e);
             }
         }
-        return c;
-    }
-
-    /** A borrow that waits for a new connection gives up within the budget (HikariCP's default is 30 s). */
-    private static HikariConfig withinBudget(HikariConfig c, Duration budget) {
-        c.setConnectionTimeout(budget.minusSeconds(1).toMillis());
         return c;
     }
 
