@@ -140,7 +140,9 @@ final class HostWatch implements AutoCloseable {
         if (health.requestWaiting(sinceNanos, nowNanos)) {
             check(nowNanos);
         }
-        if (health.waitsOnDownHost(sinceNanos, nowNanos, graceNanos)) {
+        // Only once the verdict took effect (published, counted, told): its own aborts come first, and the stats
+        // never show a HOST_DOWN abort without the verdict behind it.
+        if (downSince != 0 && health.waitsOnDownHost(sinceNanos, nowNanos, graceNanos)) {
             binding.abortOnDownHost(t, epoch, "its request waited " + TimeUnit.NANOSECONDS.toMillis(nowNanos
                     - sinceNanos) + " ms for an answer from host " + name + ", judged down: " + health.evidence(),
                     nowNanos);
