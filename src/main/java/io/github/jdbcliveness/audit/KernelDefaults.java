@@ -42,7 +42,11 @@ public record KernelDefaults(int keepaliveIdleSeconds, int keepaliveIntervalSeco
 
     private static int read(String name, int fallback) {
         try {
-            return Integer.parseInt(Files.readString(Path.of("/proc/sys/net/ipv4", name)).trim());
+            // procfs reports size 0: Files.readString trusts the size and read "1" of "15"; a reader reads to the end.
+            try (var r = Files.newBufferedReader(Path.of("/proc/sys/net/ipv4", name))) {
+                String line = r.readLine();
+                return line == null ? fallback : Integer.parseInt(line.trim());
+            }
         } catch (IOException | NumberFormatException | SecurityException e) {
             return fallback;
         }
