@@ -16,6 +16,7 @@ import java.util.Locale;
 /**
  * {@code jdbc-liveness drill in-flight [--db postgresql|mariadb|all] [--budget 6s]}: runs a failure drill against a
  * real database (embedded unless the environment names one) and prints what a user would feel.
+ * {@code jdbc-liveness audit ...} predicts, without a fault, when each failure would be noticed ({@link AuditCommand}).
  */
 public final class Main {
 
@@ -56,9 +57,32 @@ public final class Main {
     }
 
     static int run(String[] args, PrintStream out, PrintStream err) {
+        return run(args, System.getenv(), System.in, out, err);
+    }
+
+    static int run(String[] args, java.util.Map<String, String> env, java.io.InputStream stdin, PrintStream out,
+            PrintStream err) {
+        if (args.length >= 1 && args[0].equals("audit")) {
+            return AuditCommand.run(args, env, stdin, out, err);
+        }
+        if (args.length >= 1 && List.of("--help", "-h", "help").contains(args[0])) {
+            out.print(USAGE);
+            out.print(AuditCommand.USAGE);
+            return 0;
+        }
+        if (args.length >= 2 && args[0].equals("drill") && List.of("--help", "-h").contains(args[1])) {
+            out.print(USAGE);
+            return 0;
+        }
         if (args.length < 2 || !args[0].equals("drill")
                 || !List.of("in-flight", "idle", "traffic", "hung", "all").contains(args[1])) {
+            if (args.length >= 1 && !args[0].equals("drill")) {
+                err.println("unknown command " + args[0] + ": drill or audit");
+            } else if (args.length >= 2) {
+                err.println("unknown drill " + args[1]);
+            }
             err.print(USAGE);
+            err.print(AuditCommand.USAGE);
             return 64;
         }
         String drill = args[1];
@@ -75,6 +99,10 @@ public final class Main {
                         err.println("--budget (" + value + ") " + e.getMessage());
                         return 64;
                     }
+                }
+                case "--help", "-h" -> {
+                    out.print(USAGE);
+                    return 0;
                 }
                 default -> {
                     err.println("unknown option " + args[i]);

@@ -26,9 +26,12 @@ class MainTest {
     @Test
     void unknownCommand_printsUsage_andExits64() {
         ByteArrayOutputStream err = new ByteArrayOutputStream();
-        int code = Main.run(new String[] {"audit"}, System.out, new PrintStream(err, true, StandardCharsets.UTF_8));
+        int code = Main.run(new String[] {"frobnicate"}, System.out, new PrintStream(err, true, StandardCharsets.UTF_8));
         assertEquals(64, code);
-        assertTrue(err.toString(StandardCharsets.UTF_8).startsWith("usage: jdbc-liveness drill in-flight|idle|traffic|hung|all"));
+        String text = err.toString(StandardCharsets.UTF_8);
+        assertTrue(text.startsWith("unknown command frobnicate: drill or audit"), text);
+        assertTrue(text.contains("usage: jdbc-liveness drill in-flight|idle|traffic|hung|all"), text);
+        assertTrue(text.contains("usage: jdbc-liveness audit"), text);
     }
 
     @Test
