@@ -29,7 +29,8 @@ public final class Main {
                          jdbc-liveness validating every borrow (PostgreSQL only)
               hung       a hung server or proxy under traffic, made by a relay in this JVM: the same three pools
                          (PostgreSQL only; needs neither root nor nft)
-              all        all four, one after the other (the default of `mvn -q compile exec:java`)
+              all        the audit of the embedded PostgreSQL at the budget, then all four drills (the default of
+                         `mvn -q compile exec:java`)
               --db       which server for in-flight: postgresql (default), mariadb (with Connector/J and
                          MariaDB Connector/J), all
               --budget   detection budget, e.g. 6s, 30s, 2m (default 6s; at least 4s)
@@ -143,6 +144,12 @@ public final class Main {
             drill = "hung";
         }
         try {
+            if (drill.equals("all")) {
+                out.println("the audit of the embedded PostgreSQL at B = " + budget.toMillis() + " ms: what the drills"
+                        + " below should show ...");
+                AuditCommand.run(new String[] {"audit", "--budget", budget.toMillis() + "ms"}, env, stdin, out, err);
+                out.println();
+            }
             if (drill.equals("in-flight") || drill.equals("all")) {
                 for (String[] r : runs) {
                     DatabaseTarget target = r[0].equals("postgresql") ? DatabaseTargets.postgres()
