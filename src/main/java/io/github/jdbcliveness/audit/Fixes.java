@@ -50,11 +50,13 @@ final class Fixes {
         return switch (server) {
             case POSTGRESQL -> server.script() + " with budget " + seconds + ": tcp_keepalives_idle = "
                     + k.idleSeconds() + ", tcp_keepalives_interval = " + k.intervalSeconds()
-                    + ", tcp_keepalives_count = " + k.count() + ", tcp_user_timeout = " + b.toMillis()
-                    + " (ms), client_connection_check_interval = " + b.dividedBy(3).toMillis() + " (ms)";
+                    + ", tcp_keepalives_count = " + k.count() + ", tcp_user_timeout = "
+                    + (k.idleSeconds() + (long) k.count() * k.intervalSeconds()) * 1000
+                    + " (ms: idle + count × interval, since on Linux it also replaces the keepalive count), "
+                    + "client_connection_check_interval = " + b.dividedBy(3).toMillis() + " (ms)";
             case MARIADB -> server.script() + " with budget " + seconds + ": tcp_keepalive_time = " + k.idleSeconds()
                     + ", tcp_keepalive_interval = " + k.intervalSeconds() + ", tcp_keepalive_probes = " + k.count()
-                    + " (wait_timeout only ends idle sessions)";
+                    + ", net_read_timeout = net_write_timeout = " + seconds + " (wait_timeout only ends idle sessions)";
             case MYSQL -> server.script() + " with budget " + seconds + ": MySQL has no tcp_keepalive_* variables; "
                     + "the server host's kernel keepalive: idle " + rule
                     + " (net.ipv4.tcp_keepalive_time/intvl/probes; wait_timeout only ends idle sessions)";

@@ -134,7 +134,7 @@ class AuditModelTest {
         Cell idle = t.row(Mode.DEAD_ROUTE, State.IDLE).server();
         assertEquals(Optional.of(Duration.ofSeconds(7875)), idle.after());
         assertEquals("sql/postgresql/server-half.sql with budget 30: tcp_keepalives_idle = 10, "
-                + "tcp_keepalives_interval = 3, tcp_keepalives_count = 3, tcp_user_timeout = 30000 (ms), "
+                + "tcp_keepalives_interval = 3, tcp_keepalives_count = 3, tcp_user_timeout = 19000 (ms: idle + count × interval, since on Linux it also replaces the keepalive count), "
                 + "client_connection_check_interval = 10000 (ms)", idle.fix().orElseThrow());
         assertEquals(Optional.empty(), t.row(Mode.DEAD_ROUTE, State.AWAITING).server().after());
         assertEquals(0, t.exitCode(), "the server's half does not fail the client's gate");

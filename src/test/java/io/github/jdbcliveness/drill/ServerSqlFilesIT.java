@@ -249,7 +249,12 @@ class ServerSqlFilesIT {
         return pg.password() == null ? Map.of() : Map.of("PGPASSWORD", pg.password());
     }
 
+    /** psql, as a user runs the file; skipped with the reason without it (failed where CI requires drills to run). */
     private static List<String> psql(DatabaseTarget pg, String... args) {
+        boolean onPath = java.util.Arrays.stream(System.getenv().getOrDefault("PATH", "").split(":"))
+                .anyMatch(dir -> java.nio.file.Files.isExecutable(java.nio.file.Path.of(dir, "psql")));
+        Drills.requireTool(onPath, "psql is missing (apt-get install postgresql-client): the file is run as a user "
+                + "would run it");
         String url = pg.jdbcUrl("postgresql");
         String database = url.substring(url.lastIndexOf('/') + 1).replaceFirst("\\?.*", "");
         List<String> command = new ArrayList<>(List.of("psql", "-X", "-q", "-h", pg.host(),
