@@ -60,6 +60,11 @@ record AuditArgs(Optional<String> url, Optional<String> user, Optional<String> p
             throw new UsageException("--url (" + io.github.jdbcliveness.keepalive.JdbcUrls.redact(url)
                     + ") must be a jdbc:postgresql:, jdbc:mysql: or jdbc:mariadb: URL");
         }
+        if (url != null && !io.github.jdbcliveness.keepalive.JdbcUrls.redact(url).equals(url)) {
+            throw new UsageException("--url (" + io.github.jdbcliveness.keepalive.JdbcUrls.redact(url) + ") carries "
+                    + "a password, which shows in the process list: leave it out of the URL and use --password-env "
+                    + "VAR or --password-stdin");
+        }
         if (url == null && (user != null || passwordEnv != null || passwordStdin)) {
             throw new UsageException("--user, --password-env and --password-stdin need --url; without it the "
                     + "embedded PostgreSQL is audited");

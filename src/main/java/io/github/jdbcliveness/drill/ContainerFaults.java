@@ -79,7 +79,15 @@ public final class ContainerFaults {
         ContainerFaults faults = new ContainerFaults(container, networkId, ip, port);
         if (endpoint.getIpamConfig() == null || !ip.equals(endpoint.getIpamConfig().getIpv4Address())) {
             faults.disconnect();
-            faults.reconnect();
+            try {
+                faults.reconnect(); // the same address, now asked for explicitly
+            } catch (RuntimeException e) {
+                // Never leave it off its network: connect it again, on any address, and say what failed.
+                client().connectToNetworkCmd().withNetworkId(networkId).withContainerId(container.getContainerId())
+                        .exec();
+                throw new IllegalStateException("could not pin " + ip + " on network " + networkId
+                        + " (it needs a subnet of its own: ContainerFaults.network(subnet))", e);
+            }
         }
         return faults;
     }

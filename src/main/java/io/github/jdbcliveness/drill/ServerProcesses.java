@@ -19,6 +19,10 @@ import java.util.stream.Stream;
  */
 public final class ServerProcesses {
 
+    /** What {@code /proc/PID/comm} says for a database server's main process. */
+    private static final java.util.Set<String> SERVER_COMMANDS = java.util.Set.of("postgres", "postmaster", "mariadbd",
+            "mysqld");
+
     private ServerProcesses() {
     }
 
@@ -37,6 +41,13 @@ public final class ServerProcesses {
             if (pids.isEmpty()) {
                 return Result.no("the server's processes were not found in /proc");
             }
+            String command = command(pids.get(0));
+            if (!SERVER_COMMANDS.contains(command)) {
+                // A session's pid from a server elsewhere (a container behind a published port) names another
+                // process here: never stop that.
+                return Result.no("process " + pids.get(0) + " here is " + command + ", not the database server (a "
+                        + "server in a container or behind a proxy)");
+            }
             String me = System.getProperty("user.name");
             Optional<String> owner = ProcessHandle.of(pids.get(0)).flatMap(p -> p.info().user());
             if (!"root".equals(me) && owner.isPresent() && !owner.get().equals(me)) {
@@ -48,14 +59,21 @@ public final class ServerProcesses {
         }
     }
 
-    /** Sends {@code signal} ({@code STOP}, {@code CONT}) to every pid; a process already gone is skipped. */
+    /**
+     * Sends {@code signal} ({@code STOP}, {@code CONT}) to every pid, even after one fails (a CONT must reach them
+     * all); a process already gone is skipped. Throws once at the end, naming every pid that failed.
+     */
     public static void signal(String signal, List<Long> pids) throws IOException, InterruptedException {
+        List<String> failed = new ArrayList<>();
         for (long pid : pids) {
             Process p = new ProcessBuilder("kill", "-" + signal, Long.toString(pid)).redirectErrorStream(true).start();
             String out = new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
             if (p.waitFor() != 0 && ProcessHandle.of(pid).isPresent()) {
-                throw new IOException("kill -" + signal + " " + pid + " failed: " + out.trim());
+                failed.add(pid + " (" + out.trim() + ")");
             }
+        }
+        if (!failed.isEmpty()) {
+            throw new IOException("kill -" + signal + " failed for " + failed);
         }
     }
 
@@ -70,13 +88,20 @@ public final class ServerProcesses {
         }
     }
 
-    static boolean isLoopback(String host) {
+    /** Whether {@code host} names this machine's loopback. */
+    public static boolean isLoopback(String host) {
         return host.equals("localhost") || host.startsWith("127.") || host.equals("::1") || host.equals("[::1]");
     }
 
     private static List<Long> postgres(Connection session) throws SQLException, IOException {
         long backend = queryLong(session, "SELECT pg_backend_pid()");
+        if (!ProcessHandle.of(backend).isPresent() || !SERVER_COMMANDS.contains(command(backend))) {
+            return List.of(); // not a process of this machine's: the server runs elsewhere
+        }
         long postmaster = parent(backend);
+        if (postmaster <= 1) {
+            return List.of();
+        }
         List<Long> all = new ArrayList<>();
         all.add(postmaster);
         try (Stream<Path> procs = Files.list(Path.of("/proc"))) {
@@ -112,6 +137,14 @@ public final class ServerProcesses {
             return parent(pid);
         } catch (IOException | RuntimeException e) {
             return -1;
+        }
+    }
+
+    private static String command(long pid) {
+        try {
+            return Files.readString(Path.of("/proc", Long.toString(pid), "comm")).trim();
+        } catch (IOException | RuntimeException e) {
+            return "unknown";
         }
     }
 

@@ -250,12 +250,12 @@ public final class HeartbeatCore {
         }
     }
 
-    /** Buckets visited so far: bounded by elapsed time / tick, whatever the number of connections. */
     /** Probes not run because the connection had answered the application since they were planned. */
     public long skippedProbes() {
         return skipped;
     }
 
+    /** Buckets visited so far: bounded by elapsed time / tick, whatever the number of connections. */
     public long ticks() {
         return wheel.ticks();
     }
@@ -319,8 +319,8 @@ public final class HeartbeatCore {
         }
         long token = p.tryStartProbe();
         if (token < 0) {
-            // Leased or already being probed: look again soon, it may be idle then.
-            scheduleDue(p, now + Math.max(wheel.tickNanos(), interval / 4));
+            // Leased or already being probed: look again soon, it may be idle then (a sweep stays a sweep).
+            scheduleDue(p, now + Math.max(wheel.tickNanos(), interval / 4), due.forced());
             return;
         }
         ProbeTask task = new ProbeTask(p, token);

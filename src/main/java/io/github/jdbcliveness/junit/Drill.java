@@ -291,24 +291,35 @@ public final class Drill {
         return String.format(java.util.Locale.ROOT, "%.2f s", nanos / 1e9);
     }
 
-    /** Undoes the fault, stops the traffic, closes the pools and the relay; the first failure is thrown last. */
+    /**
+     * Heals the fault first (a stuck request then ends at once), stops the traffic, closes the pools and the relay.
+     * Each step runs whatever the others did; the first failure is thrown at the end, the others added to it.
+     */
     void close() {
-        RuntimeException first = null;
-        if (traffic != null) {
-            traffic.close();
-        }
+        List<Runnable> steps = new ArrayList<>();
         if (fault != null) {
-            try {
-                fault.close();
-            } catch (RuntimeException e) {
-                first = e;
-            }
+            steps.add(fault::close);
+        }
+        if (traffic != null) {
+            steps.add(traffic::close);
         }
         for (LivenessDataSource ds : pools) {
-            ds.close();
+            steps.add(ds::close);
         }
         if (relay != null) {
-            relay.close();
+            steps.add(relay::close);
+        }
+        RuntimeException first = null;
+        for (Runnable step : steps) {
+            try {
+                step.run();
+            } catch (RuntimeException e) {
+                if (first == null) {
+                    first = e;
+                } else {
+                    first.addSuppressed(e);
+                }
+            }
         }
         if (first != null) {
             throw first;

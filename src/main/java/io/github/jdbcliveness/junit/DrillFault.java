@@ -37,8 +37,9 @@ public final class DrillFault {
             throw new IllegalStateException(kind + " is injected already; heal() it first");
         }
         beforeInject.run();
+        long at = System.nanoTime(); // before the action: detection is counted from the moment it began
         action.inject();
-        injectedAt = System.nanoTime();
+        injectedAt = at;
         healedAt = 0;
         return this;
     }
@@ -48,8 +49,9 @@ public final class DrillFault {
         if (injectedAt == 0 || healedAt != 0) {
             throw new IllegalStateException(kind + " is not injected");
         }
+        long at = System.nanoTime();
         action.heal();
-        healedAt = System.nanoTime();
+        healedAt = at;
         return this;
     }
 

@@ -63,9 +63,12 @@ final class FaultPlan {
     static Optional<String> unavailable(FaultLayer layer, DrillTarget target) {
         DatabaseTarget db = target.database();
         return switch (layer) {
-            case KERNEL -> NftFaults.unavailableReason().or(() -> loopback(db.host()) ? Optional.empty()
+            case KERNEL -> NftFaults.unavailableReason().or(() -> ServerProcesses.isLoopback(db.host()) ? Optional.empty()
                     : Optional.of("the server (" + db.host() + ") is not on loopback"));
             case PROCESS -> {
+                if (target.container() != null || target.noContainer() != null) {
+                    yield Optional.of("the server runs in a container: its processes are Docker's to stop");
+                }
                 ServerProcesses.Result r = processes(target);
                 yield r.found() ? Optional.empty() : Optional.of(r.unavailableReason());
             }
@@ -98,9 +101,5 @@ final class FaultPlan {
     static Connection connect(DrillTarget target) throws SQLException {
         DatabaseTarget db = target.database();
         return DriverManager.getConnection(db.jdbcUrl(target.driver()), db.credentials());
-    }
-
-    private static boolean loopback(String host) {
-        return host.equals("localhost") || host.startsWith("127.") || host.equals("::1");
     }
 }

@@ -17,7 +17,8 @@ import java.util.function.Supplier;
  *
  * <p>Only a wait this class started is interrupted, and the interrupt it sent is cleared before the borrower goes
  * on: a waiter leaves through a compare-and-set that either finishes the wait (no interrupt will come) or finds
- * the wake under way and waits for its interrupt to land, then clears it.
+ * the wake under way and waits for its interrupt to land, then clears it. An interrupt of the application's own
+ * that lands in that same moment is cleared with it: the borrow fails with the host-down exception either way.
  */
 public final class BorrowWaiters {
 

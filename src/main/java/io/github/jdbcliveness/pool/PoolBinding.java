@@ -294,19 +294,22 @@ public final class PoolBinding implements AutoCloseable {
 
     /** The host was just judged down: abort the requests waiting on it, probe its idle connections now. */
     void hostWentDown(long nowNanos) {
-        String hostKey = null;
-        for (TrackedConnection t : live) {
-            hostKey = t.hostKey();
-            long epoch = t.leaseEpoch();
-            long waiting = t.readingSinceNanos();
-            if (epoch >= 0 && waiting != 0) {
-                host.requestWaiting(t, epoch, waiting, nowNanos);
+        try {
+            String hostKey = null;
+            for (TrackedConnection t : live) {
+                hostKey = t.hostKey();
+                long epoch = t.leaseEpoch();
+                long waiting = t.readingSinceNanos();
+                if (epoch >= 0 && waiting != 0) {
+                    host.requestWaiting(t, epoch, waiting, nowNanos);
+                }
             }
+            if (hostKey != null) {
+                scheduler.sweep(hostKey, null);
+            }
+        } finally {
+            waiters.wakeAll(); // whatever failed above, no borrower waits out connectionTimeout
         }
-        if (hostKey != null) {
-            scheduler.sweep(hostKey, null);
-        }
-        waiters.wakeAll();
     }
 
     /**

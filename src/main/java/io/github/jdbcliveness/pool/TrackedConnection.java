@@ -428,7 +428,13 @@ final class TrackedConnection extends DelegatingConnection implements Probeable,
 
     // ---- probes --------------------------------------------------------------------------------------------
 
+    /**
+     * Waits, at most until {@code untilNanos} (a probe timeout away), for the running probe to end. An interrupt
+     * does not cut the wait short: it would leave the probe running and the borrower spinning on a flag every later
+     * wait throws at once (a host-down verdict interrupts the borrowers it wakes). It is set again on the way out.
+     */
     private void awaitProbeEnd(long untilNanos) {
+        boolean interrupted = false;
         probeEndLock.lock();
         try {
             while (true) {
@@ -443,12 +449,14 @@ final class TrackedConnection extends DelegatingConnection implements Probeable,
                 try {
                     probeEnd.awaitNanos(left);
                 } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                    return;
+                    interrupted = true;
                 }
             }
         } finally {
             probeEndLock.unlock();
+            if (interrupted) {
+                Thread.currentThread().interrupt();
+            }
         }
     }
 

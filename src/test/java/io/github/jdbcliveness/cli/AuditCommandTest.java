@@ -78,6 +78,17 @@ class AuditCommandTest {
     }
 
     @Test
+    void aPasswordInTheUrl_isRefused_withoutEchoingIt_aUrlWithoutOneIsNot() throws Exception {
+        assertEquals(64, run(Map.of(), NO_INPUT, "audit", "--url", "jdbc:postgresql://db/app?password=hunter2"));
+        assertTrue(err().contains("carries a password"), err());
+        assertEquals(64, run(Map.of(), NO_INPUT, "audit", "--url", "jdbc:mysql://app:hunter2@db/app"));
+        assertFalse(err().contains("hunter2"), err());
+        AuditArgs plain = AuditArgs.parse(new String[] {"audit", "--url", "jdbc:postgresql://db:5432/app?user=app"
+                + "&ssl=true"}, Map.of(), NO_INPUT);
+        assertTrue(plain.url().isPresent());
+    }
+
+    @Test
     void password_comesFromTheNamedVariable_orStandardInput() throws Exception {
         AuditArgs fromEnv = AuditArgs.parse(new String[] {"audit", "--url", "jdbc:postgresql://db/app", "--user",
             "app", "--password-env", "DB_PW"}, Map.of("DB_PW", "s3cret"), NO_INPUT);

@@ -95,6 +95,7 @@ class HostDownWaitingBorrowersIT {
                     + "%d calls failed, slowest call %.2f s, slowest failed borrow %.2f s; full %.2f s after the "
                     + "heal%n", driver, kind, waitedAtFault.get(), ds.stats().host(), failed.get(),
                     slowest.get() / 1e9, slowestBorrowFailure.get() / 1e9, full / 1e9);
+            assertTrue(waitedAtFault.get() >= 1, "the drill's premise: borrowers waiting inside HikariCP at the fault");
             assertTrue(ds.stats().host().timesDown() >= 1, "the host was judged down: " + ds.stats().host());
             assertTrue(failed.get() > 0, "calls failed during the outage");
             assertTrue(slowest.get() <= B.plus(MARGIN).toNanos(), "slowest call " + slowest.get() / 1e9

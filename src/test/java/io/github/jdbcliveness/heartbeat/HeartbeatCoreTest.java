@@ -605,4 +605,24 @@ class HeartbeatCoreTest {
         assertEquals(before + 1, p.probeStarts.size(), "swept");
         assertEquals(0, core.skippedProbes());
     }
+
+    /**
+     * A sweep that finds the connection leased stays a sweep: once the lease ends (with an answer to the
+     * application), the connection is probed at once, not an interval after the answer.
+     */
+    @Test
+    void aSweepThatMeetsALease_stillProbesOnceTheLeaseEnds_evenAfterAnAnswer() {
+        FakeProbeable p = registered("c1", "h", T0);
+        runTo(T0 + INTERVAL);
+        int before = p.probeStarts.size();
+        p.leased = true;
+        core.sweep("h", null);
+        runTo(now + 2 * TICK);
+        assertEquals(before, p.probeStarts.size(), "leased: not probed");
+        p.leased = false;
+        p.lastAliveNanos = now; // the lease ended with an answer
+        runTo(now + INTERVAL / 4 + 2 * TICK);
+        assertEquals(before + 1, p.probeStarts.size(), "the sweep probed it once it was idle again");
+        assertEquals(0, core.skippedProbes());
+    }
 }
