@@ -90,7 +90,8 @@ public final class ServerProcesses {
 
     /** Whether {@code host} names this machine's loopback. */
     public static boolean isLoopback(String host) {
-        return host.equals("localhost") || host.startsWith("127.") || host.equals("::1") || host.equals("[::1]");
+        String h = host.toLowerCase(java.util.Locale.ROOT);
+        return h.equals("localhost") || h.startsWith("127.") || h.equals("::1") || h.equals("[::1]");
     }
 
     private static List<Long> postgres(Connection session) throws SQLException, IOException {

@@ -137,12 +137,7 @@ public final class TcpRelay implements AutoCloseable {
     }
 
     private static boolean sameHost(String a, String b) {
-        return a.equalsIgnoreCase(b) || (isLoopbackName(a) && isLoopbackName(b));
-    }
-
-    private static boolean isLoopbackName(String host) {
-        String h = host.toLowerCase(Locale.ROOT);
-        return h.equals("localhost") || h.equals("127.0.0.1") || h.equals("::1") || h.equals("[::1]");
+        return a.equalsIgnoreCase(b) || (ServerProcesses.isLoopback(a) && ServerProcesses.isLoopback(b));
     }
 
     /**
