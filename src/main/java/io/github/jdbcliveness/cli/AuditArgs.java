@@ -60,7 +60,7 @@ record AuditArgs(Optional<String> url, Optional<String> user, Optional<String> p
             throw new UsageException("--url (" + io.github.jdbcliveness.keepalive.JdbcUrls.redact(url)
                     + ") must be a jdbc:postgresql:, jdbc:mysql: or jdbc:mariadb: URL");
         }
-        if (url != null && carriesPassword(url)) {
+        if (url != null && io.github.jdbcliveness.keepalive.JdbcUrls.hasPassword(url)) {
             throw new UsageException("--url (" + io.github.jdbcliveness.keepalive.JdbcUrls.redact(url) + ") carries "
                     + "a password, which shows in the process list: leave it out of the URL and use --password-env "
                     + "VAR or --password-stdin");
@@ -110,33 +110,5 @@ record AuditArgs(Optional<String> url, Optional<String> user, Optional<String> p
         } catch (IOException e) {
             throw new UsageException("--password-stdin: cannot read standard input: " + e.getMessage());
         }
-    }
-
-    /** A {@code password=} property in the query, or {@code user:password@} in the authority. */
-    static boolean carriesPassword(String url) {
-        String lower = url.toLowerCase(java.util.Locale.ROOT);
-        int query = lower.indexOf('?');
-        if (query >= 0) {
-            for (String pair : lower.substring(query + 1).split("[&;]")) {
-                if (pair.trim().startsWith("password=")) {
-                    return true;
-                }
-            }
-        }
-        int scheme = url.indexOf("://");
-        if (scheme >= 0) {
-            int start = scheme + 3;
-            int end = url.length();
-            for (int i = start; i < url.length(); i++) {
-                if (url.charAt(i) == '/' || url.charAt(i) == '?') {
-                    end = i;
-                    break;
-                }
-            }
-            String authority = url.substring(start, end);
-            int at = authority.lastIndexOf('@');
-            return at > 0 && authority.substring(0, at).contains(":");
-        }
-        return false;
     }
 }

@@ -265,7 +265,8 @@ public final class InFlightDrill {
         }
     }
 
-    static String driverName(String driver) {
+    /** The driver's name for reports: {@code postgresql} is pgjdbc, and so on. */
+    public static String driverName(String driver) {
         return switch (driver) {
             case "postgresql" -> "pgjdbc";
             case "mysql" -> "MySQL Connector/J";

@@ -1,6 +1,7 @@
 package io.github.jdbcliveness.junit;
 
 import io.github.jdbcliveness.drill.DatabaseTarget;
+import io.github.jdbcliveness.drill.InFlightDrill;
 
 /**
  * The database a drill runs against, the driver it connects with, and the container it runs in when it is one
@@ -27,11 +28,7 @@ record DrillTarget(DatabaseTarget database, String driver, ContainerFaultsAccess
 
     private String describeServer() {
         return (database.kind() == DatabaseTarget.Kind.POSTGRESQL ? "PostgreSQL" : "MySQL protocol") + " ("
-                + (container != null || noContainer != null ? "testcontainers" : database.origin()) + ") via " + switch (driver) {
-                    case "postgresql" -> "pgjdbc";
-                    case "mysql" -> "MySQL Connector/J";
-                    case "mariadb" -> "MariaDB Connector/J";
-                    default -> driver;
-                };
+                + (container != null || noContainer != null ? "testcontainers" : database.origin()) + ") via "
+                + InFlightDrill.driverName(driver);
     }
 }

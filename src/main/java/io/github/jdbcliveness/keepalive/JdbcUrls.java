@@ -127,4 +127,32 @@ public final class JdbcUrls {
             return s;
         }
     }
+
+    /** A {@code password=} property in the query, or {@code user:password@} in the authority. */
+    public static boolean hasPassword(String url) {
+        String lower = url.toLowerCase(java.util.Locale.ROOT);
+        int query = lower.indexOf('?');
+        if (query >= 0) {
+            for (String pair : lower.substring(query + 1).split("[&;]")) {
+                if (pair.trim().startsWith("password=")) {
+                    return true;
+                }
+            }
+        }
+        int scheme = url.indexOf("://");
+        if (scheme >= 0) {
+            int start = scheme + 3;
+            int end = url.length();
+            for (int i = start; i < url.length(); i++) {
+                if (url.charAt(i) == '/' || url.charAt(i) == '?') {
+                    end = i;
+                    break;
+                }
+            }
+            String authority = url.substring(start, end);
+            int at = authority.lastIndexOf('@');
+            return at > 0 && authority.substring(0, at).contains(":");
+        }
+        return false;
+    }
 }
