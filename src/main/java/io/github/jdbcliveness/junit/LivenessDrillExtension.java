@@ -1,5 +1,6 @@
 package io.github.jdbcliveness.junit;
 
+import io.github.jdbcliveness.LivenessConfig;
 import io.github.jdbcliveness.cli.Main;
 import io.github.jdbcliveness.drill.DatabaseTarget;
 import io.github.jdbcliveness.drill.DatabaseTargets;
@@ -58,6 +59,16 @@ public final class LivenessDrillExtension implements ParameterResolver, AfterEac
         return new Builder();
     }
 
+    /** The budget as {@link LivenessConfig} takes it (its bounds, its message), checked before any pool is made. */
+    private static Duration checkedBudget(Duration budget) {
+        try {
+            LivenessConfig.builder().detectionBudget(budget).build();
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("is not a budget a pool takes: " + e.getMessage(), e);
+        }
+        return budget;
+    }
+
     @Override
     public boolean supportsParameter(ParameterContext parameter, ExtensionContext context) {
         return parameter.getParameter().getType() == Drill.class;
@@ -82,7 +93,7 @@ public final class LivenessDrillExtension implements ParameterResolver, AfterEac
         String driver = settings.driver().isEmpty() ? DrillTarget.defaultDriver(db.kind()) : settings.driver();
         Duration b;
         try {
-            b = Main.parseDuration(settings.budget());
+            b = checkedBudget(Main.parseDuration(settings.budget()));
         } catch (IllegalArgumentException e) {
             throw new ParameterResolutionException("@LivenessDrill(budget = \"" + settings.budget() + "\") "
                     + e.getMessage());
@@ -158,12 +169,13 @@ public final class LivenessDrillExtension implements ParameterResolver, AfterEac
             return this;
         }
 
-        /** The detection budget B the drills' pools get (default 6 s). */
+        /** The detection budget B the drills' pools get (default 6 s; 4 s to 24 h, as {@link LivenessConfig}). */
         public Builder budget(Duration budget) {
-            if (budget == null || budget.compareTo(Duration.ofSeconds(1)) < 0) {
-                throw new IllegalArgumentException("budget (" + budget + ") must be at least 1 s");
+            try {
+                this.budget = checkedBudget(Objects.requireNonNull(budget, "budget"));
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException("budget (" + budget + ") " + e.getMessage(), e);
             }
-            this.budget = budget;
             return this;
         }
 
