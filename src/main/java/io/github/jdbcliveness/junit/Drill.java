@@ -6,13 +6,13 @@ import io.github.jdbcliveness.LivenessConfig;
 import io.github.jdbcliveness.LivenessDataSource;
 import io.github.jdbcliveness.drill.DatabaseTarget;
 import io.github.jdbcliveness.drill.TcpRelay;
+import io.github.jdbcliveness.drill.Waits;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
-import java.util.concurrent.TimeUnit;
 import org.opentest4j.AssertionFailedError;
 import org.opentest4j.TestAbortedException;
 
@@ -138,7 +138,7 @@ public final class Drill {
         }
         ds.addListener(recorder);
         pool = ds;
-        awaitFull(ds, Duration.ofSeconds(30));
+        awaitFull(ds);
         return ds;
     }
 
@@ -155,7 +155,7 @@ public final class Drill {
         if (pool == null) {
             pool = ds;
         }
-        awaitFull(ds, Duration.ofSeconds(30));
+        awaitFull(ds);
         return ds;
     }
 
@@ -193,13 +193,9 @@ public final class Drill {
         }
         HikariDataSource hikari = hikari();
         int size = hikari.getMaximumPoolSize();
-        long deadline = healed + limit.toNanos();
-        while (hikari.getHikariPoolMXBean().getTotalConnections() < size) {
-            if (System.nanoTime() > deadline) {
-                throw new AssertionFailedError("the pool holds " + hikari.getHikariPoolMXBean().getTotalConnections()
-                        + " of " + size + " connections " + seconds(System.nanoTime() - healed) + " after the heal");
-            }
-            java.util.concurrent.locks.LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(10));
+        if (!Waits.awaitTotal(hikari, size, healed + limit.toNanos())) {
+            throw new AssertionFailedError("the pool holds " + hikari.getHikariPoolMXBean().getTotalConnections()
+                    + " of " + size + " connections " + seconds(System.nanoTime() - healed) + " after the heal");
         }
         fullAt = System.nanoTime();
     }
@@ -266,25 +262,15 @@ public final class Drill {
         return at;
     }
 
-    private static void awaitFull(LivenessDataSource ds, Duration limit) {
+    /** Starts the pool (the first borrow does) and waits, up to 30 s, until it holds its minimum. */
+    private static void awaitFull(LivenessDataSource ds) {
+        HikariDataSource hikari;
         try (java.sql.Connection c = ds.getConnection()) {
-            // the first borrow starts the pool
+            hikari = ds.unwrap(HikariDataSource.class);
         } catch (java.sql.SQLException e) {
             throw new IllegalStateException("the drill's pool could not connect to " + ds.poolName(), e);
         }
-        HikariDataSource hikari;
-        try {
-            hikari = ds.unwrap(HikariDataSource.class);
-        } catch (java.sql.SQLException e) {
-            throw new IllegalStateException(e);
-        }
-        long deadline = System.nanoTime() + limit.toNanos();
-        while (hikari.getHikariPoolMXBean().getIdleConnections() < hikari.getMinimumIdle()) {
-            if (System.nanoTime() > deadline) {
-                throw new IllegalStateException("the drill's pool did not fill within " + limit);
-            }
-            java.util.concurrent.locks.LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(10));
-        }
+        Waits.awaitFull(hikari, hikari.getMinimumIdle());
     }
 
     static String seconds(long nanos) {

@@ -1,5 +1,6 @@
 package io.github.jdbcliveness.junit;
 
+import io.github.jdbcliveness.drill.Waits;
 import java.time.Duration;
 
 /**
@@ -60,10 +61,7 @@ public final class DrillFault {
         if (injectedAt == 0) {
             throw new IllegalStateException("inject() first");
         }
-        long until = injectedAt + d.toNanos();
-        for (long left = until - System.nanoTime(); left > 0; left = until - System.nanoTime()) {
-            java.util.concurrent.locks.LockSupport.parkNanos(left);
-        }
+        Waits.parkUntil(injectedAt + d.toNanos());
         return this;
     }
 
