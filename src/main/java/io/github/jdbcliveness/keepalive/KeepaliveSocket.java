@@ -379,7 +379,7 @@ final class KeepaliveSocket extends Socket {
         private String failure;
         /** When the driver's thread went into a blocking read ({@link System#nanoTime()}), or 0 while it is not in one. */
         private volatile long readingSince;
-        /** When a read last returned bytes from the peer ({@link System#nanoTime()}), or 0. */
+        /** When a read that returned bytes from the peer began ({@link System#nanoTime()}), or 0. */
         private volatile long receivedAt;
 
         PeekableInput(InputStream in, SocketChannel channel) {
@@ -398,11 +398,12 @@ final class KeepaliveSocket extends Socket {
                 }
             }
             boolean interrupted = Thread.interrupted();
-            readingSince = System.nanoTime();
+            long start = System.nanoTime();
+            readingSince = start;
             try {
                 int c = in.read();
                 if (c >= 0) {
-                    receivedAt = System.nanoTime();
+                    receivedAt = start; // the read's start: no second clock read on the I/O path
                 }
                 return c;
             } finally {
@@ -431,11 +432,12 @@ final class KeepaliveSocket extends Socket {
                 }
             }
             boolean interrupted = Thread.interrupted();
-            readingSince = System.nanoTime();
+            long start = System.nanoTime();
+            readingSince = start;
             try {
                 int n = in.read(b, off, len);
                 if (n > 0) {
-                    receivedAt = System.nanoTime();
+                    receivedAt = start; // the read's start: no second clock read on the I/O path
                 }
                 return n;
             } finally {
