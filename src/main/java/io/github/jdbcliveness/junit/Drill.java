@@ -200,7 +200,7 @@ public final class Drill {
         fullAt = System.nanoTime();
     }
 
-    /** Every request of the drill's traffic so far, failed or not, ended within {@code limit}; none still waits longer. */
+    /** Every request of the drill's traffic so far, failed or not, ended within {@code limit}; none waits longer. */
     public void assertEveryRequestEndedWithin(Duration limit) {
         long slowest = requireTraffic().slowestNanos();
         if (slowest > limit.toNanos()) {
@@ -221,7 +221,8 @@ public final class Drill {
     public void assertNoBorrowWaitedLongerThan(Duration limit) {
         long slowest = requireTraffic().slowestBorrowNanos();
         if (slowest > limit.toNanos()) {
-            throw new AssertionFailedError("a borrow waited " + seconds(slowest) + ", over " + seconds(limit.toNanos()));
+            throw new AssertionFailedError("a borrow waited " + seconds(slowest) + ", over "
+                    + seconds(limit.toNanos()));
         }
     }
 

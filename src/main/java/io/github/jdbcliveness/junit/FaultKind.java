@@ -6,7 +6,7 @@ public enum FaultKind {
     /** The database process stops answering while its kernel still ACKs: a hung server, or a hung proxy. */
     HUNG_SERVER("a hung server: the process answers nothing, its kernel still ACKs"),
 
-    /** Packets stop getting through, with no reset: a dead route, a host that lost power, a NAT that forgot the flow. */
+    /** Packets stop getting through, with no reset: a dead route, a host that lost power, a NAT that forgot it. */
     DEAD_PATH("a dead path: packets vanish without a reset (dead route, powered-off host, NAT or firewall eviction)"),
 
     /** The server's sessions end at once: a crash, a restart or a failover. */

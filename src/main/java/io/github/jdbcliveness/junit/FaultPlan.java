@@ -63,7 +63,8 @@ final class FaultPlan {
     static Optional<String> unavailable(FaultLayer layer, DrillTarget target) {
         DatabaseTarget db = target.database();
         return switch (layer) {
-            case KERNEL -> NftFaults.unavailableReason().or(() -> ServerProcesses.isLoopback(db.host()) ? Optional.empty()
+            case KERNEL -> NftFaults.unavailableReason().or(() -> ServerProcesses.isLoopback(db.host())
+                    ? Optional.empty()
                     : Optional.of("the server (" + db.host() + ") is not on loopback"));
             case PROCESS -> {
                 if (target.container() != null || target.noContainer() != null) {
@@ -73,7 +74,8 @@ final class FaultPlan {
                 yield r.found() ? Optional.empty() : Optional.of(r.unavailableReason());
             }
             case CONTAINER -> target.container() != null ? Optional.empty()
-                    : Optional.of(target.noContainer() != null ? target.noContainer() : "the target is not a container");
+                    : Optional.of(target.noContainer() != null ? target.noContainer()
+                            : "the target is not a container");
             case SERVER, RELAY -> Optional.empty();
         };
     }

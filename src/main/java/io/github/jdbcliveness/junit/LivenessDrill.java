@@ -37,7 +37,10 @@ public @interface LivenessDrill {
 
     Database database() default Database.POSTGRESQL;
 
-    /** The driver: {@code postgresql}, {@code mariadb} (MariaDB Connector/J) or {@code mysql} (Connector/J); empty for the database's own. */
+    /**
+     * The driver: {@code postgresql}, {@code mariadb} (MariaDB Connector/J) or {@code mysql} (Connector/J); empty for
+     * the database's own. Another value fails the test's parameter resolution, naming it.
+     */
     String driver() default "";
 
     /** The detection budget B, e.g. {@code 6s}, {@code 30s}, {@code PT1M}. */

@@ -69,6 +69,13 @@ public final class LivenessDrillExtension implements ParameterResolver, AfterEac
         return budget;
     }
 
+    private static String checkedDriver(String driver) {
+        if (!java.util.List.of("postgresql", "mariadb", "mysql").contains(driver)) {
+            throw new IllegalArgumentException("driver (" + driver + ") must be postgresql, mariadb or mysql");
+        }
+        return driver;
+    }
+
     @Override
     public boolean supportsParameter(ParameterContext parameter, ExtensionContext context) {
         return parameter.getParameter().getType() == Drill.class;
@@ -90,7 +97,13 @@ public final class LivenessDrillExtension implements ParameterResolver, AfterEac
                         + context.getRequiredTestClass().getName() + " or LivenessDrillExtension.builder()"));
         DatabaseTarget db = settings.database() == LivenessDrill.Database.POSTGRESQL ? DatabaseTargets.postgres()
                 : DatabaseTargets.mysql();
-        String driver = settings.driver().isEmpty() ? DrillTarget.defaultDriver(db.kind()) : settings.driver();
+        String driver;
+        try {
+            driver = settings.driver().isEmpty() ? DrillTarget.defaultDriver(db.kind())
+                    : checkedDriver(settings.driver());
+        } catch (IllegalArgumentException e) {
+            throw new ParameterResolutionException("@LivenessDrill(" + e.getMessage() + ")");
+        }
         Duration b;
         try {
             b = checkedBudget(Main.parseDuration(settings.budget()));
@@ -162,10 +175,7 @@ public final class LivenessDrillExtension implements ParameterResolver, AfterEac
 
         /** The JDBC driver: {@code postgresql}, {@code mariadb} or {@code mysql}. */
         public Builder driver(String driver) {
-            if (!java.util.List.of("postgresql", "mariadb", "mysql").contains(driver)) {
-                throw new IllegalArgumentException("driver (" + driver + ") must be postgresql, mariadb or mysql");
-            }
-            this.driver = driver;
+            this.driver = checkedDriver(driver);
             return this;
         }
 
