@@ -3,21 +3,18 @@ package io.github.jdbcliveness.keepalive;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.Socket;
-import org.mariadb.jdbc.Configuration;
-import org.mariadb.jdbc.util.ConfigurableSocketFactory;
+import javax.net.SocketFactory;
 
 /**
  * MariaDB Connector/J's {@code socketFactory}. The driver sets keepalive itself from its own
  * {@code tcpKeepIdle} / {@code tcpKeepInterval} / {@code tcpKeepCount}; this factory only hands out sockets that
  * record themselves, so what the kernel holds can be read back. Internal: installed by
  * {@code KeepaliveDataSource}.
+ *
+ * <p>A plain {@link SocketFactory}: the driver accepts one and configures only a {@code ConfigurableSocketFactory},
+ * whose package MariaDB's module does not export, so extending it would fail on the module path.
  */
-public final class MariaDbKeepaliveSocketFactory extends ConfigurableSocketFactory {
-
-    @Override
-    public void setConfiguration(Configuration conf, String host) {
-        // The driver applies its keepalive options itself; nothing to take from the configuration.
-    }
+public final class MariaDbKeepaliveSocketFactory extends SocketFactory {
 
     @Override
     public Socket createSocket() throws IOException {
