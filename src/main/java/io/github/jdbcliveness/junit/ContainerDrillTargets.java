@@ -12,7 +12,7 @@ import org.testcontainers.containers.Network;
 /**
  * A Testcontainers database container as a drill target. The only class of the kit that names Testcontainers.
  *
- * <p>On a network made by {@link ContainerFaults#network(String)}, the container gets container-level faults and
+ * <p>On a network made by {@link DrillNetworks#withSubnet(String)}, the container gets container-level faults and
  * the pool connects to the container's own address, so that kernel evidence is not hidden behind Docker's userland
  * proxy (it answers keepalives for a published port). Otherwise, or where the host cannot reach that address, the
  * pool uses the published port and container faults are not offered; the reason is in the report.
@@ -38,7 +38,7 @@ final class ContainerDrillTargets {
         Network network = jdbc.getNetwork();
         if (network == null) {
             return new DrillTarget(published, d, null, "the container is on no network made by "
-                    + "ContainerFaults.network(subnet), so Docker cannot keep its address across a reconnect");
+                    + "DrillNetworks.withSubnet(subnet), so Docker cannot keep its address across a reconnect");
         }
         ContainerFaults faults;
         try {

@@ -1,8 +1,8 @@
 package io.github.jdbcliveness.examples;
 
-import io.github.jdbcliveness.drill.ContainerFaults;
 import io.github.jdbcliveness.junit.Drill;
 import io.github.jdbcliveness.junit.DrillFault;
+import io.github.jdbcliveness.junit.DrillNetworks;
 import io.github.jdbcliveness.junit.FaultKind;
 import io.github.jdbcliveness.junit.FaultLayer;
 import io.github.jdbcliveness.junit.LivenessDrillExtension;
@@ -21,7 +21,7 @@ import org.testcontainers.utility.DockerImageName;
 /**
  * The drill kit in a plain JUnit test against a Testcontainers PostgreSQL: a hung server (docker pause), a dead
  * path (the container disconnected from its network) and a crash (docker kill, then a restart). The container is
- * on a network of {@link ContainerFaults#network(String)}, which lets Docker keep its address across a reconnect
+ * on a network of {@link DrillNetworks#withSubnet(String)}, which lets Docker keep its address across a reconnect
  * and a restart, and lets the pool reach it directly instead of through Docker's port proxy. Copy it: in your
  * suite the image is {@code postgres:17}; no registry is reachable in this project's CI, which builds its own.
  */
@@ -48,7 +48,7 @@ class ContainerPostgresDrillExampleIT {
             }
             Assumptions.abort("Docker does not answer (DOCKER_HOST=" + System.getenv("DOCKER_HOST") + ")");
         }
-        network = ContainerFaults.network("10.213.78.0/24");
+        network = DrillNetworks.withSubnet("10.213.78.0/24");
         postgres = new PostgreSQLContainer(DockerImageName.parse(IMAGE).asCompatibleSubstituteFor("postgres"))
                 .withNetwork(network)
                 .withImagePullPolicy(image -> !image.asCanonicalNameString().startsWith("jdbc-liveness/"));
