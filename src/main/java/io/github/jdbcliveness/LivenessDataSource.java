@@ -5,6 +5,7 @@ import com.zaxxer.hikari.HikariDataSource;
 import com.zaxxer.hikari.HikariPoolMXBean;
 import com.zaxxer.hikari.pool.HikariPool;
 import io.github.jdbcliveness.keepalive.KeepaliveConnector;
+import io.github.jdbcliveness.pool.BorrowWaiters;
 import io.github.jdbcliveness.pool.PoolBinding;
 import java.io.PrintWriter;
 import java.sql.Connection;
@@ -15,6 +16,7 @@ import java.util.Objects;
 import java.util.Properties;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.BooleanSupplier;
 import javax.sql.DataSource;
 
 /**
@@ -45,11 +47,15 @@ public final class LivenessDataSource implements DataSource, AutoCloseable {
     /** A lock, not a monitor: a virtual-thread borrower waiting for the first connection must not pin its carrier. */
     private final ReentrantLock startLock = new ReentrantLock();
     private volatile boolean started;
+    /** Made once: a borrow allocates nothing of ours. */
+    private final BorrowWaiters.Borrow fromPool;
+    private final BooleanSupplier nothingIdle = this::nothingIdle;
 
     private LivenessDataSource(HikariDataSource hikari, PoolBinding binding, boolean started) {
         this.hikari = hikari;
         this.binding = binding;
         this.started = started;
+        this.fromPool = hikari::getConnection;
     }
 
     /**
@@ -205,7 +211,7 @@ public final class LivenessDataSource implements DataSource, AutoCloseable {
         long giveUp = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(timeoutMs);
         // While the host is judged down and HikariCP has nothing to hand out, a new connection cannot come: the
         // borrow fails at once, and a borrower already waiting when the verdict comes is woken to fail the same way.
-        Connection c = started ? binding.borrow(hikari::getConnection, this::nothingIdle) : start();
+        Connection c = started ? binding.borrow(fromPool, nothingIdle) : start();
         while (!binding.onBorrow(c, giveUp)) {
             if (binding.hostDown()) {
                 throw binding.hostDownException(); // the idle ones left are the dead host's
@@ -216,7 +222,7 @@ public final class LivenessDataSource implements DataSource, AutoCloseable {
                         + timeoutMs + " ms (connectionTimeout) was dead", "08001");
             }
             HikariPool pool = (HikariPool) hikari.getHikariPoolMXBean();
-            c = binding.borrow(() -> pool.getConnection(left), this::nothingIdle);
+            c = binding.borrow(() -> pool.getConnection(left), nothingIdle);
         }
         return c;
     }

@@ -45,12 +45,15 @@ public final class BorrowWaiters {
     /**
      * Runs {@code borrow} as a waiter that a host-down verdict can wake.
      *
-     * @param failFast  true when a new connection cannot come (host down, nothing idle); checked once the waiter
-     *                  is registered, so a verdict between the caller's own check and the wait is not missed
-     * @param hostDown  the exception a woken borrower fails with
+     * @param nothingIdle  true when HikariCP has no idle connection to hand out
+     * @param hostIsDown   true while the host is judged down; when it is and nothing is idle, a new connection
+     *                     cannot come and the borrow fails at once. Checked once the waiter is registered, so a
+     *                     verdict between the caller's own check and the wait is not missed
+     * @param hostDown     the exception a woken borrower fails with
      * @return the connection HikariCP handed out; it may come even after a wake, and the caller checks it as any
      */
-    Connection await(Borrow borrow, BooleanSupplier failFast, Supplier<SQLException> hostDown) throws SQLException {
+    Connection await(Borrow borrow, BooleanSupplier nothingIdle, BooleanSupplier hostIsDown,
+            Supplier<SQLException> hostDown) throws SQLException {
         Thread me = Thread.currentThread();
         int slot = claim(me);
         Waiter w = null;
@@ -62,7 +65,7 @@ public final class BorrowWaiters {
         SQLException failure = null;
         boolean woken;
         try {
-            if (failFast.getAsBoolean()) {
+            if (hostIsDown.getAsBoolean() && nothingIdle.getAsBoolean()) {
                 failure = hostDown.get();
             } else {
                 c = borrow.get();

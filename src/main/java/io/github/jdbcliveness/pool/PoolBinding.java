@@ -59,6 +59,9 @@ public final class PoolBinding implements AutoCloseable {
     private final io.github.jdbcliveness.heartbeat.HeartbeatCore.Periodic watchdogTask;
     private final HeartbeatEvents heartbeatEvents;
     private final HostWatch host;
+    /** Made once: a borrow allocates nothing of ours. */
+    private final java.util.function.BooleanSupplier hostDownNow;
+    private final java.util.function.Supplier<SQLException> downException;
     private final BorrowWaiters waiters = new BorrowWaiters();
     private volatile StartWindow startWindow;
     private volatile boolean startOpened;
@@ -90,6 +93,8 @@ public final class PoolBinding implements AutoCloseable {
         }
         this.watchdogTask = watchdog == null ? null : scheduler.every(config.watchdogInterval(), watchdog);
         this.host = new HostWatch(this, factory, config, scheduler);
+        this.hostDownNow = host::down;
+        this.downException = host::downException;
         this.heartbeatEvents = new HeartbeatEvents() {
             @Override
             public void stalled(long lagNanos) {
@@ -320,7 +325,7 @@ public final class PoolBinding implements AutoCloseable {
      */
     public Connection borrow(BorrowWaiters.Borrow borrow, java.util.function.BooleanSupplier nothingIdle)
             throws SQLException {
-        return waiters.await(borrow, () -> host.down() && nothingIdle.getAsBoolean(), host::downException);
+        return waiters.await(borrow, nothingIdle, hostDownNow, downException);
     }
 
     /** Whether the pool's host is judged down now (one volatile read). */

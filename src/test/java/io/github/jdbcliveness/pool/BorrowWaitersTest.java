@@ -52,7 +52,7 @@ class BorrowWaitersTest {
             for (int i = 0; i < n; i++) {
                 outcomes.add(threads.submit(() -> {
                     try {
-                        waiters.await(blocking(entered), () -> false, DOWN);
+                        waiters.await(blocking(entered), () -> true, () -> false, DOWN);
                         return "handed a connection";
                     } catch (SQLException e) {
                         return e.getMessage() + (Thread.currentThread().isInterrupted() ? ", left interrupted" : "");
@@ -78,7 +78,7 @@ class BorrowWaitersTest {
         assertThrows(SQLTransientConnectionException.class, () -> waiters.await(() -> {
             borrowed.set(true);
             return CONNECTION;
-        }, () -> true, DOWN));
+        }, () -> true, () -> true, DOWN));
         assertTrue(!borrowed.get(), "a borrow that cannot succeed is not started");
     }
 
@@ -99,7 +99,7 @@ class BorrowWaitersTest {
                 borrowers.add(threads.submit(() -> {
                     for (int i = 0; i < 200_000; i++) {
                         try {
-                            assertSame(CONNECTION, waiters.await(() -> CONNECTION, () -> false, DOWN));
+                            assertSame(CONNECTION, waiters.await(() -> CONNECTION, () -> true, () -> false, DOWN));
                             handed.incrementAndGet();
                         } catch (SQLException e) {
                             throw new AssertionError("a borrow that got a connection keeps it", e);
