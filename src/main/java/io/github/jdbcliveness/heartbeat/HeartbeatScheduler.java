@@ -33,6 +33,11 @@ public final class HeartbeatScheduler {
     /** A wakeup this late is a stall (GC pause, VM freeze, starved CPU), not ordinary scheduling noise. */
     static final long STALL_NANOS = TimeUnit.MILLISECONDS.toNanos(200);
     /**
+     * How far ahead of its plan a probe may start, at most (a twentieth of the shortest interval when that is less):
+     * thousands of connections then cost the ticker about ten wakeups a second, not one per tick.
+     */
+    static final long MAX_LEAD_NANOS = TimeUnit.MILLISECONDS.toNanos(100);
+    /**
      * Probe threads per host. A probe of a dead connection holds its thread until the probe timeout, and when a path
      * dies every connection behind it is probed at once (a host sweep, in every pool): a host's lane grows to this
      * many threads before its probes queue, and other hosts' probes never queue behind it. Sized so that a host's
@@ -54,8 +59,20 @@ public final class HeartbeatScheduler {
     private final List<HeartbeatEvents> listeners = new CopyOnWriteArrayList<>();
     private final AtomicLong stalls = new AtomicLong();
     private final AtomicLong reprobes = new AtomicLong();
-    /** The ticker has been unparked for the commands queued since its last tick: one unpark per tick is enough. */
+    /**
+     * The ticker has been unparked for the unhurried commands queued since its last tick: one unpark per tick is
+     * enough.
+     */
     private final AtomicBoolean wakeRequested = new AtomicBoolean();
+    /**
+     * The same for a command that must be drained within a tick (a sweep, a periodic task, a probe queued behind a
+     * busy probe thread): set, the ticker sleeps one tick at most.
+     */
+    private final AtomicBoolean urgent = new AtomicBoolean();
+    /** When the ticker's current sleep ends ({@link Long#MAX_VALUE}: until woken; {@link #AWAKE}: not asleep). */
+    private volatile long sleepingUntil = AWAKE;
+    private volatile long lastTickNanos;
+    private static final long AWAKE = Long.MIN_VALUE;
     private volatile boolean running = true;
 
     private HeartbeatScheduler() {
@@ -69,7 +86,7 @@ public final class HeartbeatScheduler {
                 });
         // A probe's result is queued as a command from the probe thread: wake the ticker for it, or the next probe
         // would wait for the ticker's planned wakeup (as late as this probe's deadline).
-        core = new HeartbeatCore(TICK_NANOS, STALL_NANOS, System.nanoTime(),
+        core = new HeartbeatCore(TICK_NANOS, STALL_NANOS, MAX_LEAD_NANOS, System.nanoTime(),
                 task -> probes.execute(wakingAfter(task)), maintenance, System::nanoTime,
                 bound -> bound <= 0 ? 0 : ThreadLocalRandom.current().nextLong(bound), new HeartbeatEvents() {
                     @Override
@@ -87,18 +104,19 @@ public final class HeartbeatScheduler {
                     }
                 });
         ticker = new Thread(this::run, "jdbc-liveness-heartbeat");
+        probes.onQueuedBehindBusy(this::probesQueued);
         ticker.setDaemon(true);
         ticker.start();
     }
 
-    /** The task, in its own lane, followed by a wake of the ticker for the command its end queued. */
+    /** The task, in its own lane, followed by a wake of the ticker for the result its end queued, if need be. */
     private Runnable wakingAfter(Runnable task) {
         String lane = task instanceof ProbeLanes.LanedTask l ? l.lane() : "";
         return probeTask(lane, () -> {
             try {
                 task.run();
             } finally {
-                commandQueued();
+                unhurriedCommandQueued();
             }
         });
     }
@@ -159,7 +177,7 @@ public final class HeartbeatScheduler {
 
     public void register(Probeable p) {
         core.register(p, System.nanoTime());
-        commandQueued();
+        unhurriedCommandQueued(); // its first probe is 100 ms away at the soonest
     }
 
     /** Runs {@code task} every {@code period} on a probe thread; cancel the result to stop it. */
@@ -171,7 +189,7 @@ public final class HeartbeatScheduler {
 
     public void deregister(Probeable p) {
         core.deregister(p);
-        commandQueued();
+        unhurriedCommandQueued();
     }
 
     /** Probes the other idle connections to this host now, claiming them before it returns. */
@@ -223,8 +241,45 @@ public final class HeartbeatScheduler {
 
     /** Any thread, after queuing a command: wakes the ticker unless it was already woken since its last tick. */
     private void commandQueued() {
-        if (core.hasCommands() && !wakeRequested.getAndSet(true)) {
+        if (core.hasCommands()) {
+            wakeUrgently();
+        }
+    }
+
+    /**
+     * Any thread, after queuing a command that can wait up to one lead: a probe's result (it plans the connection's
+     * next probe, an interval away), a registration (its first probe is at least 100 ms away) or a deregistration.
+     * With thousands of connections HikariCP retires and replaces several a second (maxLifetime), and each probe
+     * ends with a result. The ticker is woken only if it sleeps longer than one lead.
+     */
+    private void unhurriedCommandQueued() {
+        long until = sleepingUntil;
+        if (until != AWAKE && (until == Long.MAX_VALUE || until - (lastTickNanos + lazyNanos()) > 0)
+                && core.hasCommands()) {
+            wake();
+        }
+    }
+
+    private long lazyNanos() {
+        return Math.max(TICK_NANOS, core.leadNanos());
+    }
+
+    private void wake() {
+        if (!wakeRequested.get() && !wakeRequested.getAndSet(true)) {
             LockSupport.unpark(ticker);
+        }
+    }
+
+    private void wakeUrgently() {
+        if (!urgent.get() && !urgent.getAndSet(true)) {
+            LockSupport.unpark(ticker);
+        }
+    }
+
+    /** A probe waits for a busy probe thread: the ticker looks again within a tick (ProbeLanes.nudge). */
+    private void probesQueued() {
+        if (Thread.currentThread() != ticker) {
+            wakeUrgently();
         }
     }
 
@@ -233,20 +288,34 @@ public final class HeartbeatScheduler {
         while (running) {
             wakeups++;
             long tickedAt = System.nanoTime();
+            lastTickNanos = tickedAt;
+            sleepingUntil = AWAKE;
             // Cleared before the tick drains the queue: a command queued after the drain unparks the ticker again.
             wakeRequested.set(false);
+            urgent.set(false);
             try {
                 wake = core.tick(tickedAt);
             } catch (RuntimeException | Error e) {
                 LOG.error("heartbeat tick failed; continuing", e);
             }
+            probes.nudge();
             // The plan is the earliest due time, possibly seconds away. Queued commands cut the sleep short, but
-            // not below one tick, so a burst of probe results costs one wakeup, not one each.
-            long commandsAt = tickedAt + TICK_NANOS;
+            // not below one tick, so a burst of probe results costs one wakeup, not one each; results alone wait
+            // up to one lead, when the next probes are started anyway.
             while (running) {
                 long until = wake;
-                if (core.hasCommands() && (until == Long.MAX_VALUE || until - commandsAt > 0)) {
-                    until = commandsAt;
+                boolean pending = core.hasCommands() || probes.waiting();
+                if (pending) {
+                    // Probes this tick queued for the probe thread it woke wait one lead at most, which the lead
+                    // they started early by covers, before a nudge gives them threads of their own if it hangs.
+                    long by = tickedAt + (urgent.get() ? TICK_NANOS : lazyNanos());
+                    if (until == Long.MAX_VALUE || until - by > 0) {
+                        until = by;
+                    }
+                }
+                sleepingUntil = until;
+                if (!pending && (core.hasCommands() || probes.waiting())) {
+                    continue; // a result came while this plan was made: its thread may have read the old sleep
                 }
                 long now = System.nanoTime();
                 if (until != Long.MAX_VALUE && now - until >= 0) {
@@ -258,7 +327,7 @@ public final class HeartbeatScheduler {
                     LockSupport.parkNanos(this, until - now);
                 }
             }
-            if (core.hasCommands()) {
+            if (core.hasCommands() || probes.waiting()) {
                 // Woken ahead of the plan: no lag to measure against it (a long planned sleep is no stall).
                 core.wokenByCommand(System.nanoTime());
             }
