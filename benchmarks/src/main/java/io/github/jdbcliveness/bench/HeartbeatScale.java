@@ -15,6 +15,8 @@ import java.lang.management.ThreadMXBean;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicIntegerArray;
 import java.util.concurrent.locks.LockSupport;
@@ -89,14 +91,14 @@ public final class HeartbeatScale {
             // One heartbeat interval to settle (the first probes of a freshly filled pool), then measure.
             LockSupport.parkNanos(LivenessConfig.builder().detectionBudget(budget).build().heartbeatInterval()
                     .toNanos());
-            ThreadMXBean threads = ManagementFactory.getThreadMXBean();
-            long cpuBefore = heartbeatCpu(threads);
+            CpuSampler sampler = new CpuSampler();
             long wakeupsBefore = scheduler.wakeups();
             long start = System.nanoTime();
             startAt[0] = start;
-            LockSupport.parkNanos(TimeUnit.SECONDS.toNanos(seconds));
+            sampler.runFor(TimeUnit.SECONDS.toNanos(seconds));
             long wall = System.nanoTime() - start;
-            long cpu = heartbeatCpu(threads) - cpuBefore;
+            Map<String, Long> kinds = sampler.byKind();
+            long cpu = kinds.values().stream().mapToLong(Long::longValue).sum();
             long wakeups = scheduler.wakeups() - wakeupsBefore;
             startAt[0] = 0;
 
@@ -112,6 +114,9 @@ public final class HeartbeatScale {
                     + "busiest 100 ms %d probes against a mean of %.1f (%.2f x)%n", connections,
                     100.0 * cpu / wall, wakeups / (wall / 1e9), total / (wall / 1e9), max, mean,
                     mean == 0 ? 0 : max / mean);
+            StringBuilder split = new StringBuilder("    by thread:");
+            kinds.forEach((kind, t) -> split.append(String.format(" %s %.3f %%;", kind, 100.0 * t / wall)));
+            System.out.println(split);
         } finally {
             for (AutoCloseable c : all) {
                 c.close();
@@ -120,18 +125,47 @@ public final class HeartbeatScale {
         }
     }
 
-    /** CPU time of the threads jdbc-liveness runs: the ticker, probe lanes, maintenance, host checks. */
-    private static long heartbeatCpu(ThreadMXBean threads) {
-        long sum = 0;
-        for (ThreadInfo info : threads.getThreadInfo(threads.getAllThreadIds())) {
-            if (info != null && info.getThreadName().startsWith("jdbc-liveness")) {
-                long t = threads.getThreadCpuTime(info.getThreadId());
-                if (t > 0) {
-                    sum += t;
-                }
+    /**
+     * CPU time of the threads jdbc-liveness runs (the ticker, probe threads, maintenance, host checks), read every
+     * 200 ms so that a probe thread that ends in the window (after 10 s idle) still counts: a thread is counted from
+     * its first reading (from 0 when it started in the window) to its last.
+     */
+    private static final class CpuSampler {
+        private final ThreadMXBean threads = ManagementFactory.getThreadMXBean();
+        private final Map<Long, long[]> firstAndLast = new java.util.HashMap<>();
+        private final Map<Long, String> kinds = new java.util.HashMap<>();
+        private final boolean[] first = {true};
+
+        void runFor(long nanos) {
+            long end = System.nanoTime() + nanos;
+            sample();
+            first[0] = false;
+            while (end - System.nanoTime() > 0) {
+                LockSupport.parkNanos(Math.min(TimeUnit.MILLISECONDS.toNanos(200), end - System.nanoTime()));
+                sample();
             }
         }
-        return sum;
+
+        private void sample() {
+            for (ThreadInfo info : threads.getThreadInfo(threads.getAllThreadIds())) {
+                if (info == null || !info.getThreadName().startsWith("jdbc-liveness")) {
+                    continue;
+                }
+                long t = threads.getThreadCpuTime(info.getThreadId());
+                if (t < 0) {
+                    continue;
+                }
+                long[] fl = firstAndLast.computeIfAbsent(info.getThreadId(), id -> new long[] {first[0] ? t : 0, t});
+                fl[1] = t;
+                kinds.putIfAbsent(info.getThreadId(), info.getThreadName().replaceAll("-?[0-9]+$", ""));
+            }
+        }
+
+        Map<String, Long> byKind() {
+            Map<String, Long> sums = new TreeMap<>();
+            firstAndLast.forEach((id, fl) -> sums.merge(kinds.get(id), fl[1] - fl[0], Long::sum));
+            return sums;
+        }
     }
 
     /**
