@@ -143,18 +143,26 @@ public final class HeartbeatCore {
         static final long NOT_STARTED = Long.MIN_VALUE;
         private final Probeable p;
         private final long token;
+        private final boolean planned;
         private volatile long startedNanos = NOT_STARTED;
         /** Its deadline in the wheel (ticker-owned): cancelled when the result is in. */
         private TimerWheel.Entry<Timer> deadline;
 
-        ProbeTask(Probeable p, long token) {
+        ProbeTask(Probeable p, long token, boolean planned) {
             this.p = p;
             this.token = token;
+            this.planned = planned;
         }
 
         @Override
         public String lane() {
             return p.hostKey();
+        }
+
+        /** A planned probe may wait for a probe thread already running; a sweep's may not. */
+        @Override
+        public boolean batchable() {
+            return planned;
         }
 
         /** Marks the start: the deadline runs from here. */
@@ -248,7 +256,7 @@ public final class HeartbeatCore {
                 continue; // leased, or already being probed
             }
             long now = clock.getAsLong();
-            ProbeTask task = new ProbeTask(p, token);
+            ProbeTask task = new ProbeTask(p, token, false);
             commands.add(() -> task.deadline = wheel.schedule(new Deadline(p, token, task, false),
                     now + p.probeTimeoutNanos()));
             try {
@@ -402,7 +410,7 @@ public final class HeartbeatCore {
             scheduleDue(p, now + Math.max(wheel.tickNanos(), interval / 4), due.forced());
             return;
         }
-        ProbeTask task = new ProbeTask(p, token);
+        ProbeTask task = new ProbeTask(p, token, !due.forced());
         task.deadline = wheel.schedule(new Deadline(p, token, task, false), now + p.probeTimeoutNanos());
         try {
             probes.execute(task);

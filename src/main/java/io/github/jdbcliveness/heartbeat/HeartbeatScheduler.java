@@ -65,8 +65,8 @@ public final class HeartbeatScheduler {
      */
     private final AtomicBoolean wakeRequested = new AtomicBoolean();
     /**
-     * The same for a command that must be drained within a tick (a sweep, a periodic task, a probe queued behind a
-     * busy probe thread): set, the ticker sleeps one tick at most.
+     * The same for a command that must be drained within a tick (a sweep, a new periodic task): set, the ticker
+     * sleeps one tick at most.
      */
     private final AtomicBoolean urgent = new AtomicBoolean();
     /** When the ticker's current sleep ends ({@link Long#MAX_VALUE}: until woken; {@link #AWAKE}: not asleep). */
@@ -87,7 +87,7 @@ public final class HeartbeatScheduler {
         // A probe's result is queued as a command from the probe thread: wake the ticker for it, or the next probe
         // would wait for the ticker's planned wakeup (as late as this probe's deadline).
         core = new HeartbeatCore(TICK_NANOS, STALL_NANOS, MAX_LEAD_NANOS, System.nanoTime(),
-                task -> probes.execute(wakingAfter(task)), maintenance, System::nanoTime,
+                this::submitProbe, maintenance, System::nanoTime,
                 bound -> bound <= 0 ? 0 : ThreadLocalRandom.current().nextLong(bound), new HeartbeatEvents() {
                     @Override
                     public void stalled(long lagNanos) {
@@ -104,9 +104,23 @@ public final class HeartbeatScheduler {
                     }
                 });
         ticker = new Thread(this::run, "jdbc-liveness-heartbeat");
-        probes.onQueuedBehindBusy(this::probesQueued);
         ticker.setDaemon(true);
         ticker.start();
+    }
+
+    /**
+     * The ticker's planned probes share the probe thread already awake; a sweep's probes, and anything submitted
+     * off the ticker, get a thread each at once (they look for a dead host, or a borrower waits for them).
+     */
+    private void submitProbe(Runnable task) {
+        boolean batchable = Thread.currentThread() == ticker && task instanceof ProbeLanes.LanedTask l
+                && l.batchable();
+        Runnable run = wakingAfter(task);
+        if (batchable) {
+            probes.executeBatched(run);
+        } else {
+            probes.execute(run);
+        }
     }
 
     /** The task, in its own lane, followed by a wake of the ticker for the result its end queued, if need be. */
@@ -273,13 +287,6 @@ public final class HeartbeatScheduler {
     private void wakeUrgently() {
         if (!urgent.get() && !urgent.getAndSet(true)) {
             LockSupport.unpark(ticker);
-        }
-    }
-
-    /** A probe waits for a busy probe thread: the ticker looks again within a tick (ProbeLanes.nudge). */
-    private void probesQueued() {
-        if (Thread.currentThread() != ticker) {
-            wakeUrgently();
         }
     }
 

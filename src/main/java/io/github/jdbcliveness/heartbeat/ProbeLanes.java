@@ -24,13 +24,14 @@ import org.slf4j.LoggerFactory;
  * further probes are held in its own lane, so another host's probes never wait behind them: one dead host cannot
  * make a healthy host's probes late, and a probe's deadline runs from its start, not from its place in the queue.
  *
- * <p>Handing every probe to a thread of its own costs a thread wakeup per probe, which is most of what a probe of an
- * answering connection costs. So a task is queued for the threads already running as long as one of them is
- * <em>fresh</em>: between tasks, or in a task that started less than {@code stuckNanos} ago. Only when none is does
- * a submit wake a parked thread or start one. A thread that turns stuck after the tasks behind it were queued is
- * found by {@link #nudge()}, which the ticker calls every tick while anything is queued: it then brings up to
- * {@code perLane} threads at once, so a sweep of a dead host is under way one tick later. Idle threads end after
- * 10 s.
+ * <p>{@link #execute} hands its task to a thread of its own at once (a parked one, or a new one): a borrower's
+ * validation or a sweep never waits behind another task. Handing every heartbeat probe to a thread of its own,
+ * though, costs a thread wakeup per probe, which is most of what a probe of an answering connection costs. So
+ * {@link #executeBatched}, for the ticker's planned probes, queues its task for the threads already running as long
+ * as one of them is <em>fresh</em>: between tasks, or in a task that started less than {@code stuckNanos} ago. Only
+ * when none is does it wake a parked thread or start one. A thread that turns stuck after the tasks behind it were
+ * queued is found by {@link #nudge()}, which the ticker calls at each wakeup while anything is queued: it then
+ * brings up to {@code perLane} threads at once. Idle threads end after 10 s.
  */
 final class ProbeLanes implements Executor {
 
@@ -39,10 +40,17 @@ final class ProbeLanes implements Executor {
     private static final int ACTIVE = 0;
     private static final int PARKED = 1;
     private static final int GONE = 2;
+    /** A submit took this parked thread and is handing it its task. */
+    private static final int CLAIMED = 3;
 
     /** A task that names its lane; anything else runs in the {@code ""} lane. */
     interface LanedTask extends Runnable {
         String lane();
+
+        /** Whether it may wait for a thread already running ({@link #executeBatched}): a planned probe. */
+        default boolean batchable() {
+            return false;
+        }
     }
 
     private final int perLane;
@@ -55,7 +63,6 @@ final class ProbeLanes implements Executor {
     private final Map<String, Lane> lanes = new ConcurrentHashMap<>();
     private final Set<Worker> workers = ConcurrentHashMap.newKeySet();
     private final Deque<Worker> parked = new ConcurrentLinkedDeque<>();
-    private volatile Runnable queuedBehindBusy = () -> { };
     private volatile boolean shutdown;
 
     ProbeLanes(int perLane, String threadPrefix) {
@@ -75,24 +82,27 @@ final class ProbeLanes implements Executor {
         this.threadPrefix = threadPrefix;
     }
 
-    /**
-     * Called when a submit queued its task for the running threads instead of waking one: the ticker must come
-     * round within a tick to {@link #nudge()}, in case the thread it counted on turns out to be stuck.
-     */
-    void onQueuedBehindBusy(Runnable callback) {
-        queuedBehindBusy = callback;
-    }
-
+    /** Runs {@code task} on a thread of its own, now (within its lane's limit). */
     @Override
     public void execute(Runnable task) {
         if (shutdown) {
             throw new RejectedExecutionException("probe threads are shut down");
         }
+        wakeOrStart(task);
+    }
+
+    /**
+     * Runs {@code task} on a thread already running if one is fresh, else on one woken or started for it. For the
+     * ticker's planned probes, which may wait a little (they start up to one lead early): the ticker calls
+     * {@link #nudge()} at its next wakeup.
+     */
+    void executeBatched(Runnable task) {
+        if (shutdown) {
+            throw new RejectedExecutionException("probe threads are shut down");
+        }
         enqueue(task);
-        if (hasFreshWorker()) {
-            queuedBehindBusy.run();
-        } else {
-            wakeOrStart();
+        if (!hasFreshWorker()) {
+            wakeOrStart(null);
         }
     }
 
@@ -106,7 +116,7 @@ final class ProbeLanes implements Executor {
             return;
         }
         for (int i = Math.min(waiting, perLane); i > 0; i--) {
-            wakeOrStart();
+            wakeOrStart(null);
         }
     }
 
@@ -164,9 +174,12 @@ final class ProbeLanes implements Executor {
         return false;
     }
 
-    private void wakeOrStart() {
+    /** A parked thread, or a new one, that runs {@code task} first (null: that takes from the queue). */
+    private void wakeOrStart(Runnable task) {
         for (Worker w = parked.poll(); w != null; w = parked.poll()) {
-            if (w.state.compareAndSet(PARKED, ACTIVE)) {
+            if (w.state.compareAndSet(PARKED, CLAIMED)) {
+                w.handoff = task;
+                w.state.set(ACTIVE);
                 LockSupport.unpark(w.thread);
                 return;
             }
@@ -174,7 +187,7 @@ final class ProbeLanes implements Executor {
         if (shutdown) {
             return;
         }
-        Worker w = new Worker();
+        Worker w = new Worker(task);
         workers.add(w);
         w.thread.start();
     }
@@ -205,8 +218,11 @@ final class ProbeLanes implements Executor {
         final AtomicInteger state = new AtomicInteger(ACTIVE);
         /** When the task it runs started, or {@link #BETWEEN_TASKS}. */
         volatile long busySince = BETWEEN_TASKS;
+        /** The task a submit handed this thread, run before anything queued. */
+        volatile Runnable handoff;
 
-        Worker() {
+        Worker(Runnable first) {
+            handoff = first;
             thread = new Thread(this, threadPrefix + threadNumber.incrementAndGet());
             thread.setDaemon(true);
         }
@@ -215,7 +231,13 @@ final class ProbeLanes implements Executor {
         public void run() {
             try {
                 while (!shutdown) {
-                    Runnable task = queue.poll();
+                    Runnable task = handoff;
+                    if (task != null) {
+                        handoff = null;
+                        runInLane(task);
+                        continue;
+                    }
+                    task = queue.poll();
                     if (task == null) {
                         if (!parkUntilClaimed()) {
                             return;
@@ -268,22 +290,31 @@ final class ProbeLanes implements Executor {
         private boolean parkUntilClaimed() {
             state.set(PARKED);
             parked.push(this);
-            if (!queue.isEmpty() || shutdown) {
-                // A task arrived after the poll: take it, unless a submit claimed this thread for it already.
-                if (state.compareAndSet(PARKED, ACTIVE)) {
-                    parked.remove(this);
-                }
+            if ((!queue.isEmpty() || shutdown) && state.compareAndSet(PARKED, ACTIVE)) {
+                // A task arrived after the poll: take it (unless a submit claimed this thread meanwhile).
+                parked.remove(this);
                 return !shutdown;
             }
             long deadline = System.nanoTime() + IDLE_NANOS;
-            while (state.get() == PARKED && !shutdown) {
+            while (!shutdown) {
+                int s = state.get();
+                if (s == ACTIVE) {
+                    return true;
+                }
+                if (s == CLAIMED) {
+                    Thread.onSpinWait(); // the submit is between its claim and its hand-off
+                    continue;
+                }
                 long left = deadline - System.nanoTime();
                 if (left <= 0) {
-                    return !state.compareAndSet(PARKED, GONE);
+                    if (state.compareAndSet(PARKED, GONE)) {
+                        return false;
+                    }
+                    continue;
                 }
                 LockSupport.parkNanos(this, left);
             }
-            return !shutdown;
+            return false;
         }
     }
 }

@@ -23,6 +23,8 @@ class HostIsolationIT {
     private static final Duration B = Duration.ofSeconds(6);
     private static final int DEAD_POOL = 300;
     private static final int HEALTHY_POOL = 10;
+    /** The slowest healthy request allowed: ten times what the drill sees, far below a probe timeout. */
+    private static final long HEALTHY_MAX_MS = 250;
 
     @Test
     void blackholedHostPastItsProbeThreads_neverDelaysAnotherHostsProbesOrValidations() throws Exception {
@@ -63,6 +65,9 @@ class HostIsolationIT {
             assertEquals(0, healthyStats.probeTimeouts(), "the healthy host's probes timed out: " + healthyStats);
             assertEquals(0, healthyStats.evictionsTotal(), "the healthy host lost connections: " + healthyStats);
             assertEquals(0, result.failed(), result.toString());
+            // 9-27 ms in the runs so far; a validation queued behind the dead host's probes took 400-800 ms.
+            assertTrue(result.max().toMillis() <= HEALTHY_MAX_MS, "a healthy request waited " + result.max().toMillis()
+                    + " ms (more than " + HEALTHY_MAX_MS + " ms): its validation queued behind the dead host's probes");
             assertTrue(evicted.size() >= DEAD_POOL, "evicted " + evicted.size() + " of " + DEAD_POOL);
             assertTrue(last <= B.toNanos(), "the last blackholed connection was evicted " + last / 1e9
                     + " s after the fault, budget " + B);

@@ -15,8 +15,9 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 /**
- * One lane per host, a burst of quick probes on one thread: a host whose probes all hang never delays another
- * host's probes, and a thread stuck in a probe gets help at the next nudge. Time is a clock of the test's own.
+ * One lane per host, a burst of planned probes on one thread: a host whose probes all hang never delays another
+ * host's probes, a task handed over never waits behind another, and a thread stuck in a batched probe gets help at
+ * the next nudge. Time is a clock of the test's own.
  */
 class ProbeLanesTest {
 
@@ -39,7 +40,6 @@ class ProbeLanesTest {
     @Test
     void aHostWithEveryThreadOfItsLaneHung_doesNotDelayAnotherHost_andHoldsItsOwnRest() throws Exception {
         lanes = new ProbeLanes(4, STUCK, now::get, "lanes-test-");
-        CountDownLatch firstStarted = new CountDownLatch(1);
         CountDownLatch deadStarted = new CountDownLatch(4);
         CountDownLatch deadEnded = new CountDownLatch(10);
         AtomicInteger deadRunning = new AtomicInteger();
@@ -47,21 +47,14 @@ class ProbeLanesTest {
         for (int i = 0; i < 10; i++) {
             lanes.execute(HeartbeatScheduler.probeTask("dead:5432", () -> {
                 deadMostAtOnce.accumulateAndGet(deadRunning.incrementAndGet(), Math::max);
-                firstStarted.countDown();
                 deadStarted.countDown();
                 hang();
                 deadRunning.decrementAndGet();
                 deadEnded.countDown();
             }));
         }
-        // The first thread took one probe and hangs in it; the rest wait for it until it counts as stuck.
-        assertTrue(firstStarted.await(10, TimeUnit.SECONDS));
-        assertEquals(9, lanes.queued(), "queued behind the one thread, which was fresh when they came");
-        now.addAndGet(STUCK);
-        lanes.nudge();
-        assertTrue(deadStarted.await(10, TimeUnit.SECONDS), "the dead host's lane filled up after the nudge");
+        assertTrue(deadStarted.await(10, TimeUnit.SECONDS), "each probe got a thread at once, up to the lane's 4");
 
-        now.addAndGet(STUCK);
         CountDownLatch healthy = new CountDownLatch(20);
         for (int i = 0; i < 20; i++) {
             lanes.execute(HeartbeatScheduler.probeTask("healthy:5432", healthy::countDown));
@@ -75,12 +68,27 @@ class ProbeLanesTest {
     }
 
     @Test
+    void aTaskHandedOver_neverWaitsBehindABatchedOneThatHangs() throws Exception {
+        lanes = new ProbeLanes(256, STUCK, now::get, "lanes-test-");
+        CountDownLatch hungStarted = new CountDownLatch(1);
+        lanes.executeBatched(HeartbeatScheduler.probeTask("dead:5432", () -> {
+            hungStarted.countDown();
+            hang();
+        }));
+        assertTrue(hungStarted.await(10, TimeUnit.SECONDS));
+        // The hung thread is still fresh (its probe started less than STUCK ago): a batched task would wait for it.
+        CountDownLatch validation = new CountDownLatch(1);
+        lanes.execute(HeartbeatScheduler.probeTask("healthy:5432", validation::countDown));
+        assertTrue(validation.await(10, TimeUnit.SECONDS), "a borrower's validation waited behind a hung probe");
+    }
+
+    @Test
     void aBurstOfQuickProbes_runsOnOneThread() throws Exception {
         lanes = new ProbeLanes(256, TimeUnit.SECONDS.toNanos(10), System::nanoTime, "lanes-test-");
         Set<Thread> used = ConcurrentHashMap.newKeySet();
         CountDownLatch done = new CountDownLatch(500);
         for (int i = 0; i < 500; i++) {
-            lanes.execute(HeartbeatScheduler.probeTask("host-" + (i % 50), () -> {
+            lanes.executeBatched(HeartbeatScheduler.probeTask("host-" + (i % 50), () -> {
                 used.add(Thread.currentThread());
                 done.countDown();
             }));
@@ -91,21 +99,17 @@ class ProbeLanesTest {
     }
 
     @Test
-    void aProbeQueuedBehindAThreadThatThenHangs_runsAtTheNextNudge_andTheTickerIsAskedToComeRound()
-            throws Exception {
+    void aBatchedProbeQueuedBehindAThreadThatThenHangs_runsAtTheNextNudge() throws Exception {
         lanes = new ProbeLanes(256, STUCK, now::get, "lanes-test-");
-        AtomicInteger tickerAsked = new AtomicInteger();
-        lanes.onQueuedBehindBusy(tickerAsked::incrementAndGet);
         CountDownLatch hungStarted = new CountDownLatch(1);
-        lanes.execute(HeartbeatScheduler.probeTask("a:5432", () -> {
+        lanes.executeBatched(HeartbeatScheduler.probeTask("a:5432", () -> {
             hungStarted.countDown();
             hang();
         }));
         assertTrue(hungStarted.await(10, TimeUnit.SECONDS));
         CountDownLatch quick = new CountDownLatch(1);
-        lanes.execute(HeartbeatScheduler.probeTask("b:5432", quick::countDown));
-        assertEquals(1, tickerAsked.get(), "queued behind a fresh thread: the ticker is asked to look again");
-        assertTrue(lanes.waiting());
+        lanes.executeBatched(HeartbeatScheduler.probeTask("b:5432", quick::countDown));
+        assertTrue(lanes.waiting(), "queued behind the thread, which was fresh");
 
         lanes.nudge();
         assertEquals(1, lanes.threads(), "a thread still within its grace is not given help");
