@@ -26,7 +26,8 @@ import java.util.function.LongUnaryOperator;
  * <em>lead</em> ({@code min(maxLead, shortest interval / 20)}). While probes are due all the time (thousands of
  * connections) the ticker then wakes about once per lead instead of once per tick; a probe starts at most one lead
  * ahead of its plan, which adds at most 5 % to the probes sent. Periodic tasks (the in-flight watchdogs) run the
- * same way, a lead early at most. Deadlines are kept apart and fire on time; a probe's deadline is cancelled once its result is in, so it costs no wakeup.
+ * same way, a lead early at most. Deadlines are kept apart and fire on time; a probe's deadline is cancelled once
+ * its result is in, so it costs no wakeup.
  *
  * <p>Stalls: the ticker knows when it meant to wake. If it wakes later than the stall threshold, every probe whose
  * deadline falls due in that tick (or within two ticks after, and that started before the stall ended) gets one
@@ -159,7 +160,10 @@ public final class HeartbeatCore {
             return p.hostKey();
         }
 
-        /** A planned probe may wait for a probe thread already running; a sweep's may not. */
+        /**
+         * A planned probe (started by the ticker, up to a lead early) may wait for a probe thread already running; a
+         * sweep's may not.
+         */
         @Override
         public boolean batchable() {
             return planned;

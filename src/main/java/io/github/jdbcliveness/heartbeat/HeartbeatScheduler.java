@@ -84,8 +84,8 @@ public final class HeartbeatScheduler {
                     t.setDaemon(true);
                     return t;
                 });
-        // A probe's result is queued as a command from the probe thread: wake the ticker for it, or the next probe
-        // would wait for the ticker's planned wakeup (as late as this probe's deadline).
+        // A probe's result is queued as a command from the probe thread; it wakes the ticker within a lead
+        // (unhurriedCommandQueued), since it only plans the connection's next probe.
         core = new HeartbeatCore(TICK_NANOS, STALL_NANOS, MAX_LEAD_NANOS, System.nanoTime(),
                 this::submitProbe, maintenance, System::nanoTime,
                 bound -> bound <= 0 ? 0 : ThreadLocalRandom.current().nextLong(bound), new HeartbeatEvents() {
@@ -109,12 +109,11 @@ public final class HeartbeatScheduler {
     }
 
     /**
-     * The ticker's planned probes share the probe thread already awake; a sweep's probes, and anything submitted
-     * off the ticker, get a thread each at once (they look for a dead host, or a borrower waits for them).
+     * The ticker's planned probes share the probe thread already awake; a sweep's probes get a thread each at once
+     * (they look for a dead host). Borrowers' validations come through {@link #probes()}, which always does.
      */
     private void submitProbe(Runnable task) {
-        boolean batchable = Thread.currentThread() == ticker && task instanceof ProbeLanes.LanedTask l
-                && l.batchable();
+        boolean batchable = task instanceof ProbeLanes.LanedTask l && l.batchable();
         Runnable run = wakingAfter(task);
         if (batchable) {
             probes.executeBatched(run);
