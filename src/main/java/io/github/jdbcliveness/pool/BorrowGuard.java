@@ -29,9 +29,14 @@ final class BorrowGuard {
         this.validateOnBorrow = validateOnBorrow;
     }
 
+    boolean validatesOnBorrow() {
+        return validateOnBorrow;
+    }
+
     /**
      * @param giveUpNanos {@link System#nanoTime()} when the borrower's {@code connectionTimeout} runs out: a
-     *                    validation that cannot start by then gives the connection back and fails the borrow
+     *                    validation that cannot start by then gives the connection back and fails the borrow;
+     *                    read only with validate-on-borrow
      * @throws IllegalStateException when HikariCP did not mark the lease (request boundaries are off)
      * @throws SQLException          when a validation could not run (interrupted, closed, no probe thread in time):
      *                               the connection has been given back to the pool unharmed

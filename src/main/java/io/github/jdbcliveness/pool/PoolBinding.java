@@ -328,6 +328,11 @@ public final class PoolBinding implements AutoCloseable {
         return waiters.await(borrow, nothingIdle, hostDownNow, downException);
     }
 
+    /** Whether every borrow runs a probe before it is handed out ({@code validateOnBorrow}). */
+    public boolean validatesOnBorrow() {
+        return guard.validatesOnBorrow();
+    }
+
     /** Whether the pool's host is judged down now (one volatile read). */
     public boolean hostDown() {
         return host.down();
