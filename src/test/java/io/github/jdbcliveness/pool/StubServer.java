@@ -86,6 +86,11 @@ public final class StubServer {
         connections.forEach(c -> c.dead = true);
     }
 
+    /** The record behind a physical connection this server opened. */
+    static StubConnection of(Connection physical) {
+        return ((ConnectionHandler) Proxy.getInvocationHandler(physical)).c;
+    }
+
     long open() {
         return connections.stream().filter(c -> !c.closed && !c.aborted).count();
     }
@@ -99,6 +104,11 @@ public final class StubServer {
         volatile boolean autoCommit = true;
         volatile boolean inTransaction;
         final AtomicInteger rollbacks = new AtomicInteger();
+        /** Set by a test while its application thread holds the connection. */
+        final AtomicInteger applicationHolds = new AtomicInteger();
+        /** isValid calls under way now, and those that ran while an application thread held the connection. */
+        final AtomicInteger validating = new AtomicInteger();
+        final AtomicInteger validatedWhileHeld = new AtomicInteger();
         public final List<String> statements = new CopyOnWriteArrayList<>();
         final List<String> statementThreads = new CopyOnWriteArrayList<>();
 
@@ -182,7 +192,14 @@ public final class StubServer {
             }
             switch (m.getName()) {
                 case "isValid":
-                    awaitHang();
+                    c.validating.incrementAndGet();
+                    try {
+                        heldByApplication();
+                        awaitHang();
+                        heldByApplication();
+                    } finally {
+                        c.validating.decrementAndGet();
+                    }
                     return !c.dead;
                 case "getAutoCommit":
                     return c.autoCommit;
@@ -208,6 +225,12 @@ public final class StubServer {
                     return 0;
                 default:
                     return defaultValue(m.getReturnType());
+            }
+        }
+
+        private void heldByApplication() {
+            if (c.applicationHolds.get() > 0) {
+                c.validatedWhileHeld.incrementAndGet();
             }
         }
 
