@@ -13,13 +13,8 @@ import java.sql.SQLTransientConnectionException;
  */
 final class BorrowGuard {
 
-    /** What to do with a connection HikariCP just handed out. */
-    enum Verdict {
-        /** Hand it to the borrower. */
-        USE,
-        /** It was dead and has been evicted: ask the pool again. */
-        SKIP
-    }
+    /** {@link #check}: hand the connection to the borrower. */
+    static final long USE = -1;
 
     private final PoolBinding binding;
     private final boolean validateOnBorrow;
@@ -37,15 +32,18 @@ final class BorrowGuard {
      * @param giveUpNanos {@link System#nanoTime()} when the borrower's {@code connectionTimeout} runs out: a
      *                    validation that cannot start by then gives the connection back and fails the borrow;
      *                    read only with validate-on-borrow
+     * @return {@link #USE}; or, when the connection was dead and has been evicted (ask the pool again), how many
+     *         nanoseconds this borrow had already waited for a probe on it (0 when it did not): they count against
+     *         its {@code connectionTimeout}
      * @throws IllegalStateException when HikariCP did not mark the lease (request boundaries are off)
      * @throws SQLException          when a validation could not run (interrupted, closed, no probe thread in time):
      *                               the connection has been given back to the pool unharmed
      */
-    Verdict check(Connection proxy, long giveUpNanos) throws SQLException {
+    long check(Connection proxy, long giveUpNanos) throws SQLException {
         TrackedConnection t = proxy.unwrap(TrackedConnection.class);
         switch (t.lease()) {
             case LIVE:
-                return validateOnBorrow ? validate(t, proxy, giveUpNanos) : Verdict.USE;
+                return validateOnBorrow ? validate(t, proxy, giveUpNanos) : USE;
             case NOT_BEGUN:
                 proxy.close();
                 throw new IllegalStateException(binding.poolName() + " - HikariCP handed out a connection without "
@@ -58,12 +56,13 @@ final class BorrowGuard {
                     binding.dead(t, EvictionReason.PROBE_TIMEOUT, null, binding.probeTimeoutNanos(),
                             System.nanoTime());
                 }
+                long waited = t.refusedAfterNanos();
                 skip(t, proxy);
-                return Verdict.SKIP;
+                return waited;
         }
     }
 
-    private Verdict validate(TrackedConnection t, Connection proxy, long giveUpNanos) throws SQLException {
+    private long validate(TrackedConnection t, Connection proxy, long giveUpNanos) throws SQLException {
         ProbeCall call = new ProbeCall(t::roundTrip);
         try {
             binding.runProbe(t, call);
@@ -75,7 +74,7 @@ final class BorrowGuard {
         switch (outcome) {
             case PASSED:
                 binding.events().probeValidated();
-                return Verdict.USE;
+                return USE;
             case NOT_STARTED:
                 proxy.close();
                 throw new SQLTransientConnectionException(binding.poolName() + " - validateOnBorrow: no probe "
@@ -97,7 +96,7 @@ final class BorrowGuard {
             }
         }
         skip(t, proxy);
-        return Verdict.SKIP;
+        return 0; // with validate-on-borrow the deadline runs from the start of the borrow already
     }
 
     private void skip(TrackedConnection t, Connection proxy) {

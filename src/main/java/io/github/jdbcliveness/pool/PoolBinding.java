@@ -162,13 +162,18 @@ public final class PoolBinding implements AutoCloseable {
         events.removeListener(l);
     }
 
+    /** {@link #onBorrow}'s answer for a connection the borrower may use. */
+    public static final long USE = BorrowGuard.USE;
+
     /**
-     * Checks a connection HikariCP just handed a borrower: false means it was dead and has been evicted; ask again.
+     * Checks a connection HikariCP just handed a borrower.
      *
-     * @param giveUpNanos when the borrower's {@code connectionTimeout} runs out
+     * @param giveUpNanos when the borrower's {@code connectionTimeout} runs out (read with validate-on-borrow)
+     * @return {@link #USE}; or, when it was dead and has been evicted (ask again), how many nanoseconds the borrow
+     *         had already waited for a probe on it (0 when it did not), which count against its timeout
      */
-    public boolean onBorrow(Connection proxy, long giveUpNanos) throws SQLException {
-        return guard.check(proxy, giveUpNanos) == BorrowGuard.Verdict.USE;
+    public long onBorrow(Connection proxy, long giveUpNanos) throws SQLException {
+        return guard.check(proxy, giveUpNanos);
     }
 
     // ---- for the parts ---------------------------------------------------------------------------------------

@@ -51,6 +51,8 @@ final class TrackedConnection extends DelegatingConnection implements Probeable,
     private long leaseWord = -1;
     /** The current borrower's beginRequest found the connection dead or held past a probe's deadline. */
     private boolean leaseRefused;
+    /** How long that beginRequest waited for a probe before it refused (only read while leaseRefused). */
+    private long refusedAfterNanos;
     /** HikariCP's own tasks for this entry, captured by {@link HousekeepingExecutor}: the {@link Evictor}'s path. */
     private volatile Runnable maxLifetimeTask;
     private volatile Runnable keepaliveTask;
@@ -160,7 +162,8 @@ final class TrackedConnection extends DelegatingConnection implements Probeable,
 
     /** The borrower drew a connection that is not idle: wait for a running probe, or give up on it. */
     private void leaseSlowly() {
-        long waitUntil = System.nanoTime() + binding.probeTimeoutNanos() + PoolBinding.PROBE_WAIT_SLACK_NANOS;
+        long start = System.nanoTime();
+        long waitUntil = start + binding.probeTimeoutNanos() + PoolBinding.PROBE_WAIT_SLACK_NANOS;
         boolean waited = false;
         while (true) {
             long r = state.tryLease();
@@ -186,6 +189,7 @@ final class TrackedConnection extends DelegatingConnection implements Probeable,
                 // Dead, closed, or a probe that outlived its deadline: the borrower must not use it.
                 leaseWord = -1;
                 leaseRefused = true;
+                refusedAfterNanos = waited ? System.nanoTime() - start : 0;
                 return;
             }
             waited = true;
@@ -215,6 +219,11 @@ final class TrackedConnection extends DelegatingConnection implements Probeable,
         REFUSED,
         /** HikariCP did not call beginRequest: request boundaries are off for this pool. */
         NOT_BEGUN
+    }
+
+    /** When {@link #lease()} is REFUSED: how long the borrower waited for a probe on it first (0: it did not). */
+    long refusedAfterNanos() {
+        return leaseRefused ? refusedAfterNanos : 0;
     }
 
     Lease lease() {

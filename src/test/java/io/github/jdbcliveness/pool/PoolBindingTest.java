@@ -157,6 +157,35 @@ class PoolBindingTest {
     }
 
     @Test
+    void borrow_thatWaitedForAHungProbe_retriesOnlyForWhatIsLeftOfConnectionTimeout() throws Exception {
+        StubServer server = StubServer.start();
+        HikariConfig c = hikari(server, "hung-probe", 1);
+        c.setConnectionTimeout(1000);
+        // Probe timeout 500 ms: the borrower waits for the hung probe about that long, then takes another.
+        try (LivenessDataSource ds = LivenessDataSource.create(c, fast().build())) {
+            HikariPoolMXBean mx = ds.unwrap(HikariDataSource.class).getHikariPoolMXBean();
+            await(() -> mx.getIdleConnections() == 1, () -> "idle " + mx.getIdleConnections());
+            CountDownLatch hang = new CountDownLatch(1);
+            // No refill, and no quick "refused" either (which would judge the host down and fail the borrow at
+            // once): after the hung one, the borrower can only wait for a connect that does not return.
+            server.connectHang = hang;
+            server.hang = hang;
+            try {
+                await(() -> server.hanging.get() == 1, () -> "a heartbeat probe hanging: " + server.hanging.get());
+                long start = System.nanoTime();
+                SQLException e = assertThrows(SQLException.class, ds::getConnection);
+                long took = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
+                // The wait for the probe counts against connectionTimeout: about 1000 ms. Retrying with a whole
+                // connectionTimeout after it took 1500 ms.
+                assertTrue(took < 1300, "the borrow took " + took + " ms with connectionTimeout 1000 ms: "
+                        + messages(e));
+            } finally {
+                hang.countDown();
+            }
+        }
+    }
+
+    @Test
     void borrowerInterruptedDuringValidation_waitsForTheProbe_andKillsNothing() throws Exception {
         StubServer server = StubServer.start();
         try (LivenessDataSource ds = LivenessDataSource.create(hikari(server, "interrupt", 1),

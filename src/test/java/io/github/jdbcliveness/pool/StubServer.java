@@ -46,6 +46,8 @@ public final class StubServer {
     volatile boolean refuseConnects;
     /** While set, isValid and statements on connections opened so far block until it counts down. */
     volatile CountDownLatch hang;
+    /** While set, new connections wait for it to count down (a server that accepts nothing and refuses nothing). */
+    volatile CountDownLatch connectHang;
     /** How long a connect, an isValid and a statement each take (a round trip). */
     volatile long latencyNanos;
     /** Calls blocked in {@link #hang} right now. */
@@ -122,6 +124,17 @@ public final class StubServer {
             throw new SQLException("stub " + name + " refuses connections", "08001");
         }
         roundTrip();
+        CountDownLatch gate = connectHang;
+        if (gate != null) {
+            try {
+                if (!gate.await(30, TimeUnit.SECONDS)) {
+                    throw new SQLException("stub connect hang was never released", "08001");
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new SQLException("interrupted", "08001", e);
+            }
+        }
         StubConnection c = new StubConnection(connections.size() + 1);
         connections.add(c);
         return proxy(Connection.class, new ConnectionHandler(c));
