@@ -35,7 +35,11 @@ public final class BorrowWaiters {
     /** In a slot: the interrupt was sent. */
     private static final Object WOKEN = new Object();
 
-    private final AtomicReferenceArray<Object> slots = new AtomicReferenceArray<>(SLOTS * STRIDE);
+    /**
+     * Slot k at index (k + 1) × STRIDE: the first line of the array holds its header, whose length every access
+     * reads for its bounds check, and one more line at the end keeps the last slot off whatever follows it.
+     */
+    private final AtomicReferenceArray<Object> slots = new AtomicReferenceArray<>((SLOTS + 2) * STRIDE);
     /** Borrowers beyond the slots (more than 64 waiting at once): a set, which allocates. */
     private final Set<Waiter> overflow = ConcurrentHashMap.newKeySet();
 
@@ -93,7 +97,7 @@ public final class BorrowWaiters {
 
     /** The host was judged down: end every wait inside HikariCP now. */
     void wakeAll() {
-        for (int i = 0; i < SLOTS * STRIDE; i += STRIDE) {
+        for (int i = STRIDE; i <= SLOTS * STRIDE; i += STRIDE) {
             Object v = slots.get(i);
             if (v instanceof Thread t && slots.compareAndSet(i, t, WAKING)) {
                 t.interrupt();
@@ -108,7 +112,7 @@ public final class BorrowWaiters {
     /** How many borrowers wait right now. */
     int size() {
         int n = overflow.size();
-        for (int i = 0; i < SLOTS * STRIDE; i += STRIDE) {
+        for (int i = STRIDE; i <= SLOTS * STRIDE; i += STRIDE) {
             n += slots.get(i) == null ? 0 : 1;
         }
         return n;
@@ -118,7 +122,7 @@ public final class BorrowWaiters {
     private int claim(Thread me) {
         int start = (int) (me.getId() * 0x9E3779B9L >>> 16) & (SLOTS - 1);
         for (int k = 0; k < SLOTS; k++) {
-            int i = ((start + k) & (SLOTS - 1)) * STRIDE;
+            int i = (((start + k) & (SLOTS - 1)) + 1) * STRIDE;
             if (slots.get(i) == null && slots.compareAndSet(i, null, me)) {
                 return i;
             }

@@ -43,16 +43,6 @@ final class TrackedConnection extends DelegatingConnection implements Probeable,
     private final ReentrantLock probeEndLock = new ReentrantLock();
     private final Condition probeEnd = probeEndLock.newCondition();
     private volatile long lastAliveNanos;
-    /**
-     * The lease word of the current borrower. A plain field: HikariCP hands a connection to one borrower at a time,
-     * and its bag's compare-and-set orders each hand-over (return, then next borrow) for us. A volatile store here
-     * would put a full fence on every borrow and every return.
-     */
-    private long leaseWord = -1;
-    /** The current borrower's beginRequest found the connection dead or held past a probe's deadline. */
-    private boolean leaseRefused;
-    /** How long that beginRequest waited for a probe before it refused (only read while leaseRefused). */
-    private long refusedAfterNanos;
     /** HikariCP's own tasks for this entry, captured by {@link HousekeepingExecutor}: the {@link Evictor}'s path. */
     private volatile Runnable maxLifetimeTask;
     private volatile Runnable keepaliveTask;
@@ -153,8 +143,8 @@ final class TrackedConnection extends DelegatingConnection implements Probeable,
     public void beginRequest() {
         long r = state.tryLease();
         if (r >= 0) {
-            leaseWord = r;
-            leaseRefused = false;
+            state.borrowerWord = r;
+            state.refusedAfterNanos = -1;
             return;
         }
         leaseSlowly();
@@ -168,8 +158,8 @@ final class TrackedConnection extends DelegatingConnection implements Probeable,
         while (true) {
             long r = state.tryLease();
             if (r >= 0) {
-                leaseWord = r;
-                leaseRefused = false;
+                state.borrowerWord = r;
+                state.refusedAfterNanos = -1;
                 if (waited) {
                     binding.events().borrowWaitedForProbe();
                 }
@@ -187,9 +177,8 @@ final class TrackedConnection extends DelegatingConnection implements Probeable,
             }
             if ((s != State.PROBING && s != State.QUEUED) || System.nanoTime() - waitUntil >= 0) {
                 // Dead, closed, or a probe that outlived its deadline: the borrower must not use it.
-                leaseWord = -1;
-                leaseRefused = true;
-                refusedAfterNanos = waited ? System.nanoTime() - start : 0;
+                state.borrowerWord = -1;
+                state.refusedAfterNanos = waited ? System.nanoTime() - start : 0;
                 return;
             }
             waited = true;
@@ -199,9 +188,9 @@ final class TrackedConnection extends DelegatingConnection implements Probeable,
 
     @Override
     public void endRequest() {
-        long w = leaseWord;
-        leaseWord = -1;
-        leaseRefused = false;
+        long w = state.borrowerWord;
+        state.borrowerWord = -1;
+        state.refusedAfterNanos = -1;
         if (w >= 0) {
             long answered = SocketPeek.receivedAtNanos(socket);
             if (answered - lastAliveNanos > 0) {
@@ -223,15 +212,15 @@ final class TrackedConnection extends DelegatingConnection implements Probeable,
 
     /** When {@link #lease()} is REFUSED: how long the borrower waited for a probe on it first (0: it did not). */
     long refusedAfterNanos() {
-        return leaseRefused ? refusedAfterNanos : 0;
+        return Math.max(state.refusedAfterNanos, 0);
     }
 
     Lease lease() {
-        long w = leaseWord;
+        long w = state.borrowerWord;
         if (w >= 0) {
             return state.word() == w ? Lease.LIVE : Lease.REFUSED;
         }
-        return leaseRefused ? Lease.REFUSED : Lease.NOT_BEGUN;
+        return state.refusedAfterNanos >= 0 ? Lease.REFUSED : Lease.NOT_BEGUN;
     }
 
     // ---- what HikariCP asks of an idle connection ------------------------------------------------------------
