@@ -126,14 +126,7 @@ public final class StubServer {
         roundTrip();
         CountDownLatch gate = connectHang;
         if (gate != null) {
-            try {
-                if (!gate.await(30, TimeUnit.SECONDS)) {
-                    throw new SQLException("stub connect hang was never released", "08001");
-                }
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new SQLException("interrupted", "08001", e);
-            }
+            hold(gate, "connect", "08001");
         }
         StubConnection c = new StubConnection(connections.size() + 1);
         connections.add(c);
@@ -157,15 +150,22 @@ public final class StubServer {
         if (latch != null) {
             hanging.incrementAndGet();
             try {
-                if (!latch.await(30, TimeUnit.SECONDS)) {
-                    throw new SQLException("stub hang was never released", "08006");
-                }
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new SQLException("interrupted", "08006", e);
+                hold(latch, "call", "08006");
             } finally {
                 hanging.decrementAndGet();
             }
+        }
+    }
+
+    /** Blocks until {@code latch} counts down (30 s at most), failing as a driver would with {@code sqlState}. */
+    private static void hold(CountDownLatch latch, String what, String sqlState) throws SQLException {
+        try {
+            if (!latch.await(30, TimeUnit.SECONDS)) {
+                throw new SQLException("stub " + what + " hang was never released", sqlState);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new SQLException("interrupted", sqlState, e);
         }
     }
 
