@@ -178,7 +178,7 @@ final class TrackedConnection extends DelegatingConnection implements Probeable,
             if ((s != State.PROBING && s != State.QUEUED) || System.nanoTime() - waitUntil >= 0) {
                 // Dead, closed, or a probe that outlived its deadline: the borrower must not use it.
                 state.borrowerWord = -1;
-                state.refusedAfterNanos = waited ? System.nanoTime() - start : 0;
+                state.refusedAfterNanos = System.nanoTime() - start;
                 return;
             }
             waited = true;
@@ -210,7 +210,7 @@ final class TrackedConnection extends DelegatingConnection implements Probeable,
         NOT_BEGUN
     }
 
-    /** When {@link #lease()} is REFUSED: how long the borrower waited for a probe on it first (0: it did not). */
+    /** When {@link #lease()} is REFUSED: how long beginRequest took to refuse it (a wait for a probe, or next to 0). */
     long refusedAfterNanos() {
         return Math.max(state.refusedAfterNanos, 0);
     }
