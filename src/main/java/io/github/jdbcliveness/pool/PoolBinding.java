@@ -351,15 +351,18 @@ public final class PoolBinding implements AutoCloseable {
         return host.downException();
     }
 
-    /** A connection was found dead (it is DEAD already): end it, count and tell, evict it, sweep if it says so. */
+    /**
+     * A connection was found dead (it is DEAD already): count and tell, end it, evict it, sweep if it says so. Counted
+     * before its socket closes: a borrower whose request fails on that close finds the eviction in the stats already.
+     */
     void dead(TrackedConnection t, EvictionReason reason, Throwable cause, long tookNanos, long nowNanos) {
         dead(t, reason, cause, describe(reason, cause, tookNanos), tookNanos, nowNanos);
     }
 
     void dead(TrackedConnection t, EvictionReason reason, Throwable cause, String why, long tookNanos,
             long nowNanos) {
-        t.abortPhysical();
         events.dead(t.ref(), reason, cause, why, tookNanos, nowNanos - t.lastAliveNanos(), nowNanos);
+        t.abortPhysical();
         evictor.evict(t);
         if (sweepsHost(reason, cause)) {
             sweep(t);
