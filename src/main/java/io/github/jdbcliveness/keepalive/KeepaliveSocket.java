@@ -10,27 +10,34 @@ import java.net.SocketAddress;
 import java.net.SocketException;
 import java.net.SocketImpl;
 import java.net.SocketOption;
-import java.nio.ByteBuffer;
+import java.net.InetSocketAddress;
+import java.net.SocketTimeoutException;
+import java.net.UnknownHostException;
 import java.nio.channels.ClosedChannelException;
+import java.nio.channels.SelectionKey;
 import java.nio.channels.SocketChannel;
-import java.util.Objects;
 import java.util.Set;
+import java.util.concurrent.TimeUnit;
 
 /**
  * The plain TCP socket our socket factories hand to a driver. After connecting it applies the keepalive
  * settings (when it was given any: MariaDB Connector/J applies its own) and tells the connect capture of the
  * calling thread that it exists, so the data source can read back what the kernel holds.
  *
- * <p>It is backed by a {@link SocketChannel} so that {@link #peek()} can look at the socket without blocking: a
- * plain {@code Socket} cannot read without blocking, and {@code available()} cannot see a FIN. Every public method
- * is delegated to the JDK's socket adaptor ({@code channel.socket()}), so drivers keep a blocking socket with
- * working {@code soTimeout}; {@link #getChannel()} still answers null so no driver switches to NIO behind our back.
- * The driver reads through a push-back stream: whatever a peek took from the kernel is served first, in order.
+ * <p>It is backed by a {@link SocketChannel} in non-blocking mode, so that {@link #peek()} can look at the socket with
+ * one system call and without taking anything the driver needs: a plain {@code Socket} cannot read without blocking,
+ * and {@code available()} cannot see a FIN. To the driver it is a blocking socket: its streams wait for the channel
+ * ({@link ChannelWait}) and honour {@code soTimeout}; {@link #getChannel()} answers null so that no driver switches to
+ * NIO behind our back. The driver reads through a push-back stream ({@link PeekableInput}): whatever a peek took from
+ * the kernel is served first, in order.
  *
- * <p>Two differences from a plain socket, both from the channel underneath: an interrupt that arrives while a thread
- * is blocked reading or writing closes the socket (the driver then fails the connection, which the pool evicts);
- * an interrupt already pending when the driver starts an I/O call does not (it is set aside for the call and
- * restored afterwards), as on a plain socket.
+ * <p>An interrupt affects it exactly as it affects a plain socket: on a platform thread nothing happens (the interrupt
+ * stays pending for the caller); on a virtual thread blocked in I/O it closes the socket. A channel in blocking mode
+ * would close itself on any interrupt during I/O, and did: a cancelled task killed a healthy pooled connection.
+ *
+ * <p>What it costs beside a plain socket: a read that has to wait makes two more system calls (the wait and a second
+ * read), and a socket that has waited holds a selector (two file descriptors) for reads, and one more for writes
+ * once its send buffer has been full.
  */
 final class KeepaliveSocket extends Socket {
 
@@ -41,12 +48,13 @@ final class KeepaliveSocket extends Socket {
     private final long captureToken;
     private final SocketChannel channel;
     private final Socket adaptor;
+    private final ChannelWait readable;
+    private final ChannelWait writable;
     private final Object streamLock = new Object();
     /** Created once under {@link #streamLock}; volatile so that the watchdog's look reads it without the lock. */
     private volatile PeekableInput input;
-    private GuardedOutput output;
-    /** Bytes the kernel has taken from the driver's writes so far (the driver's writing thread only; read by others). */
-    private volatile long written;
+    private volatile CountingOutput output;
+    private volatile long soTimeoutNanos;
 
     /** @param settings keepalive to apply after connect, or null to only record the socket */
     KeepaliveSocket(KeepaliveSettings settings) throws IOException {
@@ -55,40 +63,53 @@ final class KeepaliveSocket extends Socket {
 
     /** @param captureToken the connect capture to report to when connecting on another thread, or -1 */
     KeepaliveSocket(KeepaliveSettings settings, long captureToken) throws IOException {
-        // No SocketImpl of our own: every method below goes to the adaptor, so none is ever needed.
+        // No SocketImpl of our own: every method below goes to the channel or its adaptor, so none is ever needed.
         super((SocketImpl) null);
         this.settings = settings;
         this.captureToken = captureToken;
         this.channel = SocketChannel.open();
+        try {
+            channel.configureBlocking(false);
+        } catch (IOException | RuntimeException e) {
+            channel.close();
+            throw e;
+        }
         this.adaptor = channel.socket();
+        this.readable = new ChannelWait(channel, SelectionKey.OP_READ);
+        this.writable = new ChannelWait(channel, SelectionKey.OP_WRITE);
     }
 
     /**
      * Looks at the socket without blocking and without taking anything the driver needs: bytes already waiting
-     * (at most {@link #PEEK_CAPACITY}) move into the push-back buffer, and a FIN or a reset is noted. The caller
-     * guarantees that no other thread reads or writes this socket meanwhile (an idle pooled connection); a thread
-     * that did would make the mode switch wait for it.
+     * (at most {@link #PEEK_CAPACITY}) move into the push-back buffer, and a FIN or a reset is noted. Meant for an
+     * idle pooled connection; a driver's read at the same moment would still get every byte, in order.
      */
     Peek peek() {
-        if (!adaptor.isConnected() || adaptor.isClosed() || adaptor.isInputShutdown()) {
-            return Peek.UNKNOWN;
+        PeekableInput in = input; // the driver's stream: there from its first read on, so no check needs it made
+        if (in == null) {
+            if (!adaptor.isConnected()) {
+                return Peek.UNKNOWN;
+            }
+            try {
+                in = input();
+            } catch (IOException e) {
+                return Peek.UNKNOWN; // closed or shut down by us
+            }
         }
-        PeekableInput in;
-        try {
-            in = input();
-        } catch (IOException e) {
-            return Peek.UNKNOWN; // closed by us in the meantime
+        if (adaptor.isInputShutdown()) {
+            return Peek.UNKNOWN; // our own doing, not the server's
         }
-        return in.peek();
+        return in.peek(); // closed by us: UNKNOWN
     }
 
     /**
      * Bytes the kernel has taken from the driver's writes so far, counted in slices of at most
-     * {@link GuardedOutput#SLICE} bytes: a blocked write shows as progress once each slice is queued, not only once
+     * {@link CountingOutput#SLICE} bytes: a blocked write shows as progress once each slice is queued, not only once
      * the whole write is. With the kernel's {@code tx_queue} this gives how far the peer has acknowledged.
      */
     long bytesWritten() {
-        return written;
+        CountingOutput out = output;
+        return out == null ? 0 : out.written();
     }
 
     /**
@@ -106,9 +127,9 @@ final class KeepaliveSocket extends Socket {
         return in == null ? 0 : in.receivedAt();
     }
 
-    /** Whether the channel is in blocking mode, as the driver's streams need it (for tests). */
-    boolean channelBlocking() {
-        return channel.isBlocking();
+    /** How long a read may wait ({@code soTimeout}), in nanoseconds; 0 for no limit. */
+    long soTimeoutNanos() {
+        return soTimeoutNanos;
     }
 
     // -- connect, with the keepalive and capture hooks
@@ -118,9 +139,32 @@ final class KeepaliveSocket extends Socket {
         connect(endpoint, 0);
     }
 
+    /** As a plain socket connects: a timeout or a failure closes the socket; an interrupt does not end the wait. */
     @Override
     public void connect(SocketAddress endpoint, int timeout) throws IOException {
-        adaptor.connect(endpoint, timeout);
+        if (timeout < 0) {
+            throw new IllegalArgumentException("connect: timeout can't be negative");
+        }
+        if (endpoint instanceof InetSocketAddress isa && isa.isUnresolved()) {
+            close();
+            throw new UnknownHostException(isa.getHostName());
+        }
+        try (ChannelWait connectable = new ChannelWait(channel, SelectionKey.OP_CONNECT)) {
+            boolean connected = channel.connect(endpoint);
+            long timeoutNanos = TimeUnit.MILLISECONDS.toNanos(timeout);
+            while (!connected) {
+                if (!connectable.await(timeoutNanos, this)) {
+                    throw new SocketTimeoutException("Connect timed out");
+                }
+                connected = channel.finishConnect();
+            }
+        } catch (ClosedChannelException e) {
+            close();
+            throw new SocketException("Socket closed");
+        } catch (IOException | RuntimeException e) {
+            close();
+            throw e;
+        }
         if (settings != null) {
             SocketKeepalive.apply(this, settings);
         }
@@ -145,10 +189,10 @@ final class KeepaliveSocket extends Socket {
 
     @Override
     public OutputStream getOutputStream() throws IOException {
-        OutputStream checked = adaptor.getOutputStream(); // throws as a plain socket would: closed, shut down, ...
+        adaptor.getOutputStream(); // throws as a plain socket would: closed, not connected, shut down
         synchronized (streamLock) {
             if (output == null) {
-                output = new GuardedOutput(checked, this);
+                output = new CountingOutput(this, channel, writable);
             }
             return output;
         }
@@ -158,7 +202,7 @@ final class KeepaliveSocket extends Socket {
         InputStream checked = adaptor.getInputStream(); // throws as a plain socket would: closed, shut down, ...
         synchronized (streamLock) {
             if (input == null) {
-                input = new PeekableInput(checked, channel);
+                input = new PeekableInput(this, channel, checked, readable);
             }
             return input;
         }
@@ -239,12 +283,21 @@ final class KeepaliveSocket extends Socket {
 
     @Override
     public void setSoTimeout(int timeout) throws SocketException {
-        adaptor.setSoTimeout(timeout);
+        if (isClosed()) {
+            throw new SocketException("Socket is closed");
+        }
+        if (timeout < 0) {
+            throw new IllegalArgumentException("timeout < 0");
+        }
+        soTimeoutNanos = TimeUnit.MILLISECONDS.toNanos(timeout);
     }
 
     @Override
     public int getSoTimeout() throws SocketException {
-        return adaptor.getSoTimeout();
+        if (isClosed()) {
+            throw new SocketException("Socket is closed");
+        }
+        return (int) TimeUnit.NANOSECONDS.toMillis(soTimeoutNanos);
     }
 
     @Override
@@ -320,7 +373,16 @@ final class KeepaliveSocket extends Socket {
 
     @Override
     public void close() throws IOException {
-        adaptor.close();
+        try {
+            channel.close();
+        } finally {
+            // The channel keeps its file descriptor until the selectors it was registered with let go of it.
+            try {
+                readable.close();
+            } finally {
+                writable.close();
+            }
+        }
     }
 
     @Override
@@ -361,237 +423,5 @@ final class KeepaliveSocket extends Socket {
     @Override
     public String toString() {
         return adaptor.toString();
-    }
-
-    /**
-     * The driver's input: bytes a peek took from the kernel first, then the adaptor's blocking, soTimeout-timed
-     * stream. The buffer is touched under {@code this} lock; the blocking read of the adaptor is not, so a thread
-     * that closes the socket is never held up by a reader.
-     */
-    static final class PeekableInput extends InputStream {
-
-        private final InputStream in;
-        private final SocketChannel channel;
-        private byte[] pending; // allocated at the first peek that finds data
-        private int pos;
-        private int limit;
-        private boolean eof;
-        private String failure;
-        /** When the driver's thread went into a blocking read ({@link System#nanoTime()}), or 0 while it is not in one. */
-        private volatile long readingSince;
-        /** When a read that returned bytes from the peer began ({@link System#nanoTime()}), or 0. */
-        private volatile long receivedAt;
-
-        PeekableInput(InputStream in, SocketChannel channel) {
-            this.in = in;
-            this.channel = channel;
-        }
-
-        @Override
-        public int read() throws IOException {
-            synchronized (this) {
-                if (pos < limit) {
-                    return pending[pos++] & 0xff;
-                }
-                if (eof) {
-                    return -1;
-                }
-            }
-            boolean interrupted = Thread.interrupted();
-            long start = System.nanoTime();
-            readingSince = start;
-            try {
-                int c = in.read();
-                if (c >= 0) {
-                    receivedAt = start; // the read's start: no second clock read on the I/O path
-                }
-                return c;
-            } finally {
-                readingSince = 0;
-                if (interrupted) {
-                    Thread.currentThread().interrupt();
-                }
-            }
-        }
-
-        @Override
-        public int read(byte[] b, int off, int len) throws IOException {
-            Objects.checkFromIndexSize(off, len, b.length);
-            if (len == 0) {
-                return 0;
-            }
-            synchronized (this) {
-                if (pos < limit) {
-                    int n = Math.min(len, limit - pos);
-                    System.arraycopy(pending, pos, b, off, n);
-                    pos += n;
-                    return n;
-                }
-                if (eof) {
-                    return -1;
-                }
-            }
-            boolean interrupted = Thread.interrupted();
-            long start = System.nanoTime();
-            readingSince = start;
-            try {
-                int n = in.read(b, off, len);
-                if (n > 0) {
-                    receivedAt = start; // the read's start: no second clock read on the I/O path
-                }
-                return n;
-            } finally {
-                readingSince = 0;
-                if (interrupted) {
-                    Thread.currentThread().interrupt();
-                }
-            }
-        }
-
-        long readingSince() {
-            return readingSince;
-        }
-
-        long receivedAt() {
-            return receivedAt;
-        }
-
-        @Override
-        public int available() throws IOException {
-            synchronized (this) {
-                int buffered = limit - pos;
-                if (eof) {
-                    return buffered;
-                }
-                return buffered + in.available();
-            }
-        }
-
-        @Override
-        public void close() throws IOException {
-            in.close(); // closes the socket, as closing a plain socket's stream does
-        }
-
-        synchronized Peek peek() {
-            if (eof || failure != null) {
-                return closed();
-            }
-            if (pending == null) {
-                pending = new byte[PEEK_CAPACITY];
-            } else if (pos > 0) {
-                System.arraycopy(pending, pos, pending, 0, limit - pos);
-                limit -= pos;
-                pos = 0;
-            }
-            try {
-                channel.configureBlocking(false);
-                try {
-                    ByteBuffer into = ByteBuffer.wrap(pending);
-                    while (limit < pending.length) {
-                        into.limit(pending.length).position(limit);
-                        int n = channel.read(into);
-                        if (n > 0) {
-                            limit += n;
-                        } else {
-                            eof = n < 0;
-                            break;
-                        }
-                    }
-                } catch (ClosedChannelException e) {
-                    throw e;
-                } catch (IOException e) {
-                    // A reset (or a keepalive timeout) surfaces here; the channel remembers a reset, so the driver's
-                    // next read fails the same way.
-                    failure = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
-                } finally {
-                    restoreBlocking();
-                }
-            } catch (ClosedChannelException e) {
-                return Peek.UNKNOWN; // closed by us (the channel is then gone, blocking or not)
-            } catch (IOException e) {
-                return Peek.UNKNOWN; // could not switch the mode: nothing was read
-            }
-            if (eof || failure != null) {
-                return closed();
-            }
-            return pos < limit ? Peek.data(pending[pos] & 0xff, limit - pos) : Peek.QUIET;
-        }
-
-        /**
-         * Back to blocking, whatever happened: the adaptor's streams refuse a non-blocking channel with an unchecked
-         * exception the driver would not expect. Should the switch fail on an open channel, the socket is closed
-         * instead, so the driver sees an ordinary I/O failure.
-         */
-        private void restoreBlocking() throws IOException {
-            try {
-                channel.configureBlocking(true);
-            } catch (ClosedChannelException e) {
-                throw e;
-            } catch (IOException | RuntimeException e) {
-                channel.close();
-                throw e;
-            }
-        }
-
-        private Peek closed() {
-            int waiting = limit - pos;
-            return Peek.closed(waiting > 0 ? pending[pos] & 0xff : -1, waiting, failure != null ? failure : "EOF");
-        }
-    }
-
-    /** The adaptor's output stream, with a pending interrupt set aside for each call (see the class comment). */
-    private static final class GuardedOutput extends OutputStream {
-
-        /** A blocking write returns only once all of its bytes are queued: slices keep the count moving meanwhile. */
-        static final int SLICE = 16 * 1024;
-
-        private final OutputStream out;
-        private final KeepaliveSocket socket;
-
-        GuardedOutput(OutputStream out, KeepaliveSocket socket) {
-            this.out = out;
-            this.socket = socket;
-        }
-
-        @Override
-        public void write(int b) throws IOException {
-            boolean interrupted = Thread.interrupted();
-            try {
-                out.write(b);
-                socket.written++; // one writing thread per socket at a time: the driver's
-            } finally {
-                if (interrupted) {
-                    Thread.currentThread().interrupt();
-                }
-            }
-        }
-
-        @Override
-        public void write(byte[] b, int off, int len) throws IOException {
-            java.util.Objects.checkFromIndexSize(off, len, b.length);
-            boolean interrupted = Thread.interrupted();
-            try {
-                for (int at = off, end = off + len; at < end; ) {
-                    int n = Math.min(SLICE, end - at);
-                    out.write(b, at, n);
-                    socket.written += n;
-                    at += n;
-                }
-            } finally {
-                if (interrupted) {
-                    Thread.currentThread().interrupt();
-                }
-            }
-        }
-
-        @Override
-        public void flush() throws IOException {
-            out.flush();
-        }
-
-        @Override
-        public void close() throws IOException {
-            out.close();
-        }
     }
 }

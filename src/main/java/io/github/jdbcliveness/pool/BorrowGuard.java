@@ -82,8 +82,11 @@ final class BorrowGuard {
                         + "back untouched", "08001");
             case INTERRUPTED:
                 proxy.close();
+                // As HikariCP answers an interrupted wait for a connection: no connection-failure state (08xxx),
+                // the interrupt as the cause, and the thread's flag still set.
                 throw new SQLException(binding.poolName() + " - interrupted before validating a borrowed "
-                        + "connection; it was given back untouched", "08001");
+                        + "connection; it was given back untouched",
+                        new InterruptedException("interrupted while waiting for validateOnBorrow's probe"));
             default:
                 break;
         }
