@@ -7,8 +7,8 @@ import java.sql.SQLTransientConnectionException;
 
 /**
  * Checks each connection HikariCP hands a {@code LivenessDataSource} borrower, before the borrower sees it. A
- * connection known dead (or held by a probe past its deadline) is evicted through the borrower's proxy and the
- * borrower asks again; in validate-on-borrow mode a live one must also answer a probe. The retry loop, bounded by
+ * connection known dead (or held by a probe past its deadline), or one whose socket shows the server closed it, is
+ * evicted through the borrower's proxy and the borrower asks again; in validate-on-borrow mode a live one must also answer a probe. The retry loop, bounded by
  * one {@code connectionTimeout}, is the data source's.
  */
 final class BorrowGuard {
@@ -43,6 +43,16 @@ final class BorrowGuard {
         TrackedConnection t = proxy.unwrap(TrackedConnection.class);
         switch (t.lease()) {
             case LIVE:
+                // Every borrow, however hot the pool: HikariCP asks isValid only of a connection idle for 500 ms, so
+                // after a restart or a failover a busy pool would hand out each closed session once. One system call.
+                String closed = t.closedByServer();
+                if (closed != null) {
+                    if (t.markDead()) {
+                        binding.dead(t, EvictionReason.CLOSED_BY_SERVER, null, closed, 0, System.nanoTime());
+                    }
+                    skip(t, proxy);
+                    return 0;
+                }
                 return validateOnBorrow ? validate(t, proxy, giveUpNanos) : USE;
             case NOT_BEGUN:
                 proxy.close();

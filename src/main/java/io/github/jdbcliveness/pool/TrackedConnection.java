@@ -265,9 +265,18 @@ final class TrackedConnection extends DelegatingConnection implements Probeable,
         }
     }
 
+    /**
+     * Whether the server has closed this connection already, read off its socket without a round trip (a FIN, a reset,
+     * or a termination message waiting): what it showed, or null when it looks open or there is no socket of ours.
+     * Only while nobody else uses the connection: claimed by a probe, or leased and not yet handed to the borrower.
+     */
+    String closedByServer() {
+        return socket == null ? null : binding.closedByServer(socket);
+    }
+
     /** The zero-round-trip check of a claimed idle connection: has the server closed it already? */
     private boolean checkSocket(long token) {
-        String closed = socket == null ? null : binding.closedByServer(socket);
+        String closed = closedByServer();
         if (closed == null) {
             state.passProbe(token); // a look, not a sign of life: lastAliveNanos stays
             probeEnded();

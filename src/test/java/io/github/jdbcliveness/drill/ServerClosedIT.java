@@ -11,6 +11,7 @@ import io.github.jdbcliveness.LivenessStats;
 import java.time.Duration;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
@@ -28,6 +29,9 @@ class ServerClosedIT {
     private static final int THREADS = 4;
     private static final int REQUESTS = 40;
     private static final Duration IDLE = Duration.ofSeconds(1);
+    private static final Duration PACE = Duration.ofMillis(20);
+    private static final Duration WARM_UP = Duration.ofSeconds(1);
+    private static final Duration AFTER = Duration.ofSeconds(2);
 
     @ParameterizedTest(name = "{1} on {0}")
     @MethodSource("io.github.jdbcliveness.drill.Drills#serversAndDrivers")
@@ -74,6 +78,60 @@ class ServerClosedIT {
                     + stats.evictions().get(EvictionReason.PROBE_FAILED) >= POOL, stats.toString());
             Pools.awaitIdle(oursPool, POOL, B);
             Pools.awaitTrue(B, () -> ours.stats().knownDeadNow() == 0, () -> ours.stats().toString());
+        }
+    }
+
+    /**
+     * The hot case: steady traffic (a request every 20 ms on each of 4 threads) keeps every connection within HikariCP's
+     * 500 ms alive-bypass window, where HikariCP asks nothing at borrow. Every session is ended server-side while the
+     * traffic runs; counted from the moment the server has closed them all, no request of ours may fail.
+     */
+    @ParameterizedTest(name = "{1} on {0}")
+    @MethodSource("io.github.jdbcliveness.drill.Drills#serversAndDrivers")
+    void everySessionTerminated_underSteadyTraffic_noRequestStartedAfterwardsFails(DatabaseTarget.Kind kind,
+            String driver) throws Exception {
+        DatabaseTarget target = DatabaseTargets.resolve(kind);
+        Pools.endAllSessions(target, driver);
+        try (HikariDataSource plain = new HikariDataSource(Pools.hikari(target, driver, "hot-plain", POOL));
+                LivenessDataSource ours = LivenessDataSource.create(Pools.hikari(target, driver, "hot-liveness", POOL),
+                        LivenessConfig.builder().detectionBudget(B).build())) {
+            Waits.awaitFull(plain, POOL);
+            Waits.awaitFull(ours.unwrap(HikariDataSource.class), POOL);
+            PacedTraffic plainTraffic = PacedTraffic.start(plain, THREADS, PACE);
+            PacedTraffic oursTraffic = PacedTraffic.start(ours, THREADS, PACE);
+            long fault;
+            long pausedFor;
+            try {
+                Pools.parkUntil(System.nanoTime() + WARM_UP.toNanos());
+                // Traffic holds between two requests while the server ends every session, so that no request is
+                // mid-flight when its session dies; it resumes as soon as the server has closed them all, well inside
+                // HikariCP's 500 ms window for the connections the threads were just using.
+                plainTraffic.pause(Duration.ofSeconds(5));
+                oursTraffic.pause(Duration.ofSeconds(5));
+                long pausedAt = System.nanoTime();
+                Set<Long> killed = Pools.sessionIds(target, driver);
+                int terminated = Pools.killAllSessions(target, driver);
+                assertTrue(terminated >= 2 * POOL, "terminated " + terminated + " sessions");
+                Pools.awaitTrue(Duration.ofSeconds(5), () -> stillEnding(target, driver, killed) == 0,
+                        () -> stillEnding(target, driver, killed) + " sessions still ending on the server");
+                fault = System.nanoTime(); // from here on the server has closed every session the pools held
+                pausedFor = fault - pausedAt;
+                plainTraffic.resume();
+                oursTraffic.resume();
+                Pools.parkUntil(fault + AFTER.toNanos());
+            } finally {
+                plainTraffic.stop();
+                oursTraffic.stop();
+            }
+            PacedTraffic.Tally plainAfter = plainTraffic.startedFrom(fault);
+            PacedTraffic.Tally oursAfter = oursTraffic.startedFrom(fault);
+            System.out.printf("server closed every session under steady traffic (%s on %s; traffic held %d ms for it),"
+                    + " requests started after:%n  HikariCP defaults: %s%n  jdbc-liveness:     %s%n  %s%n", driver,
+                    kind, TimeUnit.NANOSECONDS.toMillis(pausedFor), plainAfter, oursAfter, ours.stats());
+            assertTrue(oursAfter.ok() >= THREADS * 10, "too little traffic to prove anything: " + oursAfter);
+            assertEquals(0, oursAfter.failed(), "a hot pool handed out a connection the server had closed: "
+                    + oursAfter);
+            assertTrue(oursAfter.failed() <= plainAfter.failed(), "ours " + oursAfter + ", plain " + plainAfter);
         }
     }
 
