@@ -4,8 +4,8 @@ import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 import com.zaxxer.hikari.HikariPoolMXBean;
 import com.zaxxer.hikari.pool.HikariPool;
-import io.github.jdbcliveness.keepalive.KeepaliveConnector;
 import io.github.jdbcliveness.pool.BorrowWaiters;
+import io.github.jdbcliveness.pool.HikariInstall;
 import io.github.jdbcliveness.pool.PoolBinding;
 import java.io.PrintWriter;
 import java.sql.Connection;
@@ -37,25 +37,23 @@ import javax.sql.DataSource;
  */
 public final class LivenessDataSource implements DataSource, AutoCloseable {
 
-    /** The keepalive period jdbc-liveness sets only when HikariCP would otherwise schedule no task per entry. */
-    static final long HIKARI_KEEPALIVE_FLOOR_MS = TimeUnit.SECONDS.toMillis(30);
-
-    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(LivenessDataSource.class);
-
     private final HikariDataSource hikari;
     private final PoolBinding binding;
     /** A lock, not a monitor: a virtual-thread borrower waiting for the first connection must not pin its carrier. */
     private final ReentrantLock startLock = new ReentrantLock();
     private volatile boolean started;
+    /** For a pool taken over unstarted ({@link #wrap}): what was installed, checked again when it starts. */
+    private final HikariInstall unstarted;
     private final boolean validateOnBorrow;
     /** Made once: a borrow allocates nothing of ours. */
     private final BorrowWaiters.Borrow fromPool;
     private final BooleanSupplier nothingIdle = this::nothingIdle;
 
-    private LivenessDataSource(HikariDataSource hikari, PoolBinding binding, boolean started) {
+    private LivenessDataSource(HikariDataSource hikari, PoolBinding binding, HikariInstall unstarted) {
         this.hikari = hikari;
         this.binding = binding;
-        this.started = started;
+        this.unstarted = unstarted;
+        this.started = unstarted == null;
         this.fromPool = hikari::getConnection;
         this.validateOnBorrow = binding.validatesOnBorrow();
     }
@@ -74,7 +72,7 @@ public final class LivenessDataSource implements DataSource, AutoCloseable {
         Objects.requireNonNull(config, "config");
         HikariConfig copy = new HikariConfig();
         hikariConfig.copyStateTo(copy);
-        PoolBinding binding = install(copy, config);
+        PoolBinding binding = HikariInstall.install(copy, config).binding();
         try {
             HikariDataSource pool;
             binding.startOpen();
@@ -84,7 +82,7 @@ public final class LivenessDataSource implements DataSource, AutoCloseable {
                 binding.startDone();
             }
             binding.attach(pool);
-            return new LivenessDataSource(pool, binding, true);
+            return new LivenessDataSource(pool, binding, null);
         } catch (RuntimeException e) {
             binding.close();
             throw e;
@@ -131,75 +129,9 @@ public final class LivenessDataSource implements DataSource, AutoCloseable {
                     + pool.getPoolName() + " is " + (pool.isClosed() ? "closed" : "already running")
                     + "; build it with new HikariDataSource() and setters, or use LivenessDataSource.create(config)");
         }
-        PoolBinding binding = install(pool, config);
-        binding.attach(pool);
-        return new LivenessDataSource(pool, binding, false);
-    }
-
-    private static PoolBinding install(HikariConfig target, LivenessConfig config) {
-        if (target.getDataSource() != null) {
-            throw new IllegalArgumentException("HikariConfig.dataSource (" + target.getDataSource().getClass().getName()
-                    + ") is already set; jdbc-liveness needs the jdbcUrl form to open physical connections itself");
-        }
-        if (target.getDataSourceClassName() != null) {
-            throw new IllegalArgumentException("HikariConfig.dataSourceClassName (" + target.getDataSourceClassName()
-                    + ") is set; jdbc-liveness needs the jdbcUrl form to open physical connections itself");
-        }
-        if (target.getJdbcUrl() == null) {
-            throw new IllegalArgumentException("HikariConfig.jdbcUrl is not set");
-        }
-        if (target.getScheduledExecutor() != null) {
-            throw new IllegalArgumentException("HikariConfig.scheduledExecutor (" + target.getScheduledExecutor()
-                    .getClass().getName() + ") is set; jdbc-liveness runs HikariCP's housekeeping on an executor of "
-                    + "its own (it evicts dead connections through HikariCP's own per-connection tasks): remove it");
-        }
-        String validationQuery = probeStatement(target, config);
-        KeepaliveConnector connector = KeepaliveConnector.create(target.getJdbcUrl(), target.getDataSourceProperties(),
-                target.getDriverClassName(), config.keepaliveEnabled() ? config.keepalive() : null,
-                config.connectTimeout());
-        if (target.getPoolName() == null) {
-            target.validate(); // names the pool; HikariCP validates again when it starts
-        }
-        if (target.getConnectionTimeout() > config.detectionBudget().toMillis()) {
-            LOG.warn("{} - connectionTimeout ({} ms) is longer than detectionBudget ({}): while the database cannot be "
-                    + "reached, a borrower may wait that long for a new connection; set connectionTimeout below the "
-                    + "budget for requests that never wait longer than it", target.getPoolName(),
-                    target.getConnectionTimeout(), config.detectionBudget());
-        }
-        if (target.getMaxLifetime() == 0 && target.getKeepaliveTime() == 0) {
-            LOG.info("{} - maxLifetime and keepaliveTime are both 0: jdbc-liveness sets keepaliveTime to {} ms so "
-                    + "that HikariCP schedules the per-connection task it evicts dead connections through (HikariCP "
-                    + "then asks jdbc-liveness, which answers without a round trip)", target.getPoolName(),
-                    HIKARI_KEEPALIVE_FLOOR_MS);
-            target.setKeepaliveTime(HIKARI_KEEPALIVE_FLOOR_MS);
-        }
-        PoolBinding binding = new PoolBinding(target.getPoolName(), config, connector, validationQuery);
-        target.setDataSource(binding.dataSource());
-        long keepalive = target.getKeepaliveTime();
-        long maxLifetime = target.getMaxLifetime();
-        boolean keepaliveScheduled = keepalive >= HIKARI_KEEPALIVE_FLOOR_MS && (maxLifetime == 0 || keepalive < maxLifetime);
-        target.setScheduledExecutor(binding.housekeeping(target.getThreadFactory(), keepaliveScheduled));
-        return binding;
-    }
-
-    /**
-     * The probe's statement. HikariCP's {@code connectionTestQuery} would run on connections the heartbeat may be
-     * probing at that moment, so it becomes the probe's statement instead and HikariCP asks {@code isValid}, which
-     * jdbc-liveness answers from what it knows.
-     */
-    private static String probeStatement(HikariConfig target, LivenessConfig config) {
-        String hikariQuery = target.getConnectionTestQuery();
-        String ours = config.validationQuery().orElse(null);
-        if (hikariQuery == null) {
-            return ours;
-        }
-        if (ours != null && !ours.equals(hikariQuery)) {
-            throw new IllegalArgumentException("HikariConfig.connectionTestQuery (" + hikariQuery + ") and "
-                    + "LivenessConfig.validationQuery (" + ours + ") differ; jdbc-liveness probes with one statement: "
-                    + "set one of them");
-        }
-        target.setConnectionTestQuery(null);
-        return hikariQuery;
+        HikariInstall installed = HikariInstall.install(pool, config);
+        installed.binding().attach(pool);
+        return new LivenessDataSource(pool, installed.binding(), installed);
     }
 
     /**
@@ -257,6 +189,7 @@ public final class LivenessDataSource implements DataSource, AutoCloseable {
             if (started) {
                 return hikari.getConnection();
             }
+            unstarted.beforeStart(hikari);
             binding.startOpen();
             try {
                 Connection first = hikari.getConnection();

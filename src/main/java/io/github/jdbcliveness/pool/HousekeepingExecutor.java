@@ -22,7 +22,7 @@ final class HousekeepingExecutor extends ScheduledThreadPoolExecutor {
     private static final ThreadLocal<TrackedConnection> JUST_OPENED = new ThreadLocal<>();
 
     private final Runnable onFirstTask;
-    private final boolean keepaliveScheduled;
+    private volatile boolean keepaliveScheduled;
 
     /**
      * @param threadFactory HikariCP's {@code threadFactory} setting, or null for a daemon thread named as HikariCP
@@ -38,6 +38,11 @@ final class HousekeepingExecutor extends ScheduledThreadPoolExecutor {
         this.keepaliveScheduled = keepaliveScheduled;
         setExecuteExistingDelayedTasksAfterShutdownPolicy(false);
         setRemoveOnCancelPolicy(true);
+    }
+
+    /** Decided again before a wrapped pool starts, from the settings it starts with. */
+    void keepaliveScheduled(boolean scheduled) {
+        this.keepaliveScheduled = scheduled;
     }
 
     private static ThreadFactory daemon(String name) {

@@ -118,6 +118,11 @@ public final class PoolBinding implements AutoCloseable {
         return h;
     }
 
+    /** Whether HikariCP schedules its keepalive task per connection, decided again before a wrapped pool starts. */
+    void keepaliveScheduled(boolean scheduled) {
+        housekeeping.keepaliveScheduled(scheduled);
+    }
+
     /**
      * Opens the start window ({@link StartWindow}): call right before the code that constructs the HikariCP pool,
      * and {@link #startDone()} after it (in a finally).
