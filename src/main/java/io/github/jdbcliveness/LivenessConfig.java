@@ -49,8 +49,9 @@ public final class LivenessConfig {
         this.heartbeatInterval = b.heartbeatInterval != null ? b.heartbeatInterval : b.detectionBudget.dividedBy(3);
         this.probeTimeout = b.probeTimeout != null ? b.probeTimeout
                 : min(b.detectionBudget.dividedBy(6), DERIVED_PROBE_TIMEOUT_CAP);
+        // Whole seconds (pgjdbc takes seconds), rounded down: rounded up, B = 4 s put the host verdict at 4.33 s.
         this.connectTimeout = b.connectTimeout != null ? b.connectTimeout
-                : wholeSecondsUp(min(max(b.detectionBudget.dividedBy(3), MIN_CONNECT_TIMEOUT),
+                : wholeSecondsDown(min(max(b.detectionBudget.dividedBy(3), MIN_CONNECT_TIMEOUT),
                         DERIVED_CONNECT_TIMEOUT_CAP));
         this.validationQuery = b.validationQuery;
         this.watchdogEnabled = b.watchdogEnabled;
@@ -69,8 +70,13 @@ public final class LivenessConfig {
         return a.compareTo(b) >= 0 ? a : b;
     }
 
-    private static Duration wholeSecondsUp(Duration d) {
-        return d.getNano() == 0 ? d : Duration.ofSeconds(d.getSeconds() + 1);
+    private static Duration wholeSecondsDown(Duration d) {
+        return Duration.ofSeconds(d.getSeconds());
+    }
+
+    /** How long each path takes at worst with these settings: what {@link Builder#build()} checks against B. */
+    public WorstCases worstCases() {
+        return WorstCases.of(heartbeatInterval, probeTimeout, connectTimeout, watchdogInterval, unacknowledgedTimeout);
     }
 
     public static Builder builder() {
@@ -310,19 +316,29 @@ public final class LivenessConfig {
                         + "\") must not be blank; leave it unset to probe with isValid");
             }
             LivenessConfig config = new LivenessConfig(this);
-            if (config.heartbeatInterval.plus(config.probeTimeout).compareTo(detectionBudget) > 0) {
+            WorstCases worst = config.worstCases();
+            if (worst.heartbeat().compareTo(detectionBudget) > 0) {
                 throw new IllegalArgumentException("heartbeatInterval (" + Durations.format(config.heartbeatInterval)
                         + ") + probeTimeout (" + Durations.format(config.probeTimeout) + ") must be within "
                         + "detectionBudget (" + Durations.format(detectionBudget) + "): a connection that dies "
                         + "right after a probe is found by the next one");
             }
-            Duration watched = config.watchdogInterval.multipliedBy(2).plus(config.unacknowledgedTimeout);
+            Duration watched = worst.watchdog();
             if (config.watchdogEnabled && watched.compareTo(detectionBudget) > 0) {
                 throw new IllegalArgumentException("2 × watchdogInterval (" + Durations.format(config.watchdogInterval)
                         + ") + unacknowledgedTimeout (" + Durations.format(config.unacknowledgedTimeout)
                         + ") = " + Durations.format(watched) + " must be within detectionBudget ("
                         + Durations.format(detectionBudget) + "): a request stuck in a dead path is found after one "
                         + "interval, confirmed after the timeout, and aborted at the next look");
+            }
+            if (config.watchdogEnabled && worst.hostVerdict().compareTo(detectionBudget) > 0) {
+                throw new IllegalArgumentException("heartbeatInterval (" + Durations.format(config.heartbeatInterval)
+                        + ") + 2 × watchdogInterval (" + Durations.format(config.watchdogInterval)
+                        + ") + connectTimeout (" + Durations.format(config.connectTimeout) + ") + the verdict's grace ("
+                        + Durations.format(worst.verdictGrace()) + ") = " + Durations.format(worst.hostVerdict())
+                        + " must be within detectionBudget (" + Durations.format(detectionBudget) + "): a request "
+                        + "waiting on a hung or unreachable host ends only once a new connection has failed to get an "
+                        + "answer within connectTimeout");
             }
             if (middleboxIdleTimeout != null && config.heartbeatInterval.compareTo(middleboxIdleTimeout) >= 0) {
                 throw new IllegalArgumentException("heartbeatInterval (" + Durations.format(config.heartbeatInterval)

@@ -74,9 +74,36 @@ class LivenessConfigTest {
         assertEquals(Duration.ofSeconds(10), big.connectTimeout(), "capped at 10 s");
         LivenessConfig small = LivenessConfig.builder().detectionBudget(Duration.ofMillis(4500)).build();
         assertEquals(Duration.ofMillis(750), small.probeTimeout());
-        assertEquals(Duration.ofSeconds(2), small.connectTimeout(), "1.5 s rounded up to whole seconds");
+        assertEquals(Duration.ofSeconds(1), small.connectTimeout(), "1.5 s rounded down to whole seconds");
         assertTrue(small.validationQuery().isEmpty());
         assertTrue(small.keepaliveEnabled());
+    }
+
+    /** B = 4 s once derived a 2 s connectTimeout, which put the host verdict at 4.33 s: past the budget. */
+    @Test
+    void everyBudget_derivesSettingsWhoseWorstCasesFitIt() {
+        for (long ms = 4000; ms <= 120_000; ms += 250) {
+            Duration b = Duration.ofMillis(ms);
+            WorstCases w = LivenessConfig.builder().detectionBudget(b).build().worstCases();
+            for (Duration path : new Duration[] {w.heartbeat(), w.watchdog(), w.hostVerdict()}) {
+                assertTrue(path.compareTo(b) <= 0, "B = " + b + ": " + w);
+            }
+        }
+        assertEquals(Duration.ofMillis(3333), LivenessConfig.builder().detectionBudget(Duration.ofSeconds(4)).build()
+                .worstCases().hostVerdict().truncatedTo(java.time.temporal.ChronoUnit.MILLIS));
+    }
+
+    /** Measured before: B = 6 s with connectTimeout 10 s built, and a request to a hung server ended after 13.5 s. */
+    @Test
+    void hostVerdict_beyondTheBudget_namesEverySetting() {
+        assertMessage("heartbeatInterval (2s) + 2 × watchdogInterval (500ms) + connectTimeout (10s) + the verdict's "
+                + "grace (500ms) = 13.5s must be within detectionBudget (6s): a request waiting on a hung or "
+                + "unreachable host ends only once a new connection has failed to get an answer within connectTimeout",
+                () -> LivenessConfig.builder()
+                        .detectionBudget(Duration.ofSeconds(6)).connectTimeout(Duration.ofSeconds(10)).build());
+        LivenessConfig noWatchdog = LivenessConfig.builder().detectionBudget(Duration.ofSeconds(6))
+                .connectTimeout(Duration.ofSeconds(10)).watchdogEnabled(false).build();
+        assertEquals(Duration.ofSeconds(10), noWatchdog.connectTimeout(), "no in-flight verdict without the watchdog");
     }
 
     @Test

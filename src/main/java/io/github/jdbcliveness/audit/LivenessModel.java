@@ -11,9 +11,6 @@ import java.util.Optional;
  */
 final class LivenessModel {
 
-    /** The host verdict's grace before it takes effect is min(watchdogInterval, this). */
-    static final Duration VERDICT_GRACE_CAP = Duration.ofMillis(500);
-
     private final AuditInputs in;
     private final LivenessConfig c;
     private final SocketKeepalive keepalive;
@@ -87,7 +84,7 @@ final class LivenessModel {
     }
 
     private Candidate heartbeat() {
-        return Candidate.at(c.heartbeatInterval().plus(c.probeTimeout()), "heartbeat every "
+        return Candidate.at(c.worstCases().heartbeat(), "heartbeat every "
                 + Times.format(c.heartbeatInterval()) + ", no answer within probeTimeout "
                 + Times.format(c.probeTimeout()));
     }
@@ -113,9 +110,7 @@ final class LivenessModel {
         if (!watching()) {
             return Candidate.never("no host verdict for requests in flight: " + whyNotWatching());
         }
-        Duration look = c.watchdogInterval();
-        Duration grace = look.compareTo(VERDICT_GRACE_CAP) < 0 ? look : VERDICT_GRACE_CAP;
-        return Candidate.at(c.heartbeatInterval().plus(look).plus(c.connectTimeout()).plus(grace).plus(look),
+        return Candidate.at(c.worstCases().hostVerdict(),
                 "host verdict: no answer for " + Times.format(c.heartbeatInterval()) + ", a new connection fails "
                         + "within connectTimeout " + Times.format(c.connectTimeout()) + ", abort at the next look");
     }
@@ -124,7 +119,7 @@ final class LivenessModel {
         if (!watching()) {
             return Candidate.never(whyNotWatching());
         }
-        return Candidate.at(c.watchdogInterval().multipliedBy(2).plus(c.unacknowledgedTimeout()),
+        return Candidate.at(c.worstCases().watchdog(),
                 "in-flight watchdog: acknowledgements still for " + Times.format(c.unacknowledgedTimeout())
                         + ", looks every " + Times.format(c.watchdogInterval()));
     }

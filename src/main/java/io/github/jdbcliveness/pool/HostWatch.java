@@ -65,7 +65,7 @@ final class HostWatch implements AutoCloseable {
         long recheckNanos = Math.max(interval, config.connectTimeout().toNanos());
         this.health = new HostHealth(name, interval, recheckNanos, System.nanoTime());
         this.checkDeadlineNanos = config.connectTimeout().toNanos();
-        this.graceNanos = Math.min(config.watchdogInterval().toNanos(), TimeUnit.MILLISECONDS.toNanos(500));
+        this.graceNanos = config.worstCases().verdictGrace().toNanos();
         this.validSeconds = (int) Math.max(1, config.connectTimeout().toSeconds());
         this.recheck = scheduler.every(Duration.ofNanos(recheckNanos), this::recheck);
     }
