@@ -42,6 +42,8 @@ public final class LivenessDataSource implements DataSource, AutoCloseable {
     /** A lock, not a monitor: a virtual-thread borrower waiting for the first connection must not pin its carrier. */
     private final ReentrantLock startLock = new ReentrantLock();
     private volatile boolean started;
+    /** Under {@link #startLock}. */
+    private final StartFailures startFailures = new StartFailures();
     /** For a pool taken over unstarted ({@link #wrap}): what was installed, checked again when it starts. */
     private final HikariInstall unstarted;
     private final boolean validateOnBorrow;
@@ -182,12 +184,21 @@ public final class LivenessDataSource implements DataSource, AutoCloseable {
         return pool == null || pool.getIdleConnections() == 0;
     }
 
-    /** The first borrow from a wrapped pool starts it, with HikariCP's request boundaries on. */
+    /**
+     * The first borrow from a wrapped pool starts it, with HikariCP's request boundaries on. Borrowers that waited
+     * through a failed start share its failure ({@link StartFailures}), and while the host is judged down they fail at
+     * once with its evidence.
+     */
     private Connection start() throws SQLException {
+        long arrived = System.nanoTime();
         startLock.lock();
         try {
             if (started) {
                 return hikari.getConnection();
+            }
+            startFailures.throwIfWaitedThrough(arrived, binding.poolName());
+            if (binding.hostDown()) {
+                throw binding.hostDownException();
             }
             unstarted.beforeStart(hikari);
             binding.startOpen();
@@ -195,6 +206,9 @@ public final class LivenessDataSource implements DataSource, AutoCloseable {
                 Connection first = hikari.getConnection();
                 started = true;
                 return first;
+            } catch (SQLException | RuntimeException e) {
+                startFailures.failed(e);
+                throw e;
             } finally {
                 binding.startDone();
                 if (hikari.getHikariPoolMXBean() != null) {

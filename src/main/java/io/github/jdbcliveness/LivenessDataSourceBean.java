@@ -29,6 +29,8 @@ public final class LivenessDataSourceBean extends LivenessBeanProperties impleme
     private final List<LivenessListener> listeners = new ArrayList<>();
     private volatile LivenessDataSource pool;
     private volatile boolean closed;
+    /** Under the start lock. */
+    private final StartFailures startFailures = new StartFailures();
 
     public LivenessDataSourceBean() {
     }
@@ -52,6 +54,7 @@ public final class LivenessDataSourceBean extends LivenessBeanProperties impleme
     }
 
     private Connection start() throws SQLException {
+        long arrived = System.nanoTime();
         LivenessDataSource started;
         lock.lock();
         try {
@@ -60,6 +63,7 @@ public final class LivenessDataSourceBean extends LivenessBeanProperties impleme
             }
             started = pool;
             if (started == null) {
+                startFailures.throwIfWaitedThrough(arrived, poolName());
                 // wrap() and a first borrow, not create(): the listeners are in place before the first connection.
                 HikariDataSource hikari = new HikariDataSource();
                 copyHikariSettingsTo(hikari);
@@ -72,6 +76,7 @@ public final class LivenessDataSourceBean extends LivenessBeanProperties impleme
                     return first;
                 } catch (SQLException | RuntimeException e) {
                     ds.close();
+                    startFailures.failed(e);
                     throw e;
                 }
             }
