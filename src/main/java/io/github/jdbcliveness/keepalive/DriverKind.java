@@ -108,7 +108,9 @@ public enum DriverKind {
      * pgjdbc counts seconds, both MySQL-protocol drivers milliseconds. pgjdbc's {@code connectTimeout} bounds only the
      * TCP connect, so it also gets {@code loginTimeout} (the whole login), unless the user set that: against a hung
      * server, whose kernel still completes the handshake, a refill would otherwise wait for the startup's answer for
-     * as long as the server hangs. The MySQL-protocol drivers' {@code connectTimeout} covers their handshake already.
+     * as long as the server hangs. MariaDB Connector/J's {@code connectTimeout} covers its handshake already;
+     * Connector/J's does not, and our socket factory passes it on as the handshake's bound
+     * ({@link MysqlKeepaliveSocketFactory}).
      */
     void connectTimeout(String url, Properties props, Duration timeout) {
         if (!userSet(url, props, "connectTimeout")) {
