@@ -20,8 +20,10 @@ import org.slf4j.LoggerFactory;
 
 /**
  * One pool's counters and its listeners: every event is counted here and then told to each listener, so the
- * numbers in {@link LivenessStats} and what listeners saw always agree. A listener that throws is logged and
- * otherwise ignored.
+ * numbers in {@link LivenessStats} and what listeners saw always agree. A listener that throws anything, an
+ * {@link Error} included, is logged and otherwise ignored: the event is told from inside the engine (a probe's
+ * verdict, an eviction under way), and a test's AssertionError in a listener must not leave a dead connection in
+ * the pool or cost the other listeners their event.
  */
 final class PoolEvents {
 
@@ -146,7 +148,7 @@ final class PoolEvents {
         for (LivenessListener l : listeners) {
             try {
                 event.accept(l);
-            } catch (RuntimeException e) {
+            } catch (Throwable e) {
                 LOG.warn("{} - a LivenessListener threw; ignored", poolName, e);
             }
         }
