@@ -67,7 +67,9 @@ public final class LivenessDataSource implements DataSource, AutoCloseable {
      *
      * @throws IllegalArgumentException for a configuration jdbc-liveness cannot work with: no {@code jdbcUrl}, a
      *                                  {@code dataSource}/{@code dataSourceClassName} of its own, a driver whose
-     *                                  sockets cannot be tuned (with keepalive on), a conflicting driver setting
+     *                                  sockets jdbc-liveness cannot see when keepalive or the watchdog is asked for
+     *                                  explicitly ({@link LivenessConfig#keepaliveRequired()}), a conflicting driver
+     *                                  setting
      */
     public static LivenessDataSource create(HikariConfig hikariConfig, LivenessConfig config) {
         Objects.requireNonNull(hikariConfig, "hikariConfig");
@@ -157,6 +159,9 @@ public final class LivenessDataSource implements DataSource, AutoCloseable {
         KeepaliveConnector connector = KeepaliveConnector.create(target.getJdbcUrl(), target.getDataSourceProperties(),
                 target.getDriverClassName(), config.keepaliveEnabled() ? config.keepalive() : null,
                 config.connectTimeout());
+        if (connector.driverKind() == null) {
+            refuseDemandedLayers(config, connector);
+        }
         if (target.getPoolName() == null) {
             target.validate(); // names the pool; HikariCP validates again when it starts
         }
@@ -180,6 +185,23 @@ public final class LivenessDataSource implements DataSource, AutoCloseable {
         boolean keepaliveScheduled = keepalive >= HIKARI_KEEPALIVE_FLOOR_MS && (maxLifetime == 0 || keepalive < maxLifetime);
         target.setScheduledExecutor(binding.housekeeping(target.getThreadFactory(), keepaliveScheduled));
         return binding;
+    }
+
+    /**
+     * Any driver starts; but a layer that needs the driver's socket, asked for explicitly, is a demand this driver
+     * cannot meet, and running without it would be the silent downgrade the user ruled out by asking.
+     */
+    private static void refuseDemandedLayers(LivenessConfig config, KeepaliveConnector connector) {
+        String asked = config.keepaliveRequired()
+                ? "keepaliveEnabled (true) is set explicitly"
+                : config.watchdogRequired() ? "watchdogEnabled (true) is set explicitly" : null;
+        if (asked != null) {
+            throw new IllegalArgumentException(asked + ", but jdbc-liveness sees the sockets of "
+                    + KeepaliveConnector.SUPPORTED + " only, and the driver for " + connector.redactedUrl() + " is "
+                    + connector.driverClassName() + ". Leave it unset to run without keepalive, the watchdog and the "
+                    + "borrow-time socket check (heartbeats, eviction and the host verdict still work), or use a "
+                    + "driver whose sockets jdbc-liveness sees");
+        }
     }
 
     /**
