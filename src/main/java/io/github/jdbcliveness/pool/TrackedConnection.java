@@ -47,6 +47,8 @@ final class TrackedConnection extends DelegatingConnection implements Probeable,
     private volatile Runnable maxLifetimeTask;
     private volatile Runnable keepaliveTask;
     private volatile long readyNanos;
+    /** When the current lease began; kept only when no socket of ours is seen ({@link #waitingSinceNanos()}). */
+    private volatile long leasedAtNanos;
     /** The socket's four-tuple in /proc/net/tcp, or null when no socket was seen. */
     private final ProcNetTcp.Flow flow;
     /** The in-flight watchdog's notes (its thread only). */
@@ -91,6 +93,17 @@ final class TrackedConnection extends DelegatingConnection implements Probeable,
     @Override
     public long readingSinceNanos() {
         return SocketPeek.readingSinceNanos(socket);
+    }
+
+    /**
+     * Since when the current lease's request may be waiting on the host, for a host-down verdict: the driver's read
+     * on our socket, or, with no socket of ours to watch (a driver we do not know, a Unix socket), the start of the
+     * lease: every lease then counts as waiting on a host judged down and is aborted, as Oracle UCP's Fast
+     * Connection Failover aborts borrowed connections on a host DOWN event. Without it a request to a hung server
+     * on such a driver would wait for as long as the server hangs. 0 when nothing waits.
+     */
+    long waitingSinceNanos() {
+        return socket != null ? SocketPeek.readingSinceNanos(socket) : leasedAtNanos;
     }
 
     @Override
@@ -145,6 +158,9 @@ final class TrackedConnection extends DelegatingConnection implements Probeable,
         if (r >= 0) {
             state.borrowerWord = r;
             state.refusedAfterNanos = -1;
+            if (socket == null) {
+                leasedAtNanos = System.nanoTime();
+            }
             return;
         }
         leaseSlowly();
@@ -160,6 +176,9 @@ final class TrackedConnection extends DelegatingConnection implements Probeable,
             if (r >= 0) {
                 state.borrowerWord = r;
                 state.refusedAfterNanos = -1;
+                if (socket == null) {
+                    leasedAtNanos = System.nanoTime();
+                }
                 if (waited) {
                     binding.events().borrowWaitedForProbe();
                 }
@@ -387,8 +406,13 @@ final class TrackedConnection extends DelegatingConnection implements Probeable,
             }
         }
         Executor executor = binding.maintenance();
+        boolean noSocket = socket == null && binding.noSocketDriver();
         try {
             executor.execute(() -> {
+                if (noSocket) {
+                    endWithoutOurSocket(executor);
+                    return;
+                }
                 try {
                     delegate.abort(executor);
                 } catch (SQLException | RuntimeException e) {
@@ -397,6 +421,28 @@ final class TrackedConnection extends DelegatingConnection implements Probeable,
             });
         } catch (RuntimeException e) {
             // shutting down: the socket is closed, which is what matters
+        }
+    }
+
+    /**
+     * A driver whose socket we never had: its sockets are found and closed first (its {@code abort()} may do
+     * nothing, and its {@code close()} may wait for the dead server's answer, see {@link DriverSockets}); then the
+     * driver ends the connection its own way, which no longer waits on the network. On a maintenance thread: the
+     * caller never waits.
+     */
+    private void endWithoutOurSocket(Executor executor) {
+        DriverSockets.closeAll(delegate);
+        try {
+            delegate.abort(executor);
+        } catch (SQLException | RuntimeException e) {
+            // its socket is closed already; the driver may complain about it
+        }
+        try {
+            if (!delegate.isClosed()) {
+                delegate.close(); // frees what the driver holds besides the socket; the socket write fails at once
+            }
+        } catch (SQLException | RuntimeException e) {
+            // the connection is gone either way
         }
     }
 
