@@ -41,7 +41,7 @@ final class DriverSockets {
     }
 
     /** Closes the sockets found under {@code physical}; returns how many it closed. */
-    static int closeAll(Connection physical) {
+    static int closeAll(Object physical) {
         int closed = 0;
         for (Closeable s : find(physical)) {
             try {
