@@ -33,7 +33,8 @@ import org.junit.jupiter.api.Test;
  * server, its blackhole the dead path; no root needed). Only the budget is set: the pool starts with keepalive, the
  * watchdog and the borrow-time socket check off and says why; heartbeats evict dead idle connections within B and
  * their sockets are really closed (H2's {@code abort()} does nothing); a request in flight on a hung server ends
- * with the host verdict, side by side with plain HikariCP on the same driver and the same fault.
+ * with the host verdict, side by side with plain HikariCP on the same driver and the same fault (whose request waits
+ * as long as the server hangs, and whose new borrow outlives connectionTimeout: H2's isValid ignores its timeout).
  */
 class UnknownDriverIT {
 
@@ -183,14 +184,39 @@ class UnknownDriverIT {
             } catch (SQLException e) {
                 refused = e;
             }
+            long oursBorrowTook = System.nanoTime() - borrow;
             System.out.printf("H2 hung server: a new borrow from jdbc-liveness %s in %.3f s%n",
-                    refused == null ? "succeeded" : "failed (" + refused.getMessage() + ")",
-                    (System.nanoTime() - borrow) / 1e9);
+                    refused == null ? "succeeded" : "failed (" + refused.getMessage() + ")", oursBorrowTook / 1e9);
+            assertTrue(refused != null && oursBorrowTook < TimeUnit.SECONDS.toNanos(1),
+                    "a borrow on a host judged down should fail at once: " + refused);
+
+            // Plain HikariCP checks a connection idle over 500 ms with isValid(validationTimeout), and H2's isValid
+            // ignores its timeout (a round trip under the session lock): the borrower waits past connectionTimeout.
+            CompletableFuture<Object> theirBorrow = new CompletableFuture<>();
+            CountDownLatch theirBorrowDone = new CountDownLatch(1);
+            long plainBorrow = System.nanoTime();
+            Thread borrower = new Thread(() -> {
+                try (Connection c = plain.getConnection()) {
+                    theirBorrow.complete(Pools.selectOne(c));
+                } catch (Throwable e) {
+                    theirBorrow.complete(e);
+                } finally {
+                    theirBorrowDone.countDown();
+                }
+            }, "h2-drill-plain-borrow");
+            borrower.setDaemon(true);
+            borrower.start();
+            boolean plainBorrowEnded = theirBorrowDone.await(plain.getConnectionTimeout() + 2_000,
+                    TimeUnit.MILLISECONDS);
+            System.out.printf("H2 hung server: a new borrow from plain HikariCP %s after %.2f s "
+                    + "(connectionTimeout %d ms)%n", plainBorrowEnded ? "ended (" + theirBorrow.getNow(null) + ")"
+                            : "still waiting", (System.nanoTime() - plainBorrow) / 1e9, plain.getConnectionTimeout());
 
             relay.heal();
             assertTrue(theirsRequest.done().await(10, TimeUnit.SECONDS), "plain request not released by heal");
             System.out.printf("H2 hung server: plain HikariCP's request ended %.2f s after the fault, on heal: %s%n",
                     (System.nanoTime() - fault) / 1e9, theirsRequest.outcome().getNow(null));
+            assertTrue(theirBorrowDone.await(10, TimeUnit.SECONDS), "plain borrow not released by heal");
             theirs.close();
             ours.close();
             Pools.awaitTrue(B.multipliedBy(2), () -> !ds.stats().host().down(), () -> ds.stats().host().toString());
