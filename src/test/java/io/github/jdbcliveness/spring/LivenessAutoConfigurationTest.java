@@ -250,6 +250,26 @@ class LivenessAutoConfigurationTest {
     }
 
     @Test
+    void bootsDefaultInMemoryH2_withNoUrlAndNoLivenessProperty_isWrapped_andServes() {
+        // What PetClinic and most Boot samples run on: no spring.datasource.url, Boot generates an H2 in-memory URL.
+        new ApplicationContextRunner()
+                .withConfiguration(AutoConfigurations.of(DataSourceAutoConfiguration.class,
+                        LivenessAutoConfiguration.class))
+                .run(context -> {
+                    assertTrue(context.getStartupFailure() == null, () -> "" + context.getStartupFailure());
+                    LivenessDataSource ds = assertInstanceOf(LivenessDataSource.class,
+                            context.getBean(DataSource.class));
+                    assertTrue(ds.unwrap(HikariDataSource.class).getJdbcUrl().startsWith("jdbc:h2:mem:"),
+                            ds.unwrap(HikariDataSource.class).getJdbcUrl());
+                    try (Connection c = ds.getConnection()) {
+                        assertTrue(c.isValid(1));
+                    }
+                    assertTrue(ds.stats().off().get(io.github.jdbcliveness.LivenessStats.Layer.KEEPALIVE)
+                            .contains("org.h2.Driver"), ds.stats().off().toString());
+                });
+    }
+
+    @Test
     void anIncompleteKeepalive_failsTheStart_namingWhatIsMissing() {
         runner.withPropertyValues("jdbc-liveness.keepalive.idle=2s").run(context -> {
             String message = messages(context.getStartupFailure());
