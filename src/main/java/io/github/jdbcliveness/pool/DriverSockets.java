@@ -33,7 +33,12 @@ import javax.sql.DataSource;
  */
 final class DriverSockets {
 
-    private static final int MAX_DEPTH = 6;
+    /**
+     * Hops from the connection to a socket: H2 needs four ({@code JdbcConnection.session.transferList[i].socket}),
+     * SQL Server's and Derby's clients two. Deeper lies what a driver shares: H2's embedded mode reaches its
+     * {@code AUTO_SERVER} TCP server's client threads, and their sockets, in six.
+     */
+    private static final int MAX_DEPTH = 4;
     private static final int MAX_OBJECTS = 2_000;
     private static final int MAX_COLLECTION = 64;
 

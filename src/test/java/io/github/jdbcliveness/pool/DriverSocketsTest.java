@@ -43,6 +43,16 @@ class DriverSocketsTest {
         assertEquals(List.of(c.session.transferList.get(0).socket), found);
     }
 
+    /** One hop more than H2's: what a driver shares (H2's embedded database reaching its TCP server's sockets). */
+    static final class Deeper {
+        private final FakeConnection inner = new FakeConnection(new Session());
+    }
+
+    @Test
+    void looksNoDeeperThanFourHops() throws Exception {
+        assertEquals(List.of(), DriverSockets.find(new Deeper()));
+    }
+
     @Test
     void neverEntersAnotherConnectionOrADataSource() throws Exception {
         Socket other = new Socket();
