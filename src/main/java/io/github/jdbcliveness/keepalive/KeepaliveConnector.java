@@ -99,7 +99,7 @@ public final class KeepaliveConnector {
             return DriverManager.getDriver(url);
         } catch (SQLException e) {
             throw new IllegalArgumentException("no JDBC driver on the class path accepts " + JdbcUrls.redact(url)
-                    + " (add pgjdbc, MySQL Connector/J or MariaDB Connector/J)", e);
+                    + " (add the database's JDBC driver; jdbc-liveness sees the sockets of " + SUPPORTED + ")", e);
         }
     }
 
