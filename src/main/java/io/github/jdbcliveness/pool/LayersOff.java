@@ -4,6 +4,8 @@ import io.github.jdbcliveness.LivenessConfig;
 import io.github.jdbcliveness.LivenessStats.Layer;
 import io.github.jdbcliveness.keepalive.KeepaliveConnector;
 import java.util.EnumMap;
+import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.stream.Collectors;
 
@@ -46,8 +48,8 @@ final class LayersOff {
         if (off.isEmpty()) {
             return null;
         }
-        Map<String, java.util.List<Layer>> byReason = off.entrySet().stream().sorted(Map.Entry.comparingByKey())
-                .collect(Collectors.groupingBy(Map.Entry::getValue, java.util.LinkedHashMap::new,
+        Map<String, List<Layer>> byReason = off.entrySet().stream().sorted(Map.Entry.comparingByKey())
+                .collect(Collectors.groupingBy(Map.Entry::getValue, LinkedHashMap::new,
                         Collectors.mapping(Map.Entry::getKey, Collectors.toList())));
         return poolName + " - running without " + byReason.entrySet().stream()
                 .map(e -> e.getValue().stream().map(LayersOff::describe).collect(Collectors.joining(", "))
