@@ -319,7 +319,7 @@ public final class PoolBinding implements AutoCloseable {
             for (TrackedConnection t : live) {
                 hostKey = t.hostKey();
                 long epoch = t.leaseEpoch();
-                long waiting = t.waitingSinceNanos();
+                long waiting = t.waitingSinceNanos(nowNanos);
                 if (epoch >= 0 && waiting != 0) {
                     host.requestWaiting(t, epoch, waiting, nowNanos);
                 }

@@ -47,8 +47,6 @@ final class TrackedConnection extends DelegatingConnection implements Probeable,
     private volatile Runnable maxLifetimeTask;
     private volatile Runnable keepaliveTask;
     private volatile long readyNanos;
-    /** When the current lease began; kept only when no socket of ours is seen ({@link #waitingSinceNanos()}). */
-    private volatile long leasedAtNanos;
     /** The socket's four-tuple in /proc/net/tcp, or null when no socket was seen. */
     private final ProcNetTcp.Flow flow;
     /** The in-flight watchdog's notes (its thread only). */
@@ -97,14 +95,18 @@ final class TrackedConnection extends DelegatingConnection implements Probeable,
 
     /**
      * Since when the current lease's request may be waiting on the host, for a host-down verdict: the driver's read
-     * on our socket, or, with no socket of ours to watch (a driver we do not know, a Unix socket), the start of the
-     * lease: every lease then counts as waiting on a host judged down and is aborted, as Oracle UCP's Fast
-     * Connection Failover aborts borrowed connections on a host DOWN event. Without it a request to a hung server
-     * on such a driver would wait for as long as the server hangs. 0 when nothing waits.
+     * on our socket (0 when it is not reading). With no socket of ours to watch (a driver we do not know, a Unix
+     * socket) a waiting request cannot be told from a lease between statements, so every lease counts as waiting
+     * since long before the verdict and is aborted, as Oracle UCP's Fast Connection Failover aborts borrowed
+     * connections on a host DOWN event; without it a request to a hung server on such a driver would wait as long as
+     * the server hangs. No clock is read at borrow for it.
      */
-    long waitingSinceNanos() {
-        return socket != null ? SocketPeek.readingSinceNanos(socket) : leasedAtNanos;
+    long waitingSinceNanos(long nowNanos) {
+        return socket != null ? SocketPeek.readingSinceNanos(socket) : nowNanos - LEASE_COUNTS_AS_WAITING_NANOS;
     }
+
+    /** Far enough back to precede any verdict's evidence, near enough that the subtraction cannot wrap. */
+    private static final long LEASE_COUNTS_AS_WAITING_NANOS = TimeUnit.HOURS.toNanos(1);
 
     @Override
     public void waitingForAnswer(long epoch, long sinceNanos, long nowNanos) {
@@ -158,9 +160,6 @@ final class TrackedConnection extends DelegatingConnection implements Probeable,
         if (r >= 0) {
             state.borrowerWord = r;
             state.refusedAfterNanos = -1;
-            if (socket == null) {
-                leasedAtNanos = System.nanoTime();
-            }
             return;
         }
         leaseSlowly();
@@ -176,9 +175,6 @@ final class TrackedConnection extends DelegatingConnection implements Probeable,
             if (r >= 0) {
                 state.borrowerWord = r;
                 state.refusedAfterNanos = -1;
-                if (socket == null) {
-                    leasedAtNanos = System.nanoTime();
-                }
                 if (waited) {
                     binding.events().borrowWaitedForProbe();
                 }
