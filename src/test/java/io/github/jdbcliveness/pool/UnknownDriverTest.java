@@ -22,6 +22,7 @@ import java.sql.ResultSet;
 import java.sql.Statement;
 import java.time.Duration;
 import java.util.Map;
+import java.util.concurrent.CountDownLatch;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -67,6 +68,34 @@ class UnknownDriverTest {
                 StubServer.StubConnection dead = server.connections.get(i);
                 await(() -> dead.aborted || dead.closed, () -> "dead connection " + dead.id + " still open");
             }
+        }
+    }
+
+    @Test
+    void hostJudgedDown_abortsTheLeaseOfADriverWithoutOurSocket_whoseWaitingRequestNothingElseCouldSee()
+            throws Exception {
+        StubServer server = StubServer.start();
+        CountDownLatch hang = new CountDownLatch(1);
+        try (LivenessDataSource ds = LivenessDataSource.create(hikari(server, "unknown-down", 2), onlyTheBudget()
+                .heartbeatInterval(Duration.ofMillis(100)).probeTimeout(Duration.ofMillis(500)).build())) {
+            HikariPoolMXBean mx = ds.unwrap(HikariDataSource.class).getHikariPoolMXBean();
+            await(() -> mx.getIdleConnections() == 2, () -> "idle " + mx.getIdleConnections());
+            Connection leased = ds.getConnection();
+            server.hang = hang; // the server hangs: probes and requests get no answer
+            server.connectHang = hang; // and a new connection gets none either
+            await(() -> ds.stats().evictions().get(EvictionReason.HOST_DOWN) == 1, () -> ds.stats().toString());
+            assertTrue(ds.stats().host().down(), ds.stats().host().toString());
+            long start = System.nanoTime();
+            assertThrows(java.sql.SQLException.class, () -> {
+                try (Statement st = leased.createStatement()) {
+                    st.execute("SELECT 1");
+                }
+            }, "the lease on a host judged down still reaches the hung server");
+            assertTrue(System.nanoTime() - start < java.util.concurrent.TimeUnit.SECONDS.toNanos(1),
+                    "the request on the aborted lease waited for the hung server");
+            leased.close();
+        } finally {
+            hang.countDown();
         }
     }
 
