@@ -28,12 +28,14 @@ public final class LivenessConfig {
     private final Duration detectionBudget;
     private final KeepaliveSettings keepalive;
     private final boolean keepaliveEnabled;
+    private final boolean keepaliveRequired;
     private final Duration middleboxIdleTimeout;
     private final Duration heartbeatInterval;
     private final Duration probeTimeout;
     private final Duration connectTimeout;
     private final String validationQuery;
     private final boolean watchdogEnabled;
+    private final boolean watchdogRequired;
     private final Duration watchdogInterval;
     private final Duration unacknowledgedTimeout;
     private final boolean validateOnBorrow;
@@ -43,7 +45,8 @@ public final class LivenessConfig {
 
     private LivenessConfig(Builder b) {
         this.detectionBudget = b.detectionBudget;
-        this.keepaliveEnabled = b.keepaliveEnabled;
+        this.keepaliveEnabled = b.keepaliveEnabled != Boolean.FALSE;
+        this.keepaliveRequired = b.keepaliveEnabled == Boolean.TRUE;
         this.keepalive = b.keepalive != null ? b.keepalive : KeepaliveSettings.forBudget(b.detectionBudget);
         this.middleboxIdleTimeout = b.middleboxIdleTimeout;
         this.heartbeatInterval = b.heartbeatInterval != null ? b.heartbeatInterval : b.detectionBudget.dividedBy(3);
@@ -54,7 +57,8 @@ public final class LivenessConfig {
                 : wholeSecondsDown(min(max(b.detectionBudget.dividedBy(3), MIN_CONNECT_TIMEOUT),
                         DERIVED_CONNECT_TIMEOUT_CAP));
         this.validationQuery = b.validationQuery;
-        this.watchdogEnabled = b.watchdogEnabled;
+        this.watchdogEnabled = b.watchdogEnabled != Boolean.FALSE;
+        this.watchdogRequired = b.watchdogEnabled == Boolean.TRUE;
         this.watchdogInterval = b.watchdogInterval != null ? b.watchdogInterval
                 : max(b.detectionBudget.dividedBy(12), MIN_WATCHDOG_INTERVAL);
         this.unacknowledgedTimeout = b.unacknowledgedTimeout != null ? b.unacknowledgedTimeout
@@ -97,9 +101,23 @@ public final class LivenessConfig {
         return keepalive;
     }
 
-    /** Whether sockets get tuned keepalive (off only for drivers we cannot tune, such as a test stub). */
+    /**
+     * Whether sockets get tuned keepalive: true unless switched off. On a driver whose sockets jdbc-liveness cannot
+     * see (anything but pgjdbc, MySQL Connector/J and MariaDB Connector/J) it is then off all the same, and said so
+     * in the stats, unless {@link #keepaliveRequired()}.
+     */
     public boolean keepaliveEnabled() {
         return keepaliveEnabled;
+    }
+
+    /**
+     * Whether keepalive was asked for explicitly ({@code keepaliveEnabled(true)}): a pool on a driver whose sockets
+     * jdbc-liveness cannot tune then fails to start rather than run without it. False with the defaults, so any JDBC
+     * driver starts. Keepalive values alone are no demand: a configuration shared by a production database and an
+     * in-memory one in tests must start on both (the stats and the start's log line say keepalive is off).
+     */
+    public boolean keepaliveRequired() {
+        return keepaliveRequired;
     }
 
     /** How often an idle pooled connection is probed (default B / 3). */
@@ -121,9 +139,22 @@ public final class LivenessConfig {
         return connectTimeout;
     }
 
-    /** Whether leased connections are watched for requests stuck in a dead path (Linux {@code /proc/net/tcp}). */
+    /**
+     * Whether leased connections are watched for requests stuck in a dead path (Linux {@code /proc/net/tcp}): true
+     * unless switched off. Off all the same on a driver whose sockets jdbc-liveness cannot see, unless
+     * {@link #watchdogRequired()}.
+     */
     public boolean watchdogEnabled() {
         return watchdogEnabled;
+    }
+
+    /**
+     * Whether the watchdog was asked for explicitly ({@code watchdogEnabled(true)}): a pool on a driver whose sockets
+     * jdbc-liveness cannot see then fails to start. False with the defaults; its interval or timeout alone is no
+     * demand.
+     */
+    public boolean watchdogRequired() {
+        return watchdogRequired;
     }
 
     /**
@@ -183,8 +214,9 @@ public final class LivenessConfig {
         private Duration probeTimeout;
         private Duration connectTimeout;
         private String validationQuery;
-        private boolean keepaliveEnabled = true;
-        private boolean watchdogEnabled = true;
+        /** null: the default (on where the driver allows it); set: asked for explicitly. */
+        private Boolean keepaliveEnabled;
+        private Boolean watchdogEnabled;
         private Duration watchdogInterval;
         private Duration unacknowledgedTimeout;
         private boolean validateOnBorrow;
@@ -192,7 +224,10 @@ public final class LivenessConfig {
         private Builder() {
         }
 
-        /** Switches the in-flight watchdog on (default) or off. */
+        /**
+         * Switches the in-flight watchdog on or off. Unset, it is on wherever jdbc-liveness sees the driver's sockets;
+         * {@code true}, set explicitly, makes a pool on any other driver fail to start.
+         */
         public Builder watchdogEnabled(boolean enabled) {
             this.watchdogEnabled = enabled;
             return this;
@@ -241,8 +276,10 @@ public final class LivenessConfig {
         }
 
         /**
-         * Switches per-socket keepalive tuning on (default) or off. Off leaves the driver's sockets as they are:
-         * only for drivers jdbc-liveness cannot tune; dead paths under a long query then go unnoticed.
+         * Switches per-socket keepalive tuning on or off. Unset, it is on wherever jdbc-liveness can tune the
+         * driver's sockets (pgjdbc, MySQL Connector/J, MariaDB Connector/J) and off, with the reason in the stats and
+         * the log, on any other driver; {@code true}, set explicitly, makes a pool on any other driver fail to start.
+         * Off leaves the driver's sockets as they are: dead paths under a long query then go unnoticed.
          */
         public Builder keepaliveEnabled(boolean enabled) {
             this.keepaliveEnabled = enabled;
@@ -345,7 +382,7 @@ public final class LivenessConfig {
                         + ") must be below middleboxIdleTimeout (" + Durations.format(middleboxIdleTimeout)
                         + "): the middlebox would forget an idle flow between two probes");
             }
-            if (!keepaliveEnabled) {
+            if (!config.keepaliveEnabled) {
                 return config;
             }
             KeepaliveSettings k = config.keepalive;

@@ -28,6 +28,9 @@ import javax.sql.DataSource;
  *   <li>a connection found dead is aborted and evicted through HikariCP, which refills the pool; a borrower that
  *       draws one already known dead skips it in microseconds instead of waiting for a validation timeout.</li>
  * </ul>
+ * Keepalive, the in-flight watchdog and the borrow-time socket check need the driver's socket, which jdbc-liveness
+ * sees for pgjdbc, MySQL Connector/J and MariaDB Connector/J. Any other driver starts all the same and gets the
+ * heartbeats, eviction and host verdicts; {@link LivenessStats#off()} says which layers are off and why.
  * HikariCP stays in charge of pooling: {@code unwrap(HikariDataSource.class)} returns it, for metrics and health.
  *
  * <p>How it hooks in: HikariCP opens its physical connections through a data source of ours, and marks each lease
@@ -67,7 +70,9 @@ public final class LivenessDataSource implements DataSource, AutoCloseable {
      *
      * @throws IllegalArgumentException for a configuration jdbc-liveness cannot work with: no {@code jdbcUrl}, a
      *                                  {@code dataSource}/{@code dataSourceClassName} of its own, a driver whose
-     *                                  sockets cannot be tuned (with keepalive on), a conflicting driver setting
+     *                                  sockets jdbc-liveness cannot see when keepalive or the watchdog is asked for
+     *                                  explicitly ({@link LivenessConfig#keepaliveRequired()}), a conflicting driver
+     *                                  setting
      */
     public static LivenessDataSource create(HikariConfig hikariConfig, LivenessConfig config) {
         Objects.requireNonNull(hikariConfig, "hikariConfig");

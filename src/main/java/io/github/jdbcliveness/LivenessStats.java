@@ -23,11 +23,25 @@ import java.util.Map;
  * @param watchdog             what the in-flight watchdog did; its aborts are the {@code UNACKNOWLEDGED_DATA}
  *                             evictions
  * @param host                 the verdict on the pool's database host
+ * @param off                  the layers not running for this pool, each with the reason (empty when all run):
+ *                             switched off, not possible here ({@code /proc/net/tcp} unreadable), or not possible
+ *                             with this driver, whose sockets jdbc-liveness cannot see (heartbeats, eviction and the
+ *                             host verdict work with any driver)
  */
 public record LivenessStats(long probes, long probesPassed, long probeFailures, long probeTimeouts,
         Map<EvictionReason, Long> evictions, Duration detectionLatencyMax, Duration detectionLatencyMean,
         int knownDeadNow, int tracked, long borrowsSkippedDead, long borrowWaitsForProbe, long stalls,
-        long reprobesAfterStall, KeepaliveSummary keepalive, Watchdog watchdog, Host host) {
+        long reprobesAfterStall, KeepaliveSummary keepalive, Watchdog watchdog, Host host, Map<Layer, String> off) {
+
+    /** The layers that need the connection's socket, which jdbc-liveness sees for some drivers only. */
+    public enum Layer {
+        /** Per-socket TCP keepalive derived from the budget. */
+        KEEPALIVE,
+        /** The in-flight watchdog on leased connections (Linux {@code /proc/net/tcp}). */
+        WATCHDOG,
+        /** The look at an idle connection's socket at borrow, without a round trip (the server's FIN or message). */
+        BORROW_CHECK
+    }
 
     /**
      * The verdict on the pool's database host.
@@ -44,7 +58,7 @@ public record LivenessStats(long probes, long probesPassed, long probeFailures, 
     /**
      * The in-flight watchdog.
      *
-     * @param enabled      switched on in the configuration
+     * @param enabled      running for this pool (on in the configuration, and the driver's sockets are seen)
      * @param available    {@code /proc/net/tcp} is readable here (Linux); when false, requests sent into a dead path
      *                     are not caught (see the README)
      * @param looks        times it walked the pool's leased connections

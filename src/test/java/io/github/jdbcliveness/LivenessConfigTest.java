@@ -2,6 +2,7 @@ package io.github.jdbcliveness;
 
 import static io.github.jdbcliveness.KeepaliveSettingsTest.assertMessage;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.time.Duration;
@@ -149,6 +150,28 @@ class LivenessConfigTest {
     void blankValidationQuery_isRefused() {
         assertMessage("validationQuery (\" \") must not be blank; leave it unset to probe with isValid",
                 () -> LivenessConfig.builder().validationQuery(" ").build());
+    }
+
+    @Test
+    void defaults_turnKeepaliveAndWatchdogOn_butRequireNeither_soAnyDriverStarts() {
+        LivenessConfig c = LivenessConfig.builder().detectionBudget(Duration.ofSeconds(6)).build();
+        assertTrue(c.keepaliveEnabled() && c.watchdogEnabled());
+        assertFalse(c.keepaliveRequired(), "keepalive by default is no demand");
+        assertFalse(c.watchdogRequired(), "the watchdog by default is no demand");
+    }
+
+    @Test
+    void onlyAnExplicitSwitch_requiresItsLayer_valuesAloneDoNot_andSwitchingOffRequiresNothing() {
+        assertTrue(LivenessConfig.builder().keepaliveEnabled(true).build().keepaliveRequired());
+        assertTrue(LivenessConfig.builder().watchdogEnabled(true).build().watchdogRequired());
+        assertFalse(LivenessConfig.builder().keepalive(Duration.ofSeconds(5), Duration.ofSeconds(2), 3).build()
+                .keepaliveRequired(), "a production config's keepalive values must not stop an H2 test profile");
+        assertFalse(LivenessConfig.builder().watchdogInterval(Duration.ofSeconds(1)).build().watchdogRequired());
+        LivenessConfig off = LivenessConfig.builder().keepalive(Duration.ofSeconds(5), Duration.ofSeconds(2), 3)
+                .keepaliveEnabled(false).watchdogInterval(Duration.ofSeconds(1)).watchdogEnabled(false).build();
+        assertFalse(off.keepaliveEnabled() || off.keepaliveRequired() || off.watchdogEnabled()
+                || off.watchdogRequired(), off.toString());
+        assertFalse(LivenessConfig.builder().validateOnBorrow(true).build().keepaliveRequired());
     }
 
     @Test

@@ -109,6 +109,15 @@ class LivenessKeysTest {
     }
 
     @Test
+    void switchKeys_setTrue_areDemands_andLeftOutAreNot() {
+        assertTrue(config("liveness.keepaliveEnabled", "true").keepaliveRequired());
+        assertTrue(config("liveness.watchdogEnabled", "true").watchdogRequired());
+        LivenessConfig unset = config("liveness.detectionBudget", "6s");
+        assertFalse(unset.keepaliveRequired() || unset.watchdogRequired());
+        assertTrue(unset.keepaliveEnabled() && unset.watchdogEnabled());
+    }
+
+    @Test
     void create_withAMissingFile_namesIt() {
         assertMessage("properties file /nowhere/pool.properties not found: it is neither a file nor a class-path "
                 + "resource", () -> LivenessDataSource.create("/nowhere/pool.properties"));

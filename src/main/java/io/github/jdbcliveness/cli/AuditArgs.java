@@ -58,7 +58,10 @@ record AuditArgs(Optional<String> url, Optional<String> user, Optional<String> p
         if (url != null && !url.startsWith("jdbc:postgresql:") && !url.startsWith("jdbc:mysql:")
                 && !url.startsWith("jdbc:mariadb:")) {
             throw new UsageException("--url (" + io.github.jdbcliveness.keepalive.JdbcUrls.redact(url)
-                    + ") must be a jdbc:postgresql:, jdbc:mysql: or jdbc:mariadb: URL");
+                    + ") must be a jdbc:postgresql:, jdbc:mysql: or jdbc:mariadb: URL. The audit models the drivers "
+                    + "whose sockets jdbc-liveness sees; with any other driver a pool runs without TCP keepalive, the "
+                    + "in-flight watchdog and the borrow-time socket check (no socket to see), and with heartbeats, "
+                    + "eviction and the host verdict, which aborts every lease when the host is judged down");
         }
         if (url != null && io.github.jdbcliveness.keepalive.JdbcUrls.hasPassword(url)) {
             throw new UsageException("--url (" + io.github.jdbcliveness.keepalive.JdbcUrls.redact(url) + ") carries "

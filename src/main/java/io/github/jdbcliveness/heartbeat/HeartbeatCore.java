@@ -10,6 +10,8 @@ import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.function.LongSupplier;
 import java.util.function.LongUnaryOperator;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The heartbeat's logic, driven by {@link #tick(long)} with the time passed in: which connection is due, starting
@@ -34,6 +36,8 @@ import java.util.function.LongUnaryOperator;
  * more probe timeout instead of an eviction: its answer may simply not have been read while the JVM stood still.
  */
 public final class HeartbeatCore {
+
+    private static final Logger LOG = LoggerFactory.getLogger(HeartbeatCore.class);
 
     /** The earliest first probe of a new connection. */
     public static final long FIRST_PROBE_MIN_NANOS = 100_000_000L;
@@ -283,7 +287,7 @@ public final class HeartbeatCore {
         if (lag > stallThresholdNanos) {
             lastStallNanos = nowNanos;
             stalledEver = true;
-            events.stalled(lag);
+            tellStalled(lag);
         }
         plannedWakeNanos = nowNanos;
         for (Runnable c = commands.poll(); c != null; c = commands.poll()) {
@@ -475,7 +479,7 @@ public final class HeartbeatCore {
         // (or the next two), for a probe that started before the stall ended. A stall long over is no excuse.
         if (!d.extended() && stalledEver && now - lastStallNanos <= 2 * wheel.tickNanos()
                 && started - lastStallNanos < 0) {
-            events.reprobedAfterStall(p);
+            tellReprobed(p);
             d.task().deadline = wheel.schedule(new Deadline(p, d.token(), d.task(), true),
                     now + p.probeTimeoutNanos());
             return;
@@ -483,5 +487,24 @@ public final class HeartbeatCore {
         p.probeTimedOut(d.token(), started, now);
         sweep(p.hostKey(), p);
         sweepQueued = true; // the next tick runs it: a plan, so the scheduler does not wait a lead for it
+    }
+
+    // The events are told from inside the tick: a listener that throws (anything) must not cost the tick its
+    // commands and deadlines, nor a stalled probe its second chance.
+
+    private void tellStalled(long lag) {
+        try {
+            events.stalled(lag);
+        } catch (Throwable e) {
+            LOG.warn("a heartbeat listener threw on a stall; ignored", e);
+        }
+    }
+
+    private void tellReprobed(Probeable p) {
+        try {
+            events.reprobedAfterStall(p);
+        } catch (Throwable e) {
+            LOG.warn("a heartbeat listener threw on a re-probe; ignored", e);
+        }
     }
 }

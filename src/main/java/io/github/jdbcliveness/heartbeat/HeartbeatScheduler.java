@@ -94,13 +94,13 @@ public final class HeartbeatScheduler {
                         stalls.incrementAndGet();
                         LOG.warn("heartbeat ticker woke {} ms late (GC pause or VM freeze?): probe timeouts in that "
                                 + "window get a second chance", TimeUnit.NANOSECONDS.toMillis(lagNanos));
-                        listeners.forEach(l -> l.stalled(lagNanos));
+                        tell(l -> l.stalled(lagNanos));
                     }
 
                     @Override
                     public void reprobedAfterStall(Probeable p) {
                         reprobes.incrementAndGet();
-                        listeners.forEach(l -> l.reprobedAfterStall(p));
+                        tell(l -> l.reprobedAfterStall(p));
                     }
                 });
         ticker = new Thread(this::run, "jdbc-liveness-heartbeat");
@@ -186,6 +186,17 @@ public final class HeartbeatScheduler {
 
     public void removeListener(HeartbeatEvents l) {
         listeners.remove(l);
+    }
+
+    /** Each pool hears of a stall even when another's listener throws (anything: it runs inside the tick). */
+    private void tell(java.util.function.Consumer<HeartbeatEvents> event) {
+        for (HeartbeatEvents l : listeners) {
+            try {
+                event.accept(l);
+            } catch (Throwable e) {
+                LOG.warn("a heartbeat listener threw; ignored", e);
+            }
+        }
     }
 
     public void register(Probeable p) {

@@ -40,17 +40,27 @@ public final class KeepaliveConnector {
     public static KeepaliveConnector create(String url, Properties properties, String driverClassName,
             KeepaliveSettings settings) {
         Objects.requireNonNull(settings, "keepalive");
-        return create(url, properties, driverClassName, settings, null);
+        KeepaliveConnector connector = create(url, properties, driverClassName, settings, null);
+        if (connector.kind == null) {
+            throw new IllegalArgumentException("jdbc-liveness tunes TCP keepalive for " + SUPPORTED + "; the driver "
+                    + "for " + JdbcUrls.redact(url) + " is " + connector.driver.getClass().getName());
+        }
+        return connector;
     }
 
+    /** The drivers whose sockets we see, for messages. */
+    public static final String SUPPORTED = "pgjdbc, MySQL Connector/J and MariaDB Connector/J";
+
     /**
-     * @param settings       keepalive to install, or null to leave keepalive to the driver: any driver is accepted
-     *                       then, and for a supported one our socket factory is still installed (nothing else), so
-     *                       each connection's socket is seen ({@link Connected#socket()}, {@link Connected#applied()})
+     * @param settings       keepalive to install, or null to leave keepalive to the driver: for a supported driver our
+     *                       socket factory is still installed (nothing else), so each connection's socket is seen
+     *                       ({@link Connected#socket()}, {@link Connected#applied()})
      * @param connectTimeout the driver's connect timeout to set unless the user set one, or null to leave it
-     * @throws IllegalArgumentException for a URL no driver accepts, an unsupported driver with keepalive on, or
-     *                                  conflicting user settings (a socket factory of the user's own, even with
-     *                                  keepalive off: we cannot chain it)
+     * @return for a driver whose sockets we cannot see, a connector that passes the user's properties on as they are
+     *         ({@link #driverKind()} null, {@link #settings()} null, no socket in {@link Connected}), whatever
+     *         {@code settings} asked: whether the pool may run so is the caller's decision
+     * @throws IllegalArgumentException for a URL no driver accepts, or conflicting user settings (a socket factory of
+     *                                  the user's own, even with keepalive off: we cannot chain it)
      */
     public static KeepaliveConnector create(String url, Properties properties, String driverClassName,
             KeepaliveSettings settings, Duration connectTimeout) {
@@ -58,15 +68,10 @@ public final class KeepaliveConnector {
         Driver driver = findDriver(url, driverClassName);
         DriverKind kind = DriverKind.ofDriverClass(driver.getClass().getName());
         Properties user = properties == null ? new Properties() : properties;
-        if (settings == null && kind == null) {
+        if (kind == null) {
             Properties plain = new Properties();
             plain.putAll(user);
             return new KeepaliveConnector(url, driver, null, plain, null);
-        }
-        if (kind == null) {
-            throw new IllegalArgumentException("jdbc-liveness tunes TCP keepalive for pgjdbc, MySQL Connector/J and "
-                    + "MariaDB Connector/J; the driver for " + JdbcUrls.redact(url) + " is "
-                    + driver.getClass().getName());
         }
         Properties prepared = kind.prepare(url, user, settings);
         if (connectTimeout != null) {
@@ -94,17 +99,22 @@ public final class KeepaliveConnector {
             return DriverManager.getDriver(url);
         } catch (SQLException e) {
             throw new IllegalArgumentException("no JDBC driver on the class path accepts " + JdbcUrls.redact(url)
-                    + " (add pgjdbc, MySQL Connector/J or MariaDB Connector/J)", e);
+                    + " (add the database's JDBC driver; jdbc-liveness sees the sockets of " + SUPPORTED + ")", e);
         }
     }
 
-    /** The driver, or null for one whose sockets we cannot see (only when keepalive is off). */
+    /** The driver, or null for one whose sockets we cannot see. */
     public DriverKind driverKind() {
         return kind;
     }
 
     public String driverName() {
-        return kind != null ? kind.displayName() : driver.getClass().getName();
+        return kind != null ? kind.displayName() : driverClassName();
+    }
+
+    /** The driver's class name, for messages. */
+    public String driverClassName() {
+        return driver.getClass().getName();
     }
 
     public KeepaliveSettings settings() {

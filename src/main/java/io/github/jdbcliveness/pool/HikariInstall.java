@@ -64,6 +64,9 @@ public final class HikariInstall {
         KeepaliveConnector connector = KeepaliveConnector.create(target.getJdbcUrl(), target.getDataSourceProperties(),
                 target.getDriverClassName(), config.keepaliveEnabled() ? config.keepalive() : null,
                 config.connectTimeout());
+        if (connector.driverKind() == null) {
+            refuseDemandedLayers(config, connector);
+        }
         if (target.getPoolName() == null) {
             target.validate(); // names the pool; HikariCP validates again when it starts
         }
@@ -134,6 +137,23 @@ public final class HikariInstall {
                 HikariTimers.FLOOR_MS);
         target.setKeepaliveTime(HikariTimers.FLOOR_MS);
         return HikariTimers.effective(target.getMaxLifetime(), target.getKeepaliveTime());
+    }
+
+    /**
+     * Any driver starts; but a layer that needs the driver's socket, asked for explicitly, is a demand this driver
+     * cannot meet, and running without it would be the silent downgrade the user ruled out by asking.
+     */
+    private static void refuseDemandedLayers(LivenessConfig config, KeepaliveConnector connector) {
+        String asked = config.keepaliveRequired()
+                ? "keepaliveEnabled (true) is set explicitly"
+                : config.watchdogRequired() ? "watchdogEnabled (true) is set explicitly" : null;
+        if (asked != null) {
+            throw new IllegalArgumentException(asked + ", but jdbc-liveness sees the sockets of "
+                    + KeepaliveConnector.SUPPORTED + " only, and the driver for " + connector.redactedUrl() + " is "
+                    + connector.driverClassName() + ". Leave it unset to run without keepalive, the watchdog and the "
+                    + "borrow-time socket check (heartbeats, eviction and the host verdict still work), or use a "
+                    + "driver whose sockets jdbc-liveness sees");
+        }
     }
 
     /**

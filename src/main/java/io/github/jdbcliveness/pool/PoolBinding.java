@@ -59,6 +59,7 @@ public final class PoolBinding implements AutoCloseable {
     private final io.github.jdbcliveness.heartbeat.HeartbeatCore.Periodic watchdogTask;
     private final HeartbeatEvents heartbeatEvents;
     private final HostWatch host;
+    private final java.util.Map<LivenessStats.Layer, String> off;
     /** Made once: a borrow allocates nothing of ours. */
     private final java.util.function.BooleanSupplier hostDownNow;
     private final java.util.function.Supplier<SQLException> downException;
@@ -76,7 +77,9 @@ public final class PoolBinding implements AutoCloseable {
         this.config = config;
         this.validationQuery = validationQuery;
         this.driverKind = connector.driverKind();
-        this.tally = config.keepaliveEnabled() ? new KeepaliveTally(connector) : null;
+        // Only when our factory tunes the sockets: with keepalive switched off, or a driver whose sockets we do not
+        // see, there is no request to compare with (the stats say which, in off).
+        this.tally = connector.settings() != null ? new KeepaliveTally(connector) : null;
         this.intervalNanos = config.heartbeatInterval().toNanos();
         this.probeTimeoutNanos = config.probeTimeout().toNanos();
         this.events = new PoolEvents(poolName);
@@ -86,10 +89,12 @@ public final class PoolBinding implements AutoCloseable {
         this.factory = new ConnectionFactory(this, connector, tally);
         this.watchdog = config.watchdogEnabled() && driverKind != null
                 ? new InflightWatchdog(this::live, config.unacknowledgedTimeout().toNanos()) : null;
-        if (config.watchdogEnabled() && driverKind == null) {
-            LOG.warn("{} - watchdogEnabled (true) has no effect with {}: the in-flight watchdog needs the socket, "
-                    + "which jdbc-liveness sees for pgjdbc, MySQL Connector/J and MariaDB Connector/J only",
-                    poolName, connector.driverName());
+        this.off = LayersOff.of(config, connector, io.github.jdbcliveness.inflight.ProcNetTcp.available());
+        String line = LayersOff.logLine(poolName, off);
+        if (line != null && LayersOff.driverBound(off)) {
+            LOG.warn(line);
+        } else if (line != null) {
+            LOG.info(line);
         }
         this.watchdogTask = watchdog == null ? null : scheduler.every(config.watchdogInterval(), watchdog);
         this.host = new HostWatch(this, factory, config, scheduler);
@@ -296,6 +301,11 @@ public final class PoolBinding implements AutoCloseable {
         }
     }
 
+    /** Whether the driver's sockets are unknown to us: its own abort() is all there is to end a connection. */
+    boolean noSocketDriver() {
+        return driverKind == null;
+    }
+
     HostWatch host() {
         return host;
     }
@@ -314,7 +324,7 @@ public final class PoolBinding implements AutoCloseable {
             for (TrackedConnection t : live) {
                 hostKey = t.hostKey();
                 long epoch = t.leaseEpoch();
-                long waiting = t.readingSinceNanos();
+                long waiting = t.waitingSinceNanos(nowNanos);
                 if (epoch >= 0 && waiting != 0) {
                     host.requestWaiting(t, epoch, waiting, nowNanos);
                 }
@@ -416,10 +426,10 @@ public final class PoolBinding implements AutoCloseable {
     public LivenessStats stats() {
         return events.stats(live.size(), scheduler.stalls(), scheduler.reprobesAfterStall(),
                 tally == null ? null : tally.summary(),
-                watchdog == null ? new LivenessStats.Watchdog(config.watchdogEnabled(), false, 0, 0, Duration.ZERO)
+                watchdog == null ? new LivenessStats.Watchdog(false, false, 0, 0, Duration.ZERO)
                         : new LivenessStats.Watchdog(true, watchdog.available(), watchdog.looks(),
                                 watchdog.procReads(), Duration.ofNanos(watchdog.procReadMaxNanos())),
-                host.stats());
+                host.stats(), off);
     }
 
     /**

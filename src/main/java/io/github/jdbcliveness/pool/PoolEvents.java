@@ -20,8 +20,10 @@ import org.slf4j.LoggerFactory;
 
 /**
  * One pool's counters and its listeners: every event is counted here and then told to each listener, so the
- * numbers in {@link LivenessStats} and what listeners saw always agree. A listener that throws is logged and
- * otherwise ignored.
+ * numbers in {@link LivenessStats} and what listeners saw always agree. A listener that throws anything, an
+ * {@link Error} included, is logged and otherwise ignored: the event is told from inside the engine (a probe's
+ * verdict, an eviction under way), and a test's AssertionError in a listener must not leave a dead connection in
+ * the pool or cost the other listeners their event.
  */
 final class PoolEvents {
 
@@ -132,21 +134,21 @@ final class PoolEvents {
     }
 
     LivenessStats stats(int tracked, long stalls, long reprobes, KeepaliveSummary keepalive,
-            LivenessStats.Watchdog watchdog, LivenessStats.Host host) {
+            LivenessStats.Watchdog watchdog, LivenessStats.Host host, Map<LivenessStats.Layer, String> off) {
         Map<EvictionReason, Long> byReason = new EnumMap<>(EvictionReason.class);
         evictions.forEach((r, n) -> byReason.put(r, n.sum()));
         long count = latencyCount.sum();
         return new LivenessStats(probes.sum(), probesPassed.sum(), probeFailures.sum(), probeTimeouts.sum(),
                 Map.copyOf(byReason), Duration.ofNanos(latencyMaxNanos.get()),
                 count == 0 ? Duration.ZERO : Duration.ofNanos(latencySumNanos.sum() / count), knownDead.get(),
-                tracked, borrowsSkippedDead.sum(), borrowWaits.sum(), stalls, reprobes, keepalive, watchdog, host);
+                tracked, borrowsSkippedDead.sum(), borrowWaits.sum(), stalls, reprobes, keepalive, watchdog, host, off);
     }
 
     private void tell(Consumer<LivenessListener> event) {
         for (LivenessListener l : listeners) {
             try {
                 event.accept(l);
-            } catch (RuntimeException e) {
+            } catch (Throwable e) {
                 LOG.warn("{} - a LivenessListener threw; ignored", poolName, e);
             }
         }

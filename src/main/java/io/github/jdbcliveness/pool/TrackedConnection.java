@@ -93,6 +93,21 @@ final class TrackedConnection extends DelegatingConnection implements Probeable,
         return SocketPeek.readingSinceNanos(socket);
     }
 
+    /**
+     * Since when the current lease's request may be waiting on the host, for a host-down verdict: the driver's read
+     * on our socket (0 when it is not reading). With no socket of ours to watch (a driver we do not know, a Unix
+     * socket) a waiting request cannot be told from a lease between statements, so every lease counts as waiting
+     * since long before the verdict and is aborted, as Oracle UCP's Fast Connection Failover aborts borrowed
+     * connections on a host DOWN event; without it a request to a hung server on such a driver would wait as long as
+     * the server hangs. No clock is read at borrow for it.
+     */
+    long waitingSinceNanos(long nowNanos) {
+        return socket != null ? SocketPeek.readingSinceNanos(socket) : nowNanos - LEASE_COUNTS_AS_WAITING_NANOS;
+    }
+
+    /** Far enough back to precede any verdict's evidence, near enough that the subtraction cannot wrap. */
+    private static final long LEASE_COUNTS_AS_WAITING_NANOS = TimeUnit.HOURS.toNanos(1);
+
     @Override
     public void waitingForAnswer(long epoch, long sinceNanos, long nowNanos) {
         binding.host().requestWaiting(this, epoch, sinceNanos, nowNanos);
@@ -396,8 +411,13 @@ final class TrackedConnection extends DelegatingConnection implements Probeable,
             }
         }
         Executor executor = binding.maintenance();
+        boolean noSocket = socket == null && binding.noSocketDriver();
         try {
             executor.execute(() -> {
+                if (noSocket) {
+                    endWithoutOurSocket(executor);
+                    return;
+                }
                 try {
                     delegate.abort(executor);
                 } catch (SQLException | RuntimeException e) {
@@ -406,6 +426,28 @@ final class TrackedConnection extends DelegatingConnection implements Probeable,
             });
         } catch (RuntimeException e) {
             // shutting down: the socket is closed, which is what matters
+        }
+    }
+
+    /**
+     * A driver whose socket we never had: its sockets are found and closed first (its {@code abort()} may do
+     * nothing, and its {@code close()} may wait for the dead server's answer, see {@link DriverSockets}); then the
+     * driver ends the connection its own way, which no longer waits on the network. On a maintenance thread: the
+     * caller never waits.
+     */
+    private void endWithoutOurSocket(Executor executor) {
+        DriverSockets.closeAll(delegate);
+        try {
+            delegate.abort(executor);
+        } catch (SQLException | RuntimeException e) {
+            // its socket is closed already; the driver may complain about it
+        }
+        try {
+            if (!delegate.isClosed()) {
+                delegate.close(); // frees what the driver holds besides the socket; the socket write fails at once
+            }
+        } catch (SQLException | RuntimeException e) {
+            // the connection is gone either way
         }
     }
 

@@ -45,10 +45,17 @@ final class LivenessDataSourcePostProcessor implements BeanPostProcessor, Ordere
             return LivenessDataSource.wrap(pool, config.get());
         } catch (IllegalArgumentException | IllegalStateException e) {
             throw new BeanCreationException(beanName, "jdbc-liveness cannot wrap the HikariCP data source bean '"
-                    + beanName + "': " + e.getMessage() + ". To leave this bean as it is, add it to "
+                    + beanName + "': " + switchesAsProperties(e.getMessage()) + ". To leave this bean as it is, add it to "
                     + LivenessProperties.PREFIX + ".excluded-beans; to turn jdbc-liveness off, set "
                     + LivenessProperties.PREFIX + ".enabled=false", e);
         }
+    }
+
+    /** The two switches an unknown driver refuses, as the properties a Boot user set. */
+    private static String switchesAsProperties(String message) {
+        return String.valueOf(message)
+                .replace("keepaliveEnabled (true)", LivenessProperties.PREFIX + ".keepalive.enabled (true)")
+                .replace("watchdogEnabled (true)", LivenessProperties.PREFIX + ".watchdog.enabled (true)");
     }
 
     @Override

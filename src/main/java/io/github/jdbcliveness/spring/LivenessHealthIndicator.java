@@ -17,7 +17,9 @@ import org.springframework.boot.health.contributor.HealthIndicator;
 
 /**
  * The health of one jdbc-liveness pool: its budget, the dead connections it found, the last detection and its
- * latency, whether the sockets carry the keepalive asked for, and whether the in-flight watchdog can run here.
+ * latency, whether the sockets carry the keepalive asked for, and which layers do not run here and why (the
+ * watchdog without {@code /proc/net/tcp}; keepalive, the watchdog and the borrow-time check with a driver whose
+ * sockets jdbc-liveness cannot see).
  *
  * <p>It reports DOWN only while the pool's host is judged down (hung or unreachable: a new connection to it got no
  * answer), and UP otherwise: one evicted connection is the library working, not the pool failing. Reading it costs
@@ -66,13 +68,18 @@ public final class LivenessHealthIndicator implements HealthIndicator {
             health.withDetail("lastDetection", Map.of("at", d.at().toString(),
                     "reason", d.reason().name().toLowerCase(Locale.ROOT), "latency", d.latency().toString()));
         }
-        return health.withDetail("keepalive", keepalive(s.keepalive()))
-                .withDetail("watchdog", !s.watchdog().enabled() ? "off"
-                        : s.watchdog().available() ? "available" : "unavailable (no /proc/net/tcp here)")
+        String watchdogOff = s.off().get(LivenessStats.Layer.WATCHDOG);
+        String borrowCheckOff = s.off().get(LivenessStats.Layer.BORROW_CHECK);
+        return health.withDetail("keepalive", keepalive(s.keepalive(), s.off().get(LivenessStats.Layer.KEEPALIVE)))
+                .withDetail("watchdog", watchdogOff != null ? "off: " + watchdogOff : "available")
+                .withDetail("borrowCheck", borrowCheckOff != null ? "off: " + borrowCheckOff : "available")
                 .build();
     }
 
-    private static Object keepalive(KeepaliveSummary k) {
+    private static Object keepalive(KeepaliveSummary k, String off) {
+        if (off != null) {
+            return "off: " + off;
+        }
         if (k == null) {
             return "off (left to the driver)";
         }

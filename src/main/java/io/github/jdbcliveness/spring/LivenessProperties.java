@@ -69,8 +69,7 @@ public class LivenessProperties {
      */
     public LivenessConfig toConfig() {
         LivenessConfig.Builder b = LivenessConfig.builder().detectionBudget(detectionBudget)
-                .validateOnBorrow(validateOnBorrow).keepaliveEnabled(keepalive.enabled)
-                .watchdogEnabled(watchdog.enabled);
+                .validateOnBorrow(validateOnBorrow);
         try {
             if (heartbeatInterval != null) {
                 b.heartbeatInterval(heartbeatInterval);
@@ -109,8 +108,12 @@ public class LivenessProperties {
     /** Per-socket TCP keepalive. */
     public static class Keepalive {
 
-        /** Whether jdbc-liveness sets TCP keepalive on each socket; off leaves it to the driver. */
-        private boolean enabled = true;
+        /**
+         * Whether jdbc-liveness sets TCP keepalive on each socket; false leaves it to the driver. Unset: on for
+         * pgjdbc, MySQL Connector/J and MariaDB Connector/J, off (said so in health and log) for any other driver;
+         * true, set explicitly, fails the start on any other driver.
+         */
+        private Boolean enabled;
 
         /** TCP_KEEPIDLE, whole seconds. Default: budget / 3. Set idle, interval and count together, or none. */
         private Duration idle;
@@ -122,6 +125,9 @@ public class LivenessProperties {
         private Integer count;
 
         void applyTo(LivenessConfig.Builder b) {
+            if (enabled != null) {
+                b.keepaliveEnabled(enabled);
+            }
             if (idle == null && interval == null && count == null) {
                 return;
             }
@@ -142,11 +148,11 @@ public class LivenessProperties {
             b.keepalive(idle, interval, count);
         }
 
-        public boolean isEnabled() {
+        public Boolean getEnabled() {
             return enabled;
         }
 
-        public void setEnabled(boolean enabled) {
+        public void setEnabled(Boolean enabled) {
             this.enabled = enabled;
         }
 
@@ -178,8 +184,11 @@ public class LivenessProperties {
     /** The in-flight watchdog: requests stuck unacknowledged in a dead path (Linux). */
     public static class Watchdog {
 
-        /** Whether leased connections are watched for requests stuck in a dead path. */
-        private boolean enabled = true;
+        /**
+         * Whether leased connections are watched for requests stuck in a dead path. Unset: on wherever
+         * jdbc-liveness sees the driver's sockets; true, set explicitly, fails the start on any other driver.
+         */
+        private Boolean enabled;
 
         /** How often leased connections are looked at (at least 50ms). Default: budget / 12. */
         private Duration interval;
@@ -188,6 +197,9 @@ public class LivenessProperties {
         private Duration unacknowledgedTimeout;
 
         void applyTo(LivenessConfig.Builder b) {
+            if (enabled != null) {
+                b.watchdogEnabled(enabled);
+            }
             if (interval != null) {
                 b.watchdogInterval(interval);
             }
@@ -196,11 +208,11 @@ public class LivenessProperties {
             }
         }
 
-        public boolean isEnabled() {
+        public Boolean getEnabled() {
             return enabled;
         }
 
-        public void setEnabled(boolean enabled) {
+        public void setEnabled(Boolean enabled) {
             this.enabled = enabled;
         }
 

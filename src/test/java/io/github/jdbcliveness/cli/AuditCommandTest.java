@@ -55,6 +55,8 @@ class AuditCommandTest {
         assertEquals(64, run(Map.of(), NO_INPUT, "audit", "--url", "jdbc:oracle:thin:@db:1521/x"));
         assertTrue(err().contains("--url (jdbc:oracle:thin:***) must be a jdbc:postgresql:, jdbc:mysql: or jdbc:mariadb: URL"),
                 err());
+        assertTrue(err().contains("with any other driver a pool runs without TCP keepalive, the in-flight watchdog "
+                + "and the borrow-time socket check (no socket to see)"), err());
         assertEquals(64, run(Map.of(), NO_INPUT, "audit", "--frobnicate"));
         assertTrue(err().contains("unknown option --frobnicate"), err());
         assertEquals(64, run(Map.of(), NO_INPUT, "audit", "--budget"));

@@ -76,6 +76,23 @@ final class KernelView {
         }
     }
 
+    /**
+     * The local ports of this machine's sockets in state ESTABLISHED whose far end is port {@code remotePort}: the
+     * client ends of the connections to a server (or relay) listening there.
+     */
+    static java.util.Set<Integer> establishedTo(int remotePort) throws IOException, InterruptedException {
+        String out = run("ss", "-tnH", "state", "established", "( dport = :" + remotePort + " )");
+        java.util.Set<Integer> ports = new java.util.TreeSet<>();
+        for (String line : out.split("\n")) {
+            String[] cols = line.trim().split("\s+");
+            if (cols.length >= 4) { // Recv-Q Send-Q Local Peer (no State column under a state filter)
+                String local = cols[2];
+                ports.add(Integer.parseInt(local.substring(local.lastIndexOf(':') + 1)));
+            }
+        }
+        return ports;
+    }
+
     static String run(String... command) throws IOException, InterruptedException {
         Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
         if (!p.waitFor(20, TimeUnit.SECONDS)) {

@@ -312,6 +312,34 @@ class HeartbeatCoreTest {
     }
 
     @Test
+    void stall_withAListenerThatThrowsAnError_stillReprobes_andTheNextDeadlineTimesOut() {
+        core = new HeartbeatCore(TICK, STALL, now, probes, probes, () -> now, bound -> 0, new HeartbeatEvents() {
+            @Override
+            public void stalled(long lagNanos) {
+                throw new AssertionError("listener assertion on a stall");
+            }
+
+            @Override
+            public void reprobedAfterStall(Probeable p) {
+                throw new AssertionError("listener assertion on a re-probe");
+            }
+        });
+        FakeProbeable a = registered("a", "db", T0 + LONG_AGO); // probe at +5 s, deadline +6 s
+        FakeProbeable b = registered("b", "db", T0 + LONG_AGO);
+        a.silent = true;
+        b.silent = true;
+        runTo(at(5_000));
+
+        now = at(8_000); // a stall over both deadlines: each gets its second chance, none is lost to the throw
+        core.tick(now);
+        assertTrue(a.timedOut.isEmpty() && b.timedOut.isEmpty(), "evicted for a deadline inside the stall");
+
+        runTo(at(9_000));
+        assertEquals(List.of(new Ended(1, at(5_000), at(9_000))), a.timedOut);
+        assertEquals(List.of(new Ended(1, at(5_000), at(9_000))), b.timedOut);
+    }
+
+    @Test
     void stall_endingBeforeProbeDeadline_doesNotPostponeTheTimeout() {
         core.every(TICK, () -> { }, now); // something due every tick: the ticker plans to wake on each one
         FakeProbeable a = registered("a", "db", T0 + LONG_AGO); // probe at +5 s, deadline +6 s

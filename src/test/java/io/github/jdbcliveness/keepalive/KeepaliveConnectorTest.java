@@ -20,8 +20,9 @@ class KeepaliveConnectorTest {
     void urlNoDriverAccepts_isRefusedWithTheRedactedUrl() {
         var e = assertThrows(IllegalArgumentException.class,
                 () -> KeepaliveConnector.create("jdbc:nosuchdb://u:p@host/db", new Properties(), null, K));
-        assertEquals("no JDBC driver on the class path accepts jdbc:nosuchdb://host/db (add pgjdbc, MySQL "
-                + "Connector/J or MariaDB Connector/J)", e.getMessage());
+        assertEquals("no JDBC driver on the class path accepts jdbc:nosuchdb://host/db (add the database's JDBC "
+                + "driver; jdbc-liveness sees the sockets of pgjdbc, MySQL Connector/J and MariaDB Connector/J)",
+                e.getMessage());
     }
 
     @Test

@@ -223,6 +223,53 @@ class LivenessAutoConfigurationTest {
     }
 
     @Test
+    void aDriverWithoutOurSocket_startsWithOnlyTheBudget_butAnExplicitSwitch_failsTheStart_namingTheProperty() {
+        ApplicationContextRunner onlyTheBudget = new ApplicationContextRunner()
+                .withConfiguration(AutoConfigurations.of(DataSourceAutoConfiguration.class,
+                        LivenessAutoConfiguration.class))
+                .withPropertyValues("spring.datasource.url=" + server.url(),
+                        "spring.datasource.driver-class-name=" + StubServer.StubDriver.class.getName(),
+                        "jdbc-liveness.detection-budget=6s");
+        onlyTheBudget.run(context -> {
+            LivenessDataSource ds = assertInstanceOf(LivenessDataSource.class, context.getBean(DataSource.class));
+            try (Connection c = ds.getConnection()) {
+                assertTrue(c.isValid(1));
+            }
+            assertEquals(3, ds.stats().off().size(), ds.stats().off().toString());
+            assertFalse(ds.config().keepaliveRequired() || ds.config().watchdogRequired());
+        });
+        onlyTheBudget.withPropertyValues("jdbc-liveness.keepalive.enabled=true").run(context -> {
+            String message = messages(context.getStartupFailure());
+            assertTrue(message.contains("jdbc-liveness.keepalive.enabled (true) is set explicitly"), message);
+            assertTrue(message.contains(StubServer.StubDriver.class.getName()), message);
+        });
+        onlyTheBudget.withPropertyValues("jdbc-liveness.watchdog.enabled=true").run(context -> {
+            String message = messages(context.getStartupFailure());
+            assertTrue(message.contains("jdbc-liveness.watchdog.enabled (true) is set explicitly"), message);
+        });
+    }
+
+    @Test
+    void bootsDefaultInMemoryH2_withNoUrlAndNoLivenessProperty_isWrapped_andServes() {
+        // What PetClinic and most Boot samples run on: no spring.datasource.url, Boot generates an H2 in-memory URL.
+        new ApplicationContextRunner()
+                .withConfiguration(AutoConfigurations.of(DataSourceAutoConfiguration.class,
+                        LivenessAutoConfiguration.class))
+                .run(context -> {
+                    assertTrue(context.getStartupFailure() == null, () -> "" + context.getStartupFailure());
+                    LivenessDataSource ds = assertInstanceOf(LivenessDataSource.class,
+                            context.getBean(DataSource.class));
+                    assertTrue(ds.unwrap(HikariDataSource.class).getJdbcUrl().startsWith("jdbc:h2:mem:"),
+                            ds.unwrap(HikariDataSource.class).getJdbcUrl());
+                    try (Connection c = ds.getConnection()) {
+                        assertTrue(c.isValid(1));
+                    }
+                    assertTrue(ds.stats().off().get(io.github.jdbcliveness.LivenessStats.Layer.KEEPALIVE)
+                            .contains("org.h2.Driver"), ds.stats().off().toString());
+                });
+    }
+
+    @Test
     void anIncompleteKeepalive_failsTheStart_namingWhatIsMissing() {
         runner.withPropertyValues("jdbc-liveness.keepalive.idle=2s").run(context -> {
             String message = messages(context.getStartupFailure());

@@ -72,7 +72,9 @@ class LivenessMetricsAndHealthTest {
             assertEquals("PT4S", details.get("detectionBudget"));
             assertTrue(((Number) details.get("deadConnectionsFound")).longValue() >= 3, details.toString());
             assertInstanceOf(Map.class, details.get("lastDetection"), details.toString());
-            assertEquals("off (left to the driver)", details.get("keepalive"));
+            assertEquals("off: keepaliveEnabled false", details.get("keepalive"));
+            assertTrue(String.valueOf(details.get("borrowCheck")).startsWith("off: no socket to see with "),
+                    details.toString());
 
             HealthIndicator db = context.getBean("dbHealthContributor", HealthIndicator.class);
             Health dbHealth = db.health();
