@@ -35,9 +35,10 @@ class InflightWatchdogIT {
         DatabaseTarget target = DatabaseTargets.resolve(kind);
         Pools.killAllSessions(target, driver);
         ProbePasses passes = new ProbePasses();
-        // A long heartbeat, so the connection is leased before any probe can notice the dead path.
-        LivenessConfig config = LivenessConfig.builder().detectionBudget(B).heartbeatInterval(Duration.ofSeconds(4))
-                .build();
+        // A long heartbeat, so the connection is leased before any probe can notice the dead path; a 1 s
+        // connectTimeout keeps the host verdict's worst case within B (3.5 + 0.5 + 1 + 0.5 + 0.5 s), as build() demands.
+        LivenessConfig config = LivenessConfig.builder().detectionBudget(B).heartbeatInterval(Duration.ofMillis(3500))
+                .connectTimeout(Duration.ofSeconds(1)).build();
         try (LivenessDataSource ds = LivenessDataSource.create(Pools.hikari(target, driver, "d8-" + driver, 1), config);
                 NftFaults faults = NftFaults.open()) {
             ds.addListener(passes);
