@@ -2,6 +2,7 @@ package io.github.jdbcliveness.drill;
 
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
+import io.github.jdbcliveness.HostDownException;
 import io.github.jdbcliveness.LivenessConfig;
 import io.github.jdbcliveness.LivenessDataSource;
 import java.sql.Connection;
@@ -53,6 +54,11 @@ public final class TrafficDrill {
     static final int POOL = 10;
     static final int THREADS = 4;
     static final Duration SLOW = Duration.ofSeconds(1);
+    /**
+     * Each thread starts a request every 10 ms at most, as the drill kit's traffic does: an application's requests
+     * come at a pace, and a loop without one turned a host-down verdict's fast failures into a million "failures".
+     */
+    static final Duration PACE = Duration.ofMillis(10);
 
     private TrafficDrill() {
     }
@@ -60,13 +66,17 @@ public final class TrafficDrill {
     /**
      * One pool's requests from the fault on.
      *
+     * @param failed          requests that failed after they were sent or while they waited for a connection
+     * @param fastFailed      requests refused at once because the host was judged down ({@code HostDownException}):
+     *                        never sent, answered in microseconds instead of hanging; not counted in {@code failed}
      * @param inFlightAtFault requests already started (borrowing or querying) when the fault came
      * @param failedInFlight  of the failed requests, those already started at the fault
      * @param hung            requests slower than B, or still waiting when the drill ended
      * @param poolAtEnd       connections in the pool when the drill ended (for jdbc-liveness: all alive)
      */
-    public record Row(String label, long requests, long failed, long inFlightAtFault, long failedInFlight, long slow,
-            long hung, Duration max, int poolAtEnd, int knownDeadAtEnd, String firstError) {
+    public record Row(String label, long requests, long failed, long fastFailed, long inFlightAtFault,
+            long failedInFlight, long slow, long hung, Duration max, int poolAtEnd, int knownDeadAtEnd,
+            String firstError) {
     }
 
     public record Report(String server, String driver, Fault fault, Duration budget, List<Row> rows) {
@@ -82,7 +92,8 @@ public final class TrafficDrill {
                 case HUNG_RELAY -> "Hung server or proxy under traffic (a relay in this JVM): ";
             })
                     .append(server).append(" via ").append(InFlightDrill.driverName(driver)).append(", pools of ")
-                    .append(POOL).append(", ").append(THREADS).append(" threads each doing borrow / SELECT 1 / return\n");
+                    .append(POOL).append(", ").append(THREADS).append(" threads each doing borrow / SELECT 1 / return, ")
+                    .append("one request every ").append(PACE.toMillis()).append(" ms at most\n");
             s.append(switch (fault) {
                 case FLOWS -> "  every existing flow dropped by nft (new connections work); requests counted for 2 × B; "
                         + "B = ";
@@ -92,14 +103,16 @@ public final class TrafficDrill {
                         + "no root needed, but keepalive and the watchdog cannot see it), then healed; B = ";
             }).append(InFlightDrill.seconds(budget)).append("\n");
             s.append("  jdbc-liveness: nothing but B set (everything else derived from it). HikariCP: all defaults\n\n");
-            s.append(String.format(Locale.ROOT, "  %-36s %8s %7s %12s %10s %10s %9s %6s%n", "pool", "requests", "failed",
-                    "(started)", "slow >1 s", "hung >B", "max", "pool"));
+            s.append(String.format(Locale.ROOT, "  %-36s %8s %7s %12s %11s %10s %10s %9s %6s%n", "pool", "requests",
+                    "failed", "(started)", "fast-failed", "slow >1 s", "hung >B", "max", "pool"));
             for (Row r : rows) {
-                s.append(String.format(Locale.ROOT, "  %-36s %8d %7d %12s %10d %10d %9s %6s%n", r.label(), r.requests(),
-                        r.failed(), "(" + r.failedInFlight() + " of " + r.inFlightAtFault() + ")", r.slow(), r.hung(),
-                        InFlightDrill.seconds(r.max()), r.poolAtEnd() + (r.knownDeadAtEnd() > 0 ? "*" : "")));
+                s.append(String.format(Locale.ROOT, "  %-36s %8d %7d %12s %11d %10d %10d %9s %6s%n", r.label(),
+                        r.requests(), r.failed(), "(" + r.failedInFlight() + " of " + r.inFlightAtFault() + ")",
+                        r.fastFailed(), r.slow(), r.hung(), InFlightDrill.seconds(r.max()),
+                        r.poolAtEnd() + (r.knownDeadAtEnd() > 0 ? "*" : "")));
             }
             s.append("  (started): failed requests that had already started when the fault came, of all that had\n");
+            s.append("  fast-failed: refused at once while the host was judged down (never sent, no wait)\n");
             for (Row r : rows) {
                 if (r.firstError() != null) {
                     s.append("  first failure, ").append(r.label()).append(": ").append(r.firstError()).append('\n');
@@ -228,6 +241,7 @@ public final class TrafficDrill {
         volatile long faultAt = Long.MAX_VALUE;
         final AtomicLong requests = new AtomicLong();
         final AtomicLong failed = new AtomicLong();
+        final AtomicLong fastFailed = new AtomicLong();
         final AtomicLong failedInFlight = new AtomicLong();
         final AtomicLong slow = new AtomicLong();
         final AtomicLong hung = new AtomicLong();
@@ -295,7 +309,8 @@ public final class TrafficDrill {
             }
             int total = pool.getHikariPoolMXBean().getTotalConnections();
             int knownDead = ds instanceof LivenessDataSource l ? l.stats().knownDeadNow() : 0;
-            return new Row(label, requests.get() + stillWaiting, failed.get(), inFlightAtFault, failedInFlight.get(),
+            return new Row(label, requests.get() + stillWaiting, failed.get(), fastFailed.get(), inFlightAtFault,
+                    failedInFlight.get(),
                     slow.get() + stillWaiting, hung.get() + stillWaiting, Duration.ofNanos(max.get()), total,
                     knownDead, firstError.get());
         }
@@ -310,7 +325,9 @@ public final class TrafficDrill {
             }
             requests.incrementAndGet();
             max.accumulateAndGet(took, Math::max);
-            if (!ok) {
+            if (error instanceof HostDownException) {
+                fastFailed.incrementAndGet();
+            } else if (!ok) {
                 failed.incrementAndGet();
                 firstError.compareAndSet(null, InFlightDrill.describe(error) + " after "
                         + InFlightDrill.seconds(Duration.ofNanos(took)));
@@ -357,6 +374,7 @@ public final class TrafficDrill {
                     long took = System.nanoTime() - start;
                     requestStart = 0;
                     lane.record(start, took, error);
+                    LockSupport.parkNanos(start + PACE.toNanos() - System.nanoTime()); // the pace, not a wait
                 }
             } finally {
                 done = true;

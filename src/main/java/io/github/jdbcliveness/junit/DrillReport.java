@@ -43,7 +43,9 @@ final class DrillReport {
         s.append("\n  caught by ").append(seen.caughtBy()).append('\n');
         if (traffic != null) {
             s.append("  traffic   ").append(traffic.threads()).append(" threads: ").append(traffic.requests())
-                    .append(" requests, ").append(traffic.failed()).append(" failed, slowest ")
+                    .append(" requests, ").append(traffic.failed()).append(" failed")
+                    .append(traffic.fastFailed() > 0 ? " (" + traffic.fastFailed() + " of them refused at once: the "
+                            + "host was judged down, nothing was sent)" : "").append(", slowest ")
                     .append(Drill.seconds(traffic.slowestNanos())).append(", slowest borrow ")
                     .append(Drill.seconds(traffic.slowestBorrowNanos())).append('\n');
             if (traffic.firstError() != null) {

@@ -1,5 +1,6 @@
 package io.github.jdbcliveness.junit;
 
+import io.github.jdbcliveness.HostDownException;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.Statement;
@@ -24,6 +25,7 @@ final class DrillTraffic implements AutoCloseable {
     private final AtomicLongArray startedAt;
     private final AtomicLong requests = new AtomicLong();
     private final AtomicLong failed = new AtomicLong();
+    private final AtomicLong fastFailed = new AtomicLong();
     private final AtomicLong slowest = new AtomicLong();
     private final AtomicLong slowestBorrow = new AtomicLong();
     private final AtomicReference<String> firstError = new AtomicReference<>();
@@ -56,6 +58,9 @@ final class DrillTraffic implements AutoCloseable {
                 }
             } catch (SQLException e) {
                 failed.incrementAndGet();
+                if (e instanceof HostDownException) {
+                    fastFailed.incrementAndGet();
+                }
                 if (borrowed && e.getSQLState() != null && e.getSQLState().startsWith("08")) {
                     recorder.connectionError(System.nanoTime());
                 }
@@ -92,6 +97,11 @@ final class DrillTraffic implements AutoCloseable {
 
     long failed() {
         return failed.get();
+    }
+
+    /** Of the failed requests, those refused at once because the host was judged down: never sent, no wait. */
+    long fastFailed() {
+        return fastFailed.get();
     }
 
     String firstError() {

@@ -1,6 +1,7 @@
 package io.github.jdbcliveness.pool;
 
 import io.github.jdbcliveness.EvictionReason;
+import io.github.jdbcliveness.HostDownException;
 import io.github.jdbcliveness.LivenessConfig;
 import io.github.jdbcliveness.LivenessStats;
 import io.github.jdbcliveness.heartbeat.HeartbeatCore;
@@ -12,7 +13,6 @@ import java.net.SocketTimeoutException;
 import java.net.UnknownHostException;
 import java.sql.Connection;
 import java.sql.SQLException;
-import java.sql.SQLTransientConnectionException;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
@@ -262,10 +262,10 @@ final class HostWatch implements AutoCloseable {
     /** For a borrower that would wait for a new connection while the host is down. */
     SQLException downException() {
         String evidence = health.evidence();
-        return new SQLTransientConnectionException(binding.poolName() + " - database host " + name
-                + " is judged down (" + (evidence == null ? "a new connection got no answer" : evidence)
+        String why = evidence == null ? "a new connection got no answer" : evidence;
+        return new HostDownException(binding.poolName() + " - database host " + name + " is judged down (" + why
                 + "): failing at once instead of waiting connectionTimeout for a new connection; borrows succeed "
-                + "again once it answers", "08001");
+                + "again once it answers", name, why);
     }
 
     LivenessStats.Host stats() {

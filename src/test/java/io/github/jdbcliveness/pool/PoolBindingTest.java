@@ -12,6 +12,7 @@ import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 import com.zaxxer.hikari.HikariPoolMXBean;
 import io.github.jdbcliveness.EvictionReason;
+import io.github.jdbcliveness.HostDownException;
 import io.github.jdbcliveness.LivenessConfig;
 import io.github.jdbcliveness.LivenessDataSource;
 import io.github.jdbcliveness.LivenessStats;
@@ -234,6 +235,10 @@ class PoolBindingTest {
             assertNull(pool.getHikariPoolMXBean(), "wrap() started the pool");
             assertThrows(SQLTransientConnectionException.class, ds::getConnection);
             assertTrue(ds.stats().host().down(), "refused connections: the host is judged down");
+            // Refused at once with its own type, which drills and applications count apart from errors: never sent.
+            HostDownException down = assertThrows(HostDownException.class, ds::getConnection);
+            assertEquals(ds.stats().host().name(), down.host());
+            assertTrue(down.getMessage().contains("is judged down (" + down.evidence() + ")"), down.getMessage());
             server.refuseConnects = false;
             // Until a check (every heartbeat interval) or HikariCP's own retry gets an answer, borrowers fail at once.
             StubServer.await(() -> !ds.stats().host().down(), () -> ds.stats().host().toString());

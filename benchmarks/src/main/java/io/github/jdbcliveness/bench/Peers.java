@@ -2,6 +2,7 @@ package io.github.jdbcliveness.bench;
 
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
+import io.github.jdbcliveness.HostDownException;
 import io.github.jdbcliveness.LivenessConfig;
 import io.github.jdbcliveness.LivenessDataSource;
 import io.github.jdbcliveness.drill.DatabaseTarget;
@@ -60,6 +61,8 @@ public final class Peers {
     static final int POOL = 10;
     static final int THREADS = 4;
     static final Duration SLOW = Duration.ofSeconds(1);
+    /** Each thread starts a request every 10 ms at most: an application's pace, as the drills' traffic has. */
+    static final long PACE_NANOS = TimeUnit.MILLISECONDS.toNanos(10);
     static final String DRIVER = "postgresql";
 
     enum Scenario {
@@ -90,8 +93,8 @@ public final class Peers {
     }
 
     /** One scenario × pool. Durations in nanoseconds; {@code recover} and {@code inFlightError} are -1 for never. */
-    record Row(Scenario scenario, Peer peer, long requests, long failed, long hung, long slow, long max, long recover,
-            int open, int dead, long inFlightError, String firstError, String note) {
+    record Row(Scenario scenario, Peer peer, long requests, long failed, long fastFailed, long hung, long slow, long max,
+            long recover, int open, int dead, long inFlightError, String firstError, String note) {
     }
 
     private final DatabaseTarget target;
@@ -146,7 +149,7 @@ public final class Peers {
                     row = peers.run(s, p);
                 } catch (Exception | Error e) {
                     // One run's failure (a pool that would not fill, a refused setting) is a result, not the end.
-                    row = new Row(s, p, 0, 0, 0, 0, 0, -1, 0, 0, -1, null, "run failed: " + describe(e));
+                    row = new Row(s, p, 0, 0, 0, 0, 0, 0, -1, 0, 0, -1, null, "run failed: " + describe(e));
                 }
                 rows.add(row);
                 System.err.printf(Locale.ROOT, "[%5.0f s] %-40s %-40s %s in %.0f s%n",
@@ -296,7 +299,8 @@ public final class Peers {
                         .map(ServerSql.Session::clientPort).collect(Collectors.toSet());
                 int dead = (int) open.stream().filter(p -> dropped.contains(p) || !sessions.contains(p)).count();
                 Lane.Result r = lane.result(end, recoverFrom);
-                return new Row(scenario, peer, r.requests, r.failed, r.hung, r.slow, r.max, r.recover, open.size(),
+                return new Row(scenario, peer, r.requests, r.failed, r.fastFailed, r.hung, r.slow, r.max, r.recover,
+                        open.size(),
                         dead, inFlightError, r.firstError, note);
             } finally {
                 // Heal first (the nft table is gone when try-with-resources closed it), then end every session, so
@@ -473,18 +477,25 @@ public final class Peers {
             if (end - countFrom < 0) {
                 return; // ended before the fault: not part of the scenario
             }
-            finished.add(new long[] {start, end, error == null ? 1 : 0});
-            if (error != null && errors.size() < 1) {
+            finished.add(new long[] {start, end, error == null ? OK : error instanceof HostDownException ? FAST : FAILED});
+            if (error != null && !(error instanceof HostDownException) && errors.size() < 1) {
                 errors.add(describe(error) + " after " + secs(end - start));
             }
         }
 
-        record Result(long requests, long failed, long hung, long slow, long max, long recover, String firstError) {
+        /** How a request ended: {@code FAST} is refused at once while the host is judged down (never sent). */
+        static final long FAILED = 0;
+        static final long OK = 1;
+        static final long FAST = 2;
+
+        record Result(long requests, long failed, long fastFailed, long hung, long slow, long max, long recover,
+                String firstError) {
         }
 
         Result result(long now, long recoverFrom) {
             long requests = 0;
             long failed = 0;
+            long fastFailed = 0;
             long hung = 0;
             long slow = 0;
             long max = 0;
@@ -492,11 +503,12 @@ public final class Peers {
             for (long[] r : finished) {
                 long took = r[1] - r[0];
                 requests++;
-                failed += r[2] == 0 ? 1 : 0;
+                failed += r[2] == FAILED ? 1 : 0;
+                fastFailed += r[2] == FAST ? 1 : 0;
                 hung += took > budget ? 1 : 0;
                 slow += took > SLOW.toNanos() ? 1 : 0;
                 max = Math.max(max, took);
-                if (r[2] == 1 && r[0] - recoverFrom >= 0 && (recover < 0 || r[1] - recoverFrom < recover)) {
+                if (r[2] == OK && r[0] - recoverFrom >= 0 && (recover < 0 || r[1] - recoverFrom < recover)) {
                     recover = r[1] - recoverFrom;
                 }
             }
@@ -509,7 +521,7 @@ public final class Peers {
                     max = Math.max(max, now - started);
                 }
             }
-            return new Result(requests, failed, hung, slow, max, recover, errors.peek());
+            return new Result(requests, failed, fastFailed, hung, slow, max, recover, errors.peek());
         }
     }
 
@@ -543,6 +555,7 @@ public final class Peers {
                     long end = System.nanoTime();
                     requestStart = 0;
                     lane.record(start, end, error);
+                    LockSupport.parkNanos(start + PACE_NANOS - System.nanoTime()); // the pace, not a wait for an event
                 }
             } catch (RuntimeException e) {
                 lane.errors.add(describe(e));
@@ -617,7 +630,8 @@ public final class Peers {
                 .append("\n\n");
         s.append("""
                 requests: ended after the fault (flows dropped while idle: after traffic started), plus those still
-                  waiting at the end; hung: slower than B or still waiting; slow: slower than 1 s; max: the slowest,
+                  waiting at the end; each of the 4 threads starts one every 10 ms at most; failed: errors, not
+                  counting fast: refused at once while jdbc-liveness judged the host down (never sent, no wait); hung: slower than B or still waiting; slow: slower than 1 s; max: the slowest,
                   still-waiting ones counted up to the end; recover: from the fault (host down: the heal; idle: the
                   start of traffic) to the end of the first successful request started after it; dead/open: this
                   process's sockets to the server at the end that are on a dropped flow or whose server session is
@@ -625,11 +639,11 @@ public final class Peers {
                   pg_sleep(30) caller got an error ("-" for never within the wait)
 
                 """);
-        s.append(String.format(Locale.ROOT, "%-42s %-40s %8s %6s %5s %5s %8s %8s %9s %10s%n", "scenario", "pool",
-                "requests", "failed", "hung", "slow", "max", "recover", "dead/open", "in-flight"));
+        s.append(String.format(Locale.ROOT, "%-42s %-40s %8s %6s %5s %5s %5s %8s %8s %9s %10s%n", "scenario", "pool",
+                "requests", "failed", "fast", "hung", "slow", "max", "recover", "dead/open", "in-flight"));
         for (Row r : rows) {
-            s.append(String.format(Locale.ROOT, "%-42s %-40s %8d %6d %5d %5d %8s %8s %9s %10s%n", r.scenario.title,
-                    r.peer.label, r.requests, r.failed, r.hung, r.slow, secs(r.max),
+            s.append(String.format(Locale.ROOT, "%-42s %-40s %8d %6d %5d %5d %5d %8s %8s %9s %10s%n", r.scenario.title,
+                    r.peer.label, r.requests, r.failed, r.fastFailed, r.hung, r.slow, secs(r.max),
                     r.recover < 0 ? "never" : secs(r.recover), r.dead + "/" + r.open,
                     r.scenario == Scenario.IN_FLIGHT ? (r.inFlightError < 0 ? "-" : secs(r.inFlightError)) : ""));
         }
@@ -645,8 +659,8 @@ public final class Peers {
     }
 
     static String summary(Row r) {
-        return String.format(Locale.ROOT, "req %d failed %d hung %d slow %d max %s recover %s dead %d/%d%s",
-                r.requests, r.failed, r.hung, r.slow, secs(r.max), r.recover < 0 ? "never" : secs(r.recover), r.dead,
+        return String.format(Locale.ROOT, "req %d failed %d fast %d hung %d slow %d max %s recover %s dead %d/%d%s",
+                r.requests, r.failed, r.fastFailed, r.hung, r.slow, secs(r.max), r.recover < 0 ? "never" : secs(r.recover), r.dead,
                 r.open, r.scenario == Scenario.IN_FLIGHT
                         ? " in-flight " + (r.inFlightError < 0 ? "-" : secs(r.inFlightError)) : "");
     }
