@@ -60,6 +60,17 @@ public final class HostHealth {
         return true;
     }
 
+    /**
+     * The server sent bytes at {@code atNanos} on a connection of the pool, leased ones included: any byte read is an
+     * answer, so a fresh connection that started before it and got nothing cannot make the host down. It does not
+     * re-admit a host that is down: the time is when the read began, possibly before the verdict's evidence.
+     */
+    public synchronized void heard(long atNanos) {
+        if (atNanos - lastAnswerNanos > 0) {
+            lastAnswerNanos = atNanos;
+        }
+    }
+
     /** A probe started at {@code startedNanos} got no answer. @return whether a check should start now */
     public synchronized boolean probeUnanswered(long startedNanos, long nowNanos) {
         return startedNanos - lastAnswerNanos > 0 && claimCheck(nowNanos);

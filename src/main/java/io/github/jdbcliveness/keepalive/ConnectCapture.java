@@ -81,6 +81,27 @@ final class ConnectCapture {
         }
     }
 
+    /** Whether any socket of this attempt got connected (TCP answered), even if the connect failed later. */
+    boolean anyConnected() {
+        return !sockets.isEmpty();
+    }
+
+    /**
+     * When a socket of this attempt last read bytes from the server ({@link System#nanoTime()}, the read's start), or
+     * 0 if none did. Kept after the sockets close: a connect the server refused with an error has still been
+     * answered.
+     */
+    long answeredAtNanos() {
+        long latest = 0;
+        for (Socket s : sockets) {
+            long at = s instanceof KeepaliveSocket k ? k.receivedAtNanos() : 0;
+            if (at != 0 && (latest == 0 || at - latest > 0)) {
+                latest = at;
+            }
+        }
+        return latest;
+    }
+
     /**
      * The socket the connection ended up on: the last one connected that is still open (a driver may have tried
      * other hosts or addresses first).

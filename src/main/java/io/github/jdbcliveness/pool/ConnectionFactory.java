@@ -47,10 +47,11 @@ final class ConnectionFactory implements DataSource {
         this.password = password;
         long start = System.nanoTime();
         KeepaliveConnector.Connected c;
+        KeepaliveConnector.Attempt attempt = new KeepaliveConnector.Attempt();
         try {
-            c = connector.connect(username, password);
+            c = connector.connect(username, password, attempt);
         } catch (SQLException e) {
-            binding.host().connectFailed(start, e);
+            binding.host().connectFailed(start, e, attempt);
             throw e;
         }
         AppliedKeepalive applied = c.applied();
@@ -73,8 +74,8 @@ final class ConnectionFactory implements DataSource {
      * A connection outside the pool, with the credentials HikariCP last gave: the host check's. Not tracked, not
      * registered; the caller closes it.
      */
-    Connection openUnpooled() throws SQLException {
-        return connector.connect(username, password).connection();
+    Connection openUnpooled(KeepaliveConnector.Attempt attempt) throws SQLException {
+        return connector.connect(username, password, attempt).connection();
     }
 
     /** The pool's target, without credentials: the host's name until a connection shows its address. */

@@ -6,6 +6,8 @@ import io.github.jdbcliveness.LivenessStats;
 import io.github.jdbcliveness.heartbeat.HeartbeatCore;
 import io.github.jdbcliveness.heartbeat.HeartbeatScheduler;
 import io.github.jdbcliveness.host.HostHealth;
+import io.github.jdbcliveness.keepalive.KeepaliveConnector;
+import java.io.IOException;
 import java.net.ConnectException;
 import java.net.NoRouteToHostException;
 import java.net.SocketTimeoutException;
@@ -104,35 +106,56 @@ final class HostWatch implements AutoCloseable {
         }
     }
 
-    void connectFailed(long startNanos, SQLException e) {
+    void connectFailed(long startNanos, SQLException e, KeepaliveConnector.Attempt attempt) {
         long now = System.nanoTime();
-        if (!noAnswer(e)) {
-            answered(now); // the server spoke: too many connections, bad credentials, a TLS alert, ...
-            return;
+        switch (outcome(e, attempt, startNanos)) {
+            case ANSWERED -> answered(now); // the server spoke: too many clients, bad credentials, a TLS alert, ...
+            case SILENT -> silent(startNanos, now, "a new connection from the pool failed after "
+                    + TimeUnit.NANOSECONDS.toMillis(now - startNanos) + " ms: " + e.getMessage(), false);
+            case UNKNOWN -> LOG.debug("{} - a failed connect neither answered nor silent, not weighed: {}",
+                    binding.poolName(), e.toString());
         }
-        silent(startNanos, now, "a new connection from the pool failed after "
-                + TimeUnit.NANOSECONDS.toMillis(now - startNanos) + " ms: " + e.getMessage(), false);
+    }
+
+    /** What a failed connect says of its host. */
+    enum Outcome {
+        /** The server (or a pooler in front of it) sent something: it is there, even if it refused. */
+        ANSWERED,
+        /** The network says nothing came back: timed out, refused, no route, unknown host. */
+        SILENT,
+        /** Neither proved: weighed as nothing, for a wrong verdict aborts healthy work. */
+        UNKNOWN
     }
 
     /**
-     * Whether a failed connect got no answer from the server. The network says so (refused, timed out, no route,
-     * unknown host); a TLS failure or any other cause means the server spoke. Without a cause, a connection error
-     * (SQLState 08xxx) other than the server's own refusal (08004: too many connections) counts as no answer.
+     * What a connect that failed with {@code e} says of its host. Our socket's evidence comes first: any byte read
+     * from the server since the attempt started is an answer, whatever the driver made of it (pgjdbc raises
+     * PgBouncer's "no more connections allowed", SQLState 08P01, with no cause, as it would a network error). Then
+     * the network's own exceptions make silence. Without our socket, an error with a SQLState and no I/O cause is
+     * the server's (a TLS failure is too); with our socket and nothing read, only the network's exceptions count.
      */
-    static boolean noAnswer(SQLException e) {
-        boolean anyCause = false;
-        for (Throwable t = e.getCause(); t != null; t = t.getCause()) {
+    static Outcome outcome(SQLException e, KeepaliveConnector.Attempt attempt, long startNanos) {
+        long answeredAt = attempt == null ? 0 : attempt.answeredAtNanos();
+        if (answeredAt != 0 && answeredAt - startNanos >= 0) {
+            return Outcome.ANSWERED;
+        }
+        boolean ioCause = false;
+        boolean tls = false;
+        for (Throwable t = e.getCause(); t != null && t != t.getCause(); t = t.getCause()) {
             if (t instanceof ConnectException || t instanceof SocketTimeoutException
                     || t instanceof NoRouteToHostException || t instanceof UnknownHostException) {
-                return true;
+                return Outcome.SILENT;
             }
-            if (t instanceof SSLException) {
-                return false;
-            }
-            anyCause = true;
+            tls |= t instanceof SSLException;
+            ioCause |= t instanceof IOException;
         }
-        String state = e.getSQLState();
-        return !anyCause && state != null && state.startsWith("08") && !state.equals("08004");
+        if (attempt != null && attempt.seen()) {
+            return Outcome.UNKNOWN; // our socket read nothing, yet the network did not say so either
+        }
+        if (tls) {
+            return Outcome.ANSWERED;
+        }
+        return !ioCause && e.getSQLState() != null ? Outcome.ANSWERED : Outcome.UNKNOWN;
     }
 
     /** The watchdog saw {@code t}'s driver waiting for an answer since {@code sinceNanos}, in lease {@code epoch}. */
@@ -167,10 +190,11 @@ final class HostWatch implements AutoCloseable {
             health.checkNotStarted();
             return;
         }
-        CompletableFuture<String> answer = new CompletableFuture<>();
+        CompletableFuture<Found> answer = new CompletableFuture<>();
+        KeepaliveConnector.Attempt attempt = new KeepaliveConnector.Attempt();
         Thread thread = new Thread(() -> {
             try {
-                answer.complete(openAndAsk());
+                answer.complete(openAndAsk(attempt, startNanos));
             } catch (RuntimeException | Error e) {
                 answer.completeExceptionally(e);
             } finally {
@@ -193,32 +217,44 @@ final class HostWatch implements AutoCloseable {
         } finally {
             publish.unlock();
         }
-        answer.orTimeout(checkDeadlineNanos, TimeUnit.NANOSECONDS).whenComplete((why, failure) -> {
+        answer.orTimeout(checkDeadlineNanos, TimeUnit.NANOSECONDS).whenComplete((found, failure) -> {
             try {
                 long now = System.nanoTime();
-                if (failure == null && why == null) {
+                if (failure == null && found.outcome() == Outcome.ANSWERED) {
                     health.checkAnswered(now);
                     answered(now);
+                    return;
+                }
+                if (failure == null && found.outcome() == Outcome.UNKNOWN) {
+                    health.checkNotStarted(); // proves nothing either way: the claim is released, nothing judged
                     return;
                 }
                 thread.interrupt(); // at the deadline: closes the check's socket, so the thread ends
                 silent(startNanos, now, failure != null ? "a new connection got no answer within "
                         + TimeUnit.NANOSECONDS.toMillis(checkDeadlineNanos) + " ms (connectTimeout)"
-                        : "a new connection failed: " + why, true);
+                        : "a new connection failed: " + found.why(), true);
             } catch (RuntimeException e) {
                 LOG.warn("{} - host check outcome failed", binding.poolName(), e);
             }
         });
     }
 
-    /** @return null when the host answered, else what went wrong */
-    private String openAndAsk() {
-        try (Connection c = connector.openUnpooled()) {
+    /** What a check's own connection found, and what went wrong when it was not an answer. */
+    private record Found(Outcome outcome, String why) {
+        static final Found ANSWER = new Found(Outcome.ANSWERED, null);
+    }
+
+    private Found openAndAsk(KeepaliveConnector.Attempt attempt, long startNanos) {
+        try (Connection c = connector.openUnpooled(attempt)) {
             c.isValid(validSeconds); // answered either way: the server spoke
             answered(System.nanoTime()); // also after the deadline: a late answer still re-admits the host
-            return null;
+            return Found.ANSWER;
         } catch (SQLException e) {
-            return noAnswer(e) ? e.getMessage() : null; // an error from the server is an answer
+            Outcome o = outcome(e, attempt, startNanos);
+            if (o == Outcome.ANSWERED) {
+                answered(System.nanoTime()); // an error from the server is an answer, also after the deadline
+            }
+            return new Found(o, e.getMessage());
         }
     }
 
@@ -226,6 +262,10 @@ final class HostWatch implements AutoCloseable {
 
     /** A fresh connection got no answer: may make the host down, with effect after the grace. */
     private void silent(long startNanos, long nowNanos, String why, boolean fromCheck) {
+        long heard = binding.lastReceivedNanos(); // a connection in use that was answered meanwhile: not silence
+        if (heard != 0) {
+            health.heard(heard);
+        }
         if (!health.freshConnectionUnanswered(startNanos, nowNanos, why, fromCheck) || closed) {
             return;
         }

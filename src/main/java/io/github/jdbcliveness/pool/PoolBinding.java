@@ -295,6 +295,22 @@ public final class PoolBinding implements AutoCloseable {
         return host;
     }
 
+    /**
+     * When the server last sent bytes on any of the pool's connections, leased ones included ({@link System#nanoTime()}),
+     * or 0: an answer to the application's own request is as good an answer as a probe's. Scans every connection; for
+     * the rare moment a verdict is weighed, not for the borrow path.
+     */
+    long lastReceivedNanos() {
+        long latest = 0;
+        for (TrackedConnection t : live) {
+            long at = t.receivedAtNanos();
+            if (at != 0 && (latest == 0 || at - latest > 0)) {
+                latest = at;
+            }
+        }
+        return latest;
+    }
+
     /** The host verdict says {@code t}'s request waits on a host that is down: abort it, if still in that lease. */
     void abortOnDownHost(TrackedConnection t, long leaseEpoch, String detail, long nowNanos) {
         if (t.state.markDeadIfLease(leaseEpoch)) {

@@ -93,6 +93,11 @@ final class TrackedConnection extends DelegatingConnection implements Probeable,
         return SocketPeek.readingSinceNanos(socket);
     }
 
+    /** When the server last sent bytes on this connection ({@link System#nanoTime()}), or 0 (or no socket of ours). */
+    long receivedAtNanos() {
+        return SocketPeek.receivedAtNanos(socket);
+    }
+
     @Override
     public void waitingForAnswer(long epoch, long sinceNanos, long nowNanos) {
         binding.host().requestWaiting(this, epoch, sinceNanos, nowNanos);
