@@ -131,8 +131,9 @@ final class HostWatch implements AutoCloseable {
      * What a connect that failed with {@code e} says of its host. Our socket's evidence comes first: any byte read
      * from the server since the attempt started is an answer, whatever the driver made of it (pgjdbc raises
      * PgBouncer's "no more connections allowed", SQLState 08P01, with no cause, as it would a network error). Then
-     * the network's own exceptions make silence. Without our socket, an error with a SQLState and no I/O cause is
-     * the server's (a TLS failure is too); with our socket and nothing read, only the network's exceptions count.
+     * the network's own exceptions make silence. With our socket and nothing read, a connection error (SQLState
+     * 08xxx) is silence too. Without our socket, an error with a SQLState and no I/O cause is the server's (a TLS
+     * failure is too).
      */
     static Outcome outcome(SQLException e, KeepaliveConnector.Attempt attempt, long startNanos) {
         long answeredAt = attempt == null ? 0 : attempt.answeredAtNanos();
@@ -150,7 +151,10 @@ final class HostWatch implements AutoCloseable {
             ioCause |= t instanceof IOException;
         }
         if (attempt != null && attempt.seen()) {
-            return Outcome.UNKNOWN; // our socket read nothing, yet the network did not say so either
+            // Our socket read nothing from the server: a connection error is silence (pgjdbc's loginTimeout raises
+            // "Connection attempt timed out." with no cause); anything else failed on our side before an answer.
+            String state = e.getSQLState();
+            return state != null && state.startsWith("08") ? Outcome.SILENT : Outcome.UNKNOWN;
         }
         if (tls) {
             return Outcome.ANSWERED;

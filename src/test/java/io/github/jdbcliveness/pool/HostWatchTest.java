@@ -145,6 +145,8 @@ class HostWatchTest {
             assertTrue(silent.tcpConnected(), "the host's TCP answered");
             assertEquals(0, silent.answeredAtNanos(), "the server sent nothing");
             assertEquals(SILENT, HostWatch.outcome(timedOut, silent, start), timedOut.toString());
+            assertEquals(SILENT, HostWatch.outcome(new SQLException("Connection attempt timed out.", "08001"), silent,
+                    start), "pgjdbc's loginTimeout, with no cause, while our socket read nothing: silence");
         }
     }
 
