@@ -31,6 +31,14 @@ public final class HostHealth {
     /** The start of the latest fresh connection that got no answer, while down. */
     private long latestSilentStartNanos;
     private String evidence;
+    /**
+     * Down, and no silent connection since the verdict got as far as a TCP handshake: the path is what failed (a
+     * blackhole, a dead route, a host powered off), so a handshake that completes is the host answering again.
+     */
+    private boolean pathSilent;
+    /** A borrower is trying the host right now (half-open): one at a time. */
+    private boolean trialRunning;
+    private long trials;
 
     /**
      * @param thresholdNanos how long a request may wait, with the host silent as long, before the host is checked
@@ -57,6 +65,7 @@ public final class HostHealth {
         }
         down = false;
         evidence = null;
+        pathSilent = false;
         return true;
     }
 
@@ -115,13 +124,26 @@ public final class HostHealth {
     }
 
     /**
-     * A fresh connection started at {@code startedNanos} (a check's, or HikariCP's refill) got no answer in time.
+     * A fresh connection started at {@code startedNanos} (a check's, or HikariCP's refill) got no answer in time; not
+     * known whether its TCP handshake completed.
      *
      * @param fromCheck whether it was a check of ours (then the next check may start)
      * @return whether this makes the host down (it was up)
      */
     public synchronized boolean freshConnectionUnanswered(long startedNanos, long nowNanos, String why,
             boolean fromCheck) {
+        return freshConnectionUnanswered(startedNanos, nowNanos, why, fromCheck, false);
+    }
+
+    /**
+     * A fresh connection started at {@code startedNanos} (a check's, or HikariCP's refill) got no answer in time.
+     *
+     * @param fromCheck whether it was a check of ours (then the next check may start)
+     * @param tcpSilent whether even its TCP handshake got no answer (our socket saw it never connect)
+     * @return whether this makes the host down (it was up)
+     */
+    public synchronized boolean freshConnectionUnanswered(long startedNanos, long nowNanos, String why,
+            boolean fromCheck, boolean tcpSilent) {
         if (fromCheck) {
             checkRunning = false;
         }
@@ -133,8 +155,10 @@ public final class HostHealth {
             latestSilentStartNanos = startedNanos;
         }
         if (down) {
+            pathSilent &= tcpSilent; // a handshake that completed while down: the server hangs, not the path
             return false;
         }
+        pathSilent = tcpSilent;
         down = true;
         downSinceNanos = startedNanos;
         verdictAtNanos = nowNanos;
@@ -144,6 +168,34 @@ public final class HostHealth {
 
     public synchronized boolean down() {
         return down;
+    }
+
+    /**
+     * Half-open, as a circuit breaker's: while the host is down because nothing answered even a TCP handshake, one
+     * borrower at a time may try a handshake of its own instead of failing at once, so that the first one after the
+     * heal finds the host back (and {@link #answered} re-admits it) within about one round trip, not at the next
+     * recheck. A host that completed a handshake while down (a hung server) lets nobody through: its kernel answers
+     * handshakes while its server hangs, so only a real answer (a check's) re-admits it.
+     *
+     * @return whether the caller is that borrower: it tries, then calls {@link #trialEnded()} whatever came of it
+     */
+    public synchronized boolean claimTrial() {
+        if (!down || !pathSilent || trialRunning) {
+            return false;
+        }
+        trialRunning = true;
+        trials++;
+        return true;
+    }
+
+    /** The trial claimed by {@link #claimTrial()} is over (an answer goes to {@link #answered} as well). */
+    public synchronized void trialEnded() {
+        trialRunning = false;
+    }
+
+    /** How many trials borrowers have run. */
+    public synchronized long trials() {
+        return trials;
     }
 
     /**

@@ -86,6 +86,16 @@ final class ConnectCapture {
         return !sockets.isEmpty();
     }
 
+    /** How long the last completed TCP handshake of this attempt took (about one round trip), or 0. */
+    long tcpConnectNanos() {
+        for (int i = sockets.size() - 1; i >= 0; i--) {
+            if (sockets.get(i) instanceof KeepaliveSocket k && k.connectNanos() > 0) {
+                return k.connectNanos();
+            }
+        }
+        return 0;
+    }
+
     /**
      * When a socket of this attempt last read bytes from the server ({@link System#nanoTime()}, the read's start), or
      * 0 if none did. Kept after the sockets close: a connect the server refused with an error has still been

@@ -144,6 +144,12 @@ public final class KeepaliveConnector {
             return c != null && c.anyConnected();
         }
 
+        /** How long the attempt's TCP handshake took (about one round trip to the host), or 0. */
+        public long tcpConnectNanos() {
+            ConnectCapture c = capture;
+            return c == null ? 0 : c.tcpConnectNanos();
+        }
+
         /** When the server last sent bytes on a socket of the attempt ({@link System#nanoTime()}), or 0. */
         public long answeredAtNanos() {
             ConnectCapture c = capture;

@@ -45,6 +45,8 @@ final class KeepaliveSocket extends Socket {
     /** Created once under {@link #streamLock}; volatile so that the watchdog's look reads it without the lock. */
     private volatile PeekableInput input;
     private GuardedOutput output;
+    /** How long the TCP handshake took: about one round trip to the host. Set once, before the capture sees it. */
+    private volatile long connectNanos;
     /** Bytes the kernel has taken from the driver's writes so far (the driver's writing thread only; read by others). */
     private volatile long written;
 
@@ -106,6 +108,11 @@ final class KeepaliveSocket extends Socket {
         return in == null ? 0 : in.receivedAt();
     }
 
+    /** How long the TCP handshake took ({@code connect} to connected), or 0 before it completed. */
+    long connectNanos() {
+        return connectNanos;
+    }
+
     /** Whether the channel is in blocking mode, as the driver's streams need it (for tests). */
     boolean channelBlocking() {
         return channel.isBlocking();
@@ -120,7 +127,9 @@ final class KeepaliveSocket extends Socket {
 
     @Override
     public void connect(SocketAddress endpoint, int timeout) throws IOException {
+        long start = System.nanoTime();
         adaptor.connect(endpoint, timeout);
+        connectNanos = System.nanoTime() - start;
         if (settings != null) {
             SocketKeepalive.apply(this, settings);
         }

@@ -65,6 +65,7 @@ final class ConnectionFactory implements DataSource {
                 c.socket(), hostKey, System.nanoTime());
         binding.opened(t);
         binding.host().named(hostKey);
+        binding.host().connected(applied != null ? applied.remote() : null, attempt.tcpConnectNanos());
         binding.host().answered(System.nanoTime());
         HousekeepingExecutor.opened(t);
         return t;

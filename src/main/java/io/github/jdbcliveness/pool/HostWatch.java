@@ -8,6 +8,8 @@ import io.github.jdbcliveness.heartbeat.HeartbeatScheduler;
 import io.github.jdbcliveness.host.HostHealth;
 import io.github.jdbcliveness.keepalive.KeepaliveConnector;
 import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.Socket;
 import java.net.ConnectException;
 import java.net.NoRouteToHostException;
 import java.net.SocketTimeoutException;
@@ -40,6 +42,13 @@ import org.slf4j.LoggerFactory;
 final class HostWatch implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(HostWatch.class);
+    /**
+     * A borrower's trial handshake waits this many usual handshakes (a round trip each), with a floor for a busy
+     * machine's scheduling and a cap: it holds up a borrower that would otherwise fail at once.
+     */
+    private static final int TRIAL_ROUND_TRIPS = 4;
+    private static final long TRIAL_FLOOR_NANOS = TimeUnit.MILLISECONDS.toNanos(10);
+    private static final long TRIAL_CAP_NANOS = TimeUnit.MILLISECONDS.toNanos(500);
 
     private final PoolBinding binding;
     private final ConnectionFactory connector;
@@ -58,6 +67,11 @@ final class HostWatch implements AutoCloseable {
     private volatile long downSince;
     private volatile Thread checkThread;
     private volatile boolean closed;
+    /** The host's address from a connection's socket, for a borrower's trial handshake; null until one is seen. */
+    private volatile InetSocketAddress address;
+    /** A moving average of the TCP handshakes of the pool's connects (about one round trip), or 0. */
+    private volatile long handshakeNanos;
+    private final long trialCapNanos;
 
     HostWatch(PoolBinding binding, ConnectionFactory connector, LivenessConfig config, HeartbeatScheduler scheduler) {
         this.binding = binding;
@@ -70,11 +84,26 @@ final class HostWatch implements AutoCloseable {
         this.graceNanos = Math.min(config.watchdogInterval().toNanos(), TimeUnit.MILLISECONDS.toNanos(500));
         this.validSeconds = (int) Math.max(1, config.connectTimeout().toSeconds());
         this.recheck = scheduler.every(Duration.ofNanos(recheckNanos), this::recheck);
+        this.trialCapNanos = Math.min(config.connectTimeout().toNanos(), TRIAL_CAP_NANOS);
     }
 
     /** The host's name from a connection's far end, once one is open. */
     void named(String hostKey) {
         name = hostKey;
+    }
+
+    /**
+     * A connection opened to {@code remote} (null when no socket of ours saw it), its TCP handshake taking
+     * {@code handshake} ns (0 when unknown): where a trial goes, and how long it waits.
+     */
+    void connected(InetSocketAddress remote, long handshake) {
+        if (remote != null) {
+            address = remote;
+        }
+        if (handshake > 0) {
+            long avg = handshakeNanos; // racy by design: a lost update costs nothing
+            handshakeNanos = avg == 0 ? handshake : avg + (handshake - avg) / 4;
+        }
     }
 
     /** Whether a verdict is in effect (reached, and past its grace). */
@@ -111,10 +140,16 @@ final class HostWatch implements AutoCloseable {
         switch (outcome(e, attempt, startNanos)) {
             case ANSWERED -> answered(now); // the server spoke: too many clients, bad credentials, a TLS alert, ...
             case SILENT -> silent(startNanos, now, "a new connection from the pool failed after "
-                    + TimeUnit.NANOSECONDS.toMillis(now - startNanos) + " ms: " + e.getMessage(), false);
+                    + TimeUnit.NANOSECONDS.toMillis(now - startNanos) + " ms: " + e.getMessage(), false,
+                    tcpSilent(attempt));
             case UNKNOWN -> LOG.debug("{} - a failed connect neither answered nor silent, not weighed: {}",
                     binding.poolName(), e.toString());
         }
+    }
+
+    /** Whether our socket saw the attempt's TCP handshake go unanswered (false when not known). */
+    private static boolean tcpSilent(KeepaliveConnector.Attempt attempt) {
+        return attempt != null && attempt.seen() && !attempt.tcpConnected();
     }
 
     /** What a failed connect says of its host. */
@@ -236,7 +271,7 @@ final class HostWatch implements AutoCloseable {
                 thread.interrupt(); // at the deadline: closes the check's socket, so the thread ends
                 silent(startNanos, now, failure != null ? "a new connection got no answer within "
                         + TimeUnit.NANOSECONDS.toMillis(checkDeadlineNanos) + " ms (connectTimeout)"
-                        : "a new connection failed: " + found.why(), true);
+                        : "a new connection failed: " + found.why(), true, tcpSilent(attempt));
             } catch (RuntimeException e) {
                 LOG.warn("{} - host check outcome failed", binding.poolName(), e);
             }
@@ -265,12 +300,12 @@ final class HostWatch implements AutoCloseable {
     // ---- verdicts ----------------------------------------------------------------------------------------------
 
     /** A fresh connection got no answer: may make the host down, with effect after the grace. */
-    private void silent(long startNanos, long nowNanos, String why, boolean fromCheck) {
+    private void silent(long startNanos, long nowNanos, String why, boolean fromCheck, boolean tcpSilent) {
         long heard = binding.lastReceivedNanos(); // a connection in use that was answered meanwhile: not silence
         if (heard != 0) {
             health.heard(heard);
         }
-        if (!health.freshConnectionUnanswered(startNanos, nowNanos, why, fromCheck) || closed) {
+        if (!health.freshConnectionUnanswered(startNanos, nowNanos, why, fromCheck, tcpSilent) || closed) {
             return;
         }
         long verdict = health.verdict();
@@ -301,6 +336,41 @@ final class HostWatch implements AutoCloseable {
         } catch (RuntimeException e) {
             LOG.warn("{} - host verdict failed to take effect", binding.poolName(), e);
         }
+    }
+
+    /**
+     * Half-open: a borrower that would fail at once because the host is down tries a TCP handshake with it first, if
+     * the verdict says the path is what failed and no other borrower is trying. The handshake waits a few round trips
+     * (as the pool's own connects measured them; 10 to 500 ms). Completed, it is the host's first answer after the
+     * heal and re-admits it, and this borrower goes on to HikariCP like any other; otherwise it fails as before. The
+     * others fail at once meanwhile, as before: at most one borrower at a time waits for a trial.
+     *
+     * @return whether the host is up now
+     */
+    boolean tryWhileDown() {
+        InetSocketAddress to = address;
+        if (to == null || closed || !health.claimTrial()) {
+            return !down();
+        }
+        boolean answered = false;
+        try (Socket s = new Socket()) {
+            // Nothing but the handshake, closed at once: PostgreSQL logs nothing for a connection that sends nothing.
+            s.connect(to, (int) Math.max(1, TimeUnit.NANOSECONDS.toMillis(trialTimeoutNanos())));
+            answered = true;
+        } catch (IOException e) {
+            // no answer within the timeout, or refused (no server listens): still down
+        } finally {
+            health.trialEnded();
+        }
+        if (answered) {
+            answered(System.nanoTime());
+        }
+        return !down();
+    }
+
+    long trialTimeoutNanos() {
+        long rtt = handshakeNanos;
+        return Math.min(trialCapNanos, Math.max(TRIAL_FLOOR_NANOS, TRIAL_ROUND_TRIPS * rtt));
     }
 
     /** For a borrower that would wait for a new connection while the host is down. */

@@ -61,6 +61,7 @@ public final class PoolBinding implements AutoCloseable {
     private final HostWatch host;
     /** Made once: a borrow allocates nothing of ours. */
     private final java.util.function.BooleanSupplier hostDownNow;
+    private final java.util.function.BooleanSupplier tryHost;
     private final java.util.function.Supplier<SQLException> downException;
     private final BorrowWaiters waiters = new BorrowWaiters();
     private volatile StartWindow startWindow;
@@ -94,6 +95,7 @@ public final class PoolBinding implements AutoCloseable {
         this.watchdogTask = watchdog == null ? null : scheduler.every(config.watchdogInterval(), watchdog);
         this.host = new HostWatch(this, factory, config, scheduler);
         this.hostDownNow = host::down;
+        this.tryHost = host::tryWhileDown;
         this.downException = host::downException;
         this.heartbeatEvents = new HeartbeatEvents() {
             @Override
@@ -346,7 +348,7 @@ public final class PoolBinding implements AutoCloseable {
      */
     public Connection borrow(BorrowWaiters.Borrow borrow, java.util.function.BooleanSupplier nothingIdle)
             throws SQLException {
-        return waiters.await(borrow, nothingIdle, hostDownNow, downException);
+        return waiters.await(borrow, nothingIdle, hostDownNow, tryHost, downException);
     }
 
     /** Whether every borrow runs a probe before it is handed out ({@code validateOnBorrow}). */

@@ -102,4 +102,59 @@ class HostHealthTest {
         assertFalse(h.confirmed(5 * S, grace));
         assertFalse(h.waitsOnDownHost(1 * S, 5 * S, grace), "no request is aborted for a verdict taken back");
     }
+
+    @Test
+    void halfOpen_whileThePathIsSilent_oneBorrowerAtATimeTries_andTheFirstAnswerReadmits() {
+        HostHealth h = fresh();
+        h.answered(1 * S);
+        assertFalse(h.claimTrial(), "up: nothing to try");
+        assertTrue(h.freshConnectionUnanswered(2 * S, 4 * S, "connect timed out", false, true));
+        assertTrue(h.claimTrial(), "down, and not even a handshake answered: a borrower may try");
+        assertFalse(h.claimTrial(), "one trial at a time: the others fail at once, as before");
+        h.trialEnded(); // no answer: the blackhole is still there
+        assertTrue(h.down());
+        assertTrue(h.claimTrial(), "the next borrower tries again");
+        assertTrue(h.answered(9 * S), "its handshake completed: the first answer re-admits the host");
+        h.trialEnded();
+        assertFalse(h.down());
+        assertFalse(h.claimTrial(), "up again: nothing to try");
+        assertTrue(h.trials() == 2);
+    }
+
+    @Test
+    void halfOpen_neverForAHungServer_whoseKernelStillCompletesHandshakes() {
+        HostHealth h = fresh();
+        h.answered(1 * S);
+        assertTrue(h.freshConnectionUnanswered(2 * S, 4 * S, "no answer within 2000 ms", true, false));
+        assertFalse(h.claimTrial(), "the handshake completed, the server said nothing: a handshake proves nothing");
+
+        HostHealth later = fresh();
+        later.answered(1 * S);
+        assertTrue(later.freshConnectionUnanswered(2 * S, 4 * S, "connect timed out", false, true));
+        assertFalse(later.freshConnectionUnanswered(5 * S, 7 * S, "no answer within 2000 ms", true, false));
+        assertFalse(later.claimTrial(), "a handshake completed while down: the path is back, the server hangs");
+        assertTrue(later.down());
+    }
+
+    @Test
+    void halfOpen_aVerdictReachedAgainAfterReadmission_startsFromItsOwnEvidence() {
+        HostHealth h = fresh();
+        h.answered(1 * S);
+        h.freshConnectionUnanswered(2 * S, 4 * S, "connect timed out", false, true);
+        h.answered(5 * S);
+        assertTrue(h.freshConnectionUnanswered(6 * S, 8 * S, "no answer within 2000 ms", true, false));
+        assertFalse(h.claimTrial(), "this verdict is a hung server's");
+    }
+
+    @Test
+    void bytesReadOnAnyConnection_afterASilentConnectStarted_keepTheVerdictAway() {
+        HostHealth h = fresh();
+        h.answered(1 * S);
+        h.heard(3 * S); // a leased connection read its answer at 3 s
+        assertFalse(h.freshConnectionUnanswered(2 * S, 4 * S, "connect timed out", false, true),
+                "the host answered the application after this connect started");
+        assertFalse(h.down());
+        h.heard(2 * S); // an older read changes nothing
+        assertTrue(h.freshConnectionUnanswered(3500_000_000L, 5 * S, "connect timed out", false, true));
+    }
 }
