@@ -36,8 +36,9 @@ public final class HostHealth {
      * blackhole, a dead route, a host powered off), so a handshake that completes is the host answering again.
      */
     private boolean pathSilent;
-    /** A borrower is trying the host right now (half-open): one at a time. */
-    private boolean trialRunning;
+    /** Borrowers trying the host right now (half-open), and when the latest began. */
+    private int trialsRunning;
+    private long lastTrialStartNanos;
     private long trials;
 
     /**
@@ -171,26 +172,34 @@ public final class HostHealth {
     }
 
     /**
-     * Half-open, as a circuit breaker's: while the host is down because nothing answered even a TCP handshake, one
-     * borrower at a time may try a handshake of its own instead of failing at once, so that the first one after the
-     * heal finds the host back (and {@link #answered} re-admits it) within about one round trip, not at the next
-     * recheck. A host that completed a handshake while down (a hung server) lets nobody through: its kernel answers
-     * handshakes while its server hangs, so only a real answer (a check's) re-admits it.
+     * Half-open, as a circuit breaker's: while the host is down because nothing answered even a TCP handshake, a
+     * borrower may try a handshake of its own instead of failing at once, so that the first one after the heal finds
+     * the host back (and {@link #answered} re-admits it) within about one round trip, not at the next recheck. One
+     * trial starts per {@code spacingNanos} (about one round trip): a trial that has run longer has most likely sent
+     * its SYN into the dead path, and one sent now may be the first after the heal. Borrowers in between fail at
+     * once, as before. A host that completed a handshake while down (a hung server) lets nobody through: its kernel
+     * answers handshakes while its server hangs, so only a real answer (a check's) re-admits it.
      *
-     * @return whether the caller is that borrower: it tries, then calls {@link #trialEnded()} whatever came of it
+     * @return whether the caller is to try: it then calls {@link #trialEnded()} whatever came of it
      */
-    public synchronized boolean claimTrial() {
-        if (!down || !pathSilent || trialRunning) {
+    public synchronized boolean claimTrial(long nowNanos, long spacingNanos) {
+        if (!down || !pathSilent || trialsRunning > 0 && nowNanos - lastTrialStartNanos < spacingNanos) {
             return false;
         }
-        trialRunning = true;
+        trialsRunning++;
+        lastTrialStartNanos = nowNanos;
         trials++;
         return true;
     }
 
-    /** The trial claimed by {@link #claimTrial()} is over (an answer goes to {@link #answered} as well). */
+    /** A trial claimed by {@link #claimTrial} is over (an answer goes to {@link #answered} as well). */
     public synchronized void trialEnded() {
-        trialRunning = false;
+        trialsRunning--;
+    }
+
+    /** Whether the host is down because not even a TCP handshake was answered (see {@link #claimTrial}). */
+    public synchronized boolean pathSilent() {
+        return down && pathSilent;
     }
 
     /** How many trials borrowers have run. */

@@ -28,6 +28,8 @@ final class ConnectCapture {
     private final ConnectCapture outer;
     private final long token = TOKENS.incrementAndGet();
     private final List<Socket> sockets = new CopyOnWriteArrayList<>();
+    /** Sockets of this attempt whose TCP handshake began: one still under way may be aborted. */
+    private final List<Socket> handshakes = new CopyOnWriteArrayList<>();
 
     private ConnectCapture(KeepaliveSettings settings, ConnectCapture outer) {
         this.settings = settings;
@@ -63,6 +65,42 @@ final class ConnectCapture {
     static Optional<KeepaliveSettings> currentSettings() {
         ConnectCapture capture = CURRENT.get();
         return capture == null ? Optional.empty() : Optional.ofNullable(capture.settings);
+    }
+
+    /** A socket of the capture named by {@code token} begins its TCP handshake, whatever thread connects it. */
+    static void handshaking(long token, Socket socket) {
+        ConnectCapture capture = BY_TOKEN.get(token);
+        if (capture != null) {
+            capture.handshakes.add(socket);
+        } else {
+            handshaking(socket);
+        }
+    }
+
+    static void handshaking(Socket socket) {
+        ConnectCapture capture = CURRENT.get();
+        if (capture != null) {
+            capture.handshakes.add(socket);
+        }
+    }
+
+    /**
+     * Closes this attempt's sockets whose TCP handshake is still under way; the driver's connect then fails at once.
+     * @return how many
+     */
+    int abortHandshakes() {
+        int n = 0;
+        for (Socket s : handshakes) {
+            if (!s.isConnected() && !s.isClosed()) {
+                try {
+                    s.close();
+                    n++;
+                } catch (java.io.IOException e) {
+                    // closed either way
+                }
+            }
+        }
+        return n;
     }
 
     static void record(Socket socket) {

@@ -150,6 +150,16 @@ public final class KeepaliveConnector {
             return c == null ? 0 : c.tcpConnectNanos();
         }
 
+        /**
+         * Ends the attempt's TCP handshakes still under way (the driver's connect fails at once): a SYN sent into a
+         * path that was dead waits for its retransmission (after 1 s, then 2 s, ...), while a new attempt gets
+         * through in a round trip. @return how many were ended
+         */
+        public int abortHandshakes() {
+            ConnectCapture c = capture;
+            return c == null ? 0 : c.abortHandshakes();
+        }
+
         /** When the server last sent bytes on a socket of the attempt ({@link System#nanoTime()}), or 0. */
         public long answeredAtNanos() {
             ConnectCapture c = capture;

@@ -127,6 +127,11 @@ final class KeepaliveSocket extends Socket {
 
     @Override
     public void connect(SocketAddress endpoint, int timeout) throws IOException {
+        if (captureToken >= 0) {
+            ConnectCapture.handshaking(captureToken, this);
+        } else {
+            ConnectCapture.handshaking(this);
+        }
         long start = System.nanoTime();
         adaptor.connect(endpoint, timeout);
         connectNanos = System.nanoTime() - start;

@@ -21,6 +21,9 @@ final class ConnectionFactory implements DataSource {
     private final KeepaliveConnector connector;
     private final KeepaliveTally tally;
     private final AtomicLong ids = new AtomicLong();
+    /** HikariCP's connects under way. */
+    private final java.util.Set<KeepaliveConnector.Attempt> connecting =
+            java.util.concurrent.ConcurrentHashMap.newKeySet();
     private volatile PrintWriter logWriter;
     private volatile int loginTimeout;
     /** What HikariCP passed at its last connect, for the host check's own connection. */
@@ -48,11 +51,14 @@ final class ConnectionFactory implements DataSource {
         long start = System.nanoTime();
         KeepaliveConnector.Connected c;
         KeepaliveConnector.Attempt attempt = new KeepaliveConnector.Attempt();
+        connecting.add(attempt);
         try {
             c = connector.connect(username, password, attempt);
         } catch (SQLException e) {
             binding.host().connectFailed(start, e, attempt);
             throw e;
+        } finally {
+            connecting.remove(attempt);
         }
         AppliedKeepalive applied = c.applied();
         if (tally != null && applied != null) {
@@ -77,6 +83,19 @@ final class ConnectionFactory implements DataSource {
      */
     Connection openUnpooled(KeepaliveConnector.Attempt attempt) throws SQLException {
         return connector.connect(username, password, attempt).connection();
+    }
+
+    /**
+     * The host was just re-admitted: HikariCP's connects whose TCP handshake is still under way began while the path
+     * was dead, and their SYNs wait for a retransmission (1 s, then 2 s, ...). Ended now, HikariCP tries again at once
+     * and gets through in a round trip, so borrowers waiting for a connection get one. @return how many were ended
+     */
+    int abortStalledHandshakes() {
+        int n = 0;
+        for (KeepaliveConnector.Attempt a : connecting) {
+            n += a.abortHandshakes();
+        }
+        return n;
     }
 
     /** The pool's target, without credentials: the host's name until a connection shows its address. */

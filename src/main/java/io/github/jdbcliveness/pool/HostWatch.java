@@ -49,6 +49,8 @@ final class HostWatch implements AutoCloseable {
     private static final int TRIAL_ROUND_TRIPS = 4;
     private static final long TRIAL_FLOOR_NANOS = TimeUnit.MILLISECONDS.toNanos(10);
     private static final long TRIAL_CAP_NANOS = TimeUnit.MILLISECONDS.toNanos(500);
+    /** At most a thousand trials a second, however short the round trip (loopback: tens of microseconds). */
+    private static final long TRIAL_SPACING_FLOOR_NANOS = TimeUnit.MILLISECONDS.toNanos(1);
 
     private final PoolBinding binding;
     private final ConnectionFactory connector;
@@ -72,6 +74,8 @@ final class HostWatch implements AutoCloseable {
     /** A moving average of the TCP handshakes of the pool's connects (about one round trip), or 0. */
     private volatile long handshakeNanos;
     private final long trialCapNanos;
+    /** The latest borrower's trial (half-open), for the borrowers that come while it runs. */
+    private volatile CompletableFuture<Boolean> latestTrial;
 
     HostWatch(PoolBinding binding, ConnectionFactory connector, LivenessConfig config, HeartbeatScheduler scheduler) {
         this.binding = binding;
@@ -114,11 +118,14 @@ final class HostWatch implements AutoCloseable {
     // ---- evidence ----------------------------------------------------------------------------------------------
 
     void answered(long nowNanos) {
+        boolean pathHealed = false;
         publish.lock();
         try {
             long wasDownSince = health.downSinceNanos();
             boolean inEffect = downSince != 0;
+            boolean pathWasSilent = health.pathSilent();
             if (health.answered(nowNanos)) {
+                pathHealed = pathWasSilent;
                 downSince = 0;
                 if (inEffect) {
                     binding.events().hostUp(name, Duration.ofNanos(nowNanos - wasDownSince), nowNanos);
@@ -126,6 +133,9 @@ final class HostWatch implements AutoCloseable {
             }
         } finally {
             publish.unlock();
+        }
+        if (pathHealed) {
+            connector.abortStalledHandshakes(); // their SYNs went into the dead path: HikariCP retries at once
         }
     }
 
@@ -340,18 +350,37 @@ final class HostWatch implements AutoCloseable {
 
     /**
      * Half-open: a borrower that would fail at once because the host is down tries a TCP handshake with it first, if
-     * the verdict says the path is what failed and no other borrower is trying. The handshake waits a few round trips
-     * (as the pool's own connects measured them; 10 to 500 ms). Completed, it is the host's first answer after the
-     * heal and re-admits it, and this borrower goes on to HikariCP like any other; otherwise it fails as before. The
-     * others fail at once meanwhile, as before: at most one borrower at a time waits for a trial.
+     * the verdict says the path is what failed and no trial began within the last round trip (1 ms at least). The
+     * handshake waits a few round trips (as the pool's own connects measured them; 10 to 500 ms). Completed, it is
+     * the host's first answer after the heal and re-admits it, and this borrower goes on to HikariCP like any other;
+     * otherwise it fails as before. A borrower that comes while the latest trial runs waits for its outcome, no
+     * longer than its timeout: so while the host stays down a borrower fails within one trial timeout instead of at
+     * once, and after the heal none fails that came later than a round trip after it.
      *
      * @return whether the host is up now
      */
     boolean tryWhileDown() {
         InetSocketAddress to = address;
-        if (to == null || closed || !health.claimTrial()) {
+        if (to == null || closed) {
             return !down();
         }
+        if (!health.claimTrial(System.nanoTime(), trialSpacingNanos())) {
+            // A trial began within the last round trip: its answer, if the host is back, is the one this borrower
+            // needs. Waiting for it costs no more than the trial's timeout, and no borrower fails after the heal.
+            CompletableFuture<Boolean> running = latestTrial;
+            if (running != null && !running.isDone()) {
+                try {
+                    running.get(trialTimeoutNanos(), TimeUnit.NANOSECONDS);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
+                    // no answer in time: still down
+                }
+            }
+            return !down();
+        }
+        CompletableFuture<Boolean> trial = new CompletableFuture<>();
+        latestTrial = trial;
         boolean answered = false;
         try (Socket s = new Socket()) {
             // Nothing but the handshake, closed at once: PostgreSQL logs nothing for a connection that sends nothing.
@@ -361,11 +390,17 @@ final class HostWatch implements AutoCloseable {
             // no answer within the timeout, or refused (no server listens): still down
         } finally {
             health.trialEnded();
-        }
-        if (answered) {
-            answered(System.nanoTime());
+            if (answered) {
+                answered(System.nanoTime());
+            }
+            trial.complete(answered);
         }
         return !down();
+    }
+
+    /** A new trial may start this long after the last one: about one round trip. */
+    long trialSpacingNanos() {
+        return Math.max(TRIAL_SPACING_FLOOR_NANOS, handshakeNanos);
     }
 
     long trialTimeoutNanos() {
