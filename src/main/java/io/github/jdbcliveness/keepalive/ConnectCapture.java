@@ -85,13 +85,15 @@ final class ConnectCapture {
     }
 
     /**
-     * Closes this attempt's sockets whose TCP handshake is still under way; the driver's connect then fails at once.
+     * Closes this attempt's sockets whose TCP handshake began before {@code beganBeforeNanos} and is still under way;
+     * the driver's connect then fails at once.
      * @return how many
      */
-    int abortHandshakes() {
+    int abortHandshakes(long beganBeforeNanos) {
         int n = 0;
         for (Socket s : handshakes) {
-            if (!s.isConnected() && !s.isClosed()) {
+            if (s instanceof KeepaliveSocket k && k.handshakeStartNanos() - beganBeforeNanos < 0 && !s.isConnected()
+                    && !s.isClosed()) {
                 try {
                     s.close();
                     n++;

@@ -151,13 +151,14 @@ public final class KeepaliveConnector {
         }
 
         /**
-         * Ends the attempt's TCP handshakes still under way (the driver's connect fails at once): a SYN sent into a
-         * path that was dead waits for its retransmission (after 1 s, then 2 s, ...), while a new attempt gets
-         * through in a round trip. @return how many were ended
+         * Ends the attempt's TCP handshakes that began before {@code beganBeforeNanos} ({@link System#nanoTime()}) and
+         * are still under way (the driver's connect fails at once): a SYN sent into a path that was dead waits for its
+         * retransmission (after 1 s, then 2 s, ...), while a new attempt gets through in a round trip.
+         * @return how many were ended
          */
-        public int abortHandshakes() {
+        public int abortHandshakes(long beganBeforeNanos) {
             ConnectCapture c = capture;
-            return c == null ? 0 : c.abortHandshakes();
+            return c == null ? 0 : c.abortHandshakes(beganBeforeNanos);
         }
 
         /** When the server last sent bytes on a socket of the attempt ({@link System#nanoTime()}), or 0. */

@@ -45,6 +45,8 @@ final class KeepaliveSocket extends Socket {
     /** Created once under {@link #streamLock}; volatile so that the watchdog's look reads it without the lock. */
     private volatile PeekableInput input;
     private GuardedOutput output;
+    /** When the TCP handshake began ({@link System#nanoTime()}), or 0. */
+    private volatile long handshakeStartNanos;
     /** How long the TCP handshake took: about one round trip to the host. Set once, before the capture sees it. */
     private volatile long connectNanos;
     /** Bytes the kernel has taken from the driver's writes so far (the driver's writing thread only; read by others). */
@@ -108,6 +110,11 @@ final class KeepaliveSocket extends Socket {
         return in == null ? 0 : in.receivedAt();
     }
 
+    /** When the TCP handshake began ({@link System#nanoTime()}), or 0 before it did. */
+    long handshakeStartNanos() {
+        return handshakeStartNanos;
+    }
+
     /** How long the TCP handshake took ({@code connect} to connected), or 0 before it completed. */
     long connectNanos() {
         return connectNanos;
@@ -127,12 +134,13 @@ final class KeepaliveSocket extends Socket {
 
     @Override
     public void connect(SocketAddress endpoint, int timeout) throws IOException {
+        long start = System.nanoTime();
+        handshakeStartNanos = start;
         if (captureToken >= 0) {
             ConnectCapture.handshaking(captureToken, this);
         } else {
             ConnectCapture.handshaking(this);
         }
-        long start = System.nanoTime();
         adaptor.connect(endpoint, timeout);
         connectNanos = System.nanoTime() - start;
         if (settings != null) {

@@ -86,14 +86,15 @@ final class ConnectionFactory implements DataSource {
     }
 
     /**
-     * The host was just re-admitted: HikariCP's connects whose TCP handshake is still under way began while the path
-     * was dead, and their SYNs wait for a retransmission (1 s, then 2 s, ...). Ended now, HikariCP tries again at once
-     * and gets through in a round trip, so borrowers waiting for a connection get one. @return how many were ended
+     * The host was just re-admitted after its path was dead: HikariCP's connects whose TCP handshake began before
+     * {@code beganBeforeNanos} and is still under way sent their SYNs into that path, and wait for a retransmission
+     * (1 s, then 2 s, ...). Ended now, HikariCP tries again at once and gets through in a round trip, so borrowers
+     * waiting for a connection get one. @return how many were ended
      */
-    int abortStalledHandshakes() {
+    int abortStalledHandshakes(long beganBeforeNanos) {
         int n = 0;
         for (KeepaliveConnector.Attempt a : connecting) {
-            n += a.abortHandshakes();
+            n += a.abortHandshakes(beganBeforeNanos);
         }
         return n;
     }

@@ -135,7 +135,9 @@ final class HostWatch implements AutoCloseable {
             publish.unlock();
         }
         if (pathHealed) {
-            connector.abortStalledHandshakes(); // their SYNs went into the dead path: HikariCP retries at once
+            // Handshakes older than two usual ones sent their SYNs into the dead path: HikariCP retries them at once.
+            // Younger ones are most likely the first after the heal, and get through on their own.
+            connector.abortStalledHandshakes(nowNanos - 2 * Math.max(handshakeNanos, TRIAL_SPACING_FLOOR_NANOS));
         }
     }
 
