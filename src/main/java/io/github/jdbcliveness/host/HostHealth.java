@@ -176,8 +176,8 @@ public final class HostHealth {
      * borrower may try a handshake of its own instead of failing at once, so that the first one after the heal finds
      * the host back (and {@link #answered} re-admits it) within about one round trip, not at the next recheck. One
      * trial starts per {@code spacingNanos} (about one round trip): a trial that has run longer has most likely sent
-     * its SYN into the dead path, and one sent now may be the first after the heal. Borrowers in between fail at
-     * once, as before. A host that completed a handshake while down (a hung server) lets nobody through: its kernel
+     * its SYN into the dead path, and one sent now may be the first after the heal. Borrowers in between start
+     * none of their own (the caller may let them wait for the latest trial's outcome). A host that completed a handshake while down (a hung server) lets nobody through: its kernel
      * answers handshakes while its server hangs, so only a real answer (a check's) re-admits it.
      *
      * @return whether the caller is to try: it then calls {@link #trialEnded()} whatever came of it

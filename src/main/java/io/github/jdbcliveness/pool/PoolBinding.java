@@ -299,8 +299,8 @@ public final class PoolBinding implements AutoCloseable {
 
     /**
      * When the server last sent bytes on any of the pool's connections, leased ones included
-     * ({@link System#nanoTime()}), or 0: an answer to the application's own request is as good an answer as a probe's. Scans every connection; for
-     * the rare moment a verdict is weighed, not for the borrow path.
+     * ({@link System#nanoTime()}), or 0: an answer to the application's own request is as good an answer as a
+     * probe's. Scans every connection; for the rare moment a verdict is weighed, not for the borrow path.
      */
     long lastReceivedNanos() {
         long latest = 0;
