@@ -31,6 +31,15 @@ public final class HostHealth {
     /** The start of the latest fresh connection that got no answer, while down. */
     private long latestSilentStartNanos;
     private String evidence;
+    /**
+     * Down, and no silent connection since the verdict got as far as a TCP handshake: the path is what failed (a
+     * blackhole, a dead route, a host powered off), so a handshake that completes is the host answering again.
+     */
+    private boolean pathSilent;
+    /** Borrowers trying the host right now (half-open), and when the latest began. */
+    private int trialsRunning;
+    private long lastTrialStartNanos;
+    private long trials;
 
     /**
      * @param thresholdNanos how long a request may wait, with the host silent as long, before the host is checked
@@ -57,7 +66,19 @@ public final class HostHealth {
         }
         down = false;
         evidence = null;
+        pathSilent = false;
         return true;
+    }
+
+    /**
+     * The server sent bytes at {@code atNanos} on a connection of the pool, leased ones included: any byte read is an
+     * answer, so a fresh connection that started before it and got nothing cannot make the host down. It does not
+     * re-admit a host that is down: the time is when the read began, possibly before the verdict's evidence.
+     */
+    public synchronized void heard(long atNanos) {
+        if (atNanos - lastAnswerNanos > 0) {
+            lastAnswerNanos = atNanos;
+        }
     }
 
     /** A probe started at {@code startedNanos} got no answer. @return whether a check should start now */
@@ -104,13 +125,26 @@ public final class HostHealth {
     }
 
     /**
-     * A fresh connection started at {@code startedNanos} (a check's, or HikariCP's refill) got no answer in time.
+     * A fresh connection started at {@code startedNanos} (a check's, or HikariCP's refill) got no answer in time; not
+     * known whether its TCP handshake completed.
      *
      * @param fromCheck whether it was a check of ours (then the next check may start)
      * @return whether this makes the host down (it was up)
      */
     public synchronized boolean freshConnectionUnanswered(long startedNanos, long nowNanos, String why,
             boolean fromCheck) {
+        return freshConnectionUnanswered(startedNanos, nowNanos, why, fromCheck, false);
+    }
+
+    /**
+     * A fresh connection started at {@code startedNanos} (a check's, or HikariCP's refill) got no answer in time.
+     *
+     * @param fromCheck whether it was a check of ours (then the next check may start)
+     * @param tcpSilent whether even its TCP handshake got no answer (our socket saw it never connect)
+     * @return whether this makes the host down (it was up)
+     */
+    public synchronized boolean freshConnectionUnanswered(long startedNanos, long nowNanos, String why,
+            boolean fromCheck, boolean tcpSilent) {
         if (fromCheck) {
             checkRunning = false;
         }
@@ -122,8 +156,10 @@ public final class HostHealth {
             latestSilentStartNanos = startedNanos;
         }
         if (down) {
+            pathSilent &= tcpSilent; // a handshake that completed while down: the server hangs, not the path
             return false;
         }
+        pathSilent = tcpSilent;
         down = true;
         downSinceNanos = startedNanos;
         verdictAtNanos = nowNanos;
@@ -133,6 +169,42 @@ public final class HostHealth {
 
     public synchronized boolean down() {
         return down;
+    }
+
+    /**
+     * Half-open, as a circuit breaker's: while the host is down because nothing answered even a TCP handshake, a
+     * borrower may try a handshake of its own instead of failing at once, so that the first one after the heal finds
+     * the host back (and {@link #answered} re-admits it) within about one round trip, not at the next recheck. One
+     * trial starts per {@code spacingNanos} (about one round trip): a trial that has run longer has most likely sent
+     * its SYN into the dead path, and one sent now may be the first after the heal. Borrowers in between start
+     * none of their own (the caller may let them wait for the latest trial's outcome). A host that completed a handshake while down (a hung server) lets nobody through: its kernel
+     * answers handshakes while its server hangs, so only a real answer (a check's) re-admits it.
+     *
+     * @return whether the caller is to try: it then calls {@link #trialEnded()} whatever came of it
+     */
+    public synchronized boolean claimTrial(long nowNanos, long spacingNanos) {
+        if (!down || !pathSilent || trialsRunning > 0 && nowNanos - lastTrialStartNanos < spacingNanos) {
+            return false;
+        }
+        trialsRunning++;
+        lastTrialStartNanos = nowNanos;
+        trials++;
+        return true;
+    }
+
+    /** A trial claimed by {@link #claimTrial} is over (an answer goes to {@link #answered} as well). */
+    public synchronized void trialEnded() {
+        trialsRunning--;
+    }
+
+    /** Whether the host is down because not even a TCP handshake was answered (see {@link #claimTrial}). */
+    public synchronized boolean pathSilent() {
+        return down && pathSilent;
+    }
+
+    /** How many trials borrowers have run. */
+    public synchronized long trials() {
+        return trials;
     }
 
     /**

@@ -28,6 +28,8 @@ final class ConnectCapture {
     private final ConnectCapture outer;
     private final long token = TOKENS.incrementAndGet();
     private final List<Socket> sockets = new CopyOnWriteArrayList<>();
+    /** Sockets of this attempt whose TCP handshake began: one still under way may be aborted. */
+    private final List<Socket> handshakes = new CopyOnWriteArrayList<>();
 
     private ConnectCapture(KeepaliveSettings settings, ConnectCapture outer) {
         this.settings = settings;
@@ -65,6 +67,44 @@ final class ConnectCapture {
         return capture == null ? Optional.empty() : Optional.ofNullable(capture.settings);
     }
 
+    /** A socket of the capture named by {@code token} begins its TCP handshake, whatever thread connects it. */
+    static void handshaking(long token, Socket socket) {
+        ConnectCapture capture = BY_TOKEN.get(token);
+        if (capture != null) {
+            capture.handshakes.add(socket);
+        } else {
+            handshaking(socket);
+        }
+    }
+
+    static void handshaking(Socket socket) {
+        ConnectCapture capture = CURRENT.get();
+        if (capture != null) {
+            capture.handshakes.add(socket);
+        }
+    }
+
+    /**
+     * Closes this attempt's sockets whose TCP handshake began before {@code beganBeforeNanos} and is still under way;
+     * the driver's connect then fails at once.
+     * @return how many
+     */
+    int abortHandshakes(long beganBeforeNanos) {
+        int n = 0;
+        for (Socket s : handshakes) {
+            if (s instanceof KeepaliveSocket k && k.handshakeStartNanos() - beganBeforeNanos < 0 && !s.isConnected()
+                    && !s.isClosed()) {
+                try {
+                    s.close();
+                    n++;
+                } catch (java.io.IOException e) {
+                    // closed either way
+                }
+            }
+        }
+        return n;
+    }
+
     static void record(Socket socket) {
         ConnectCapture capture = CURRENT.get();
         if (capture != null) {
@@ -79,6 +119,37 @@ final class ConnectCapture {
         } else {
             CURRENT.set(outer);
         }
+    }
+
+    /** Whether any socket of this attempt got connected (TCP answered), even if the connect failed later. */
+    boolean anyConnected() {
+        return !sockets.isEmpty();
+    }
+
+    /** How long the last completed TCP handshake of this attempt took (about one round trip), or 0. */
+    long tcpConnectNanos() {
+        for (int i = sockets.size() - 1; i >= 0; i--) {
+            if (sockets.get(i) instanceof KeepaliveSocket k && k.connectNanos() > 0) {
+                return k.connectNanos();
+            }
+        }
+        return 0;
+    }
+
+    /**
+     * When a socket of this attempt last read bytes from the server ({@link System#nanoTime()}, the read's start), or
+     * 0 if none did. Kept after the sockets close: a connect the server refused with an error has still been
+     * answered.
+     */
+    long answeredAtNanos() {
+        long latest = 0;
+        for (Socket s : sockets) {
+            long at = s instanceof KeepaliveSocket k ? k.receivedAtNanos() : 0;
+            if (at != 0 && (latest == 0 || at - latest > 0)) {
+                latest = at;
+            }
+        }
+        return latest;
     }
 
     /**

@@ -135,12 +135,63 @@ public final class KeepaliveConnector {
     }
 
     /**
+     * What one connect attempt saw on its sockets, also when it failed: whether TCP connected and whether the server
+     * sent anything. A server or pooler that refuses with an error (PgBouncer's {@code 08P01}, a TLS alert, "the
+     * database system is starting up") has answered, and only our socket can tell that from silence for sure: the
+     * driver's exception often carries no cause. Empty for a driver we have no socket for.
+     */
+    public static final class Attempt {
+        private volatile ConnectCapture capture;
+
+        /** Whether our socket factory took part, so that the two answers below mean something. */
+        public boolean seen() {
+            return capture != null;
+        }
+
+        /** Whether a socket of the attempt got connected (the host's TCP answered). */
+        public boolean tcpConnected() {
+            ConnectCapture c = capture;
+            return c != null && c.anyConnected();
+        }
+
+        /** How long the attempt's TCP handshake took (about one round trip to the host), or 0. */
+        public long tcpConnectNanos() {
+            ConnectCapture c = capture;
+            return c == null ? 0 : c.tcpConnectNanos();
+        }
+
+        /**
+         * Ends the attempt's TCP handshakes that began before {@code beganBeforeNanos} ({@link System#nanoTime()}) and
+         * are still under way (the driver's connect fails at once): a SYN sent into a path that was dead waits for its
+         * retransmission (after 1 s, then 2 s, ...), while a new attempt gets through in a round trip.
+         * @return how many were ended
+         */
+        public int abortHandshakes(long beganBeforeNanos) {
+            ConnectCapture c = capture;
+            return c == null ? 0 : c.abortHandshakes(beganBeforeNanos);
+        }
+
+        /** When the server last sent bytes on a socket of the attempt ({@link System#nanoTime()}), or 0. */
+        public long answeredAtNanos() {
+            ConnectCapture c = capture;
+            return c == null ? 0 : c.answeredAtNanos();
+        }
+    }
+
+    /**
      * Opens a physical connection.
      *
      * @param user     overrides the configured user, when not null
      * @param password overrides the configured password, when not null
      */
     public Connected connect(String user, String password) throws SQLException {
+        return connect(user, password, null);
+    }
+
+    /**
+     * Opens a physical connection, and tells {@code attempt} (if not null) what its sockets saw, whatever the outcome.
+     */
+    public Connected connect(String user, String password, Attempt attempt) throws SQLException {
         Properties props = new Properties();
         props.putAll(prepared);
         if (user != null) {
@@ -157,6 +208,9 @@ public final class KeepaliveConnector {
             return new Connected(plain, null, null);
         }
         ConnectCapture capture = ConnectCapture.begin(settings);
+        if (attempt != null) {
+            attempt.capture = capture;
+        }
         if (kind == DriverKind.PGJDBC) {
             props.setProperty(ConnectCapture.TOKEN_PROPERTY, Long.toString(capture.token()));
         }

@@ -55,6 +55,10 @@ final class KeepaliveSocket extends Socket {
     private volatile PeekableInput input;
     private volatile CountingOutput output;
     private volatile long soTimeoutNanos;
+    /** When the TCP handshake began ({@link System#nanoTime()}), or 0. */
+    private volatile long handshakeStartNanos;
+    /** How long the TCP handshake took: about one round trip to the host. Set once, before the capture sees it. */
+    private volatile long connectNanos;
 
     /** @param settings keepalive to apply after connect, or null to only record the socket */
     KeepaliveSocket(KeepaliveSettings settings) throws IOException {
@@ -132,6 +136,16 @@ final class KeepaliveSocket extends Socket {
         return soTimeoutNanos;
     }
 
+    /** When the TCP handshake began ({@link System#nanoTime()}), or 0 before it did. */
+    long handshakeStartNanos() {
+        return handshakeStartNanos;
+    }
+
+    /** How long the TCP handshake took ({@code connect} to connected), or 0 before it completed. */
+    long connectNanos() {
+        return connectNanos;
+    }
+
     // -- connect, with the keepalive and capture hooks
 
     @Override
@@ -149,6 +163,13 @@ final class KeepaliveSocket extends Socket {
             close();
             throw new UnknownHostException(isa.getHostName());
         }
+        long start = System.nanoTime();
+        handshakeStartNanos = start;
+        if (captureToken >= 0) {
+            ConnectCapture.handshaking(captureToken, this);
+        } else {
+            ConnectCapture.handshaking(this);
+        }
         try (ChannelWait connectable = new ChannelWait(channel, SelectionKey.OP_CONNECT)) {
             boolean connected = channel.connect(endpoint);
             long timeoutNanos = TimeUnit.MILLISECONDS.toNanos(timeout);
@@ -165,6 +186,7 @@ final class KeepaliveSocket extends Socket {
             close();
             throw e;
         }
+        connectNanos = System.nanoTime() - start;
         if (settings != null) {
             SocketKeepalive.apply(this, settings);
         }

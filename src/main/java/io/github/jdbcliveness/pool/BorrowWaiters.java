@@ -58,6 +58,17 @@ public final class BorrowWaiters {
      */
     Connection await(Borrow borrow, BooleanSupplier nothingIdle, BooleanSupplier hostIsDown,
             Supplier<SQLException> hostDown) throws SQLException {
+        return await(borrow, nothingIdle, hostIsDown, () -> false, hostDown);
+    }
+
+    /**
+     * As {@link #await(Borrow, BooleanSupplier, BooleanSupplier, Supplier)}, and a borrower that would fail at once
+     * because the host is down first asks {@code tryHost}, which may find it back (half-open).
+     *
+     * @param tryHost true when the host is up after all: the borrow then goes on to HikariCP
+     */
+    Connection await(Borrow borrow, BooleanSupplier nothingIdle, BooleanSupplier hostIsDown, BooleanSupplier tryHost,
+            Supplier<SQLException> hostDown) throws SQLException {
         Thread me = Thread.currentThread();
         int slot = claim(me);
         Waiter w = null;
@@ -69,7 +80,7 @@ public final class BorrowWaiters {
         SQLException failure = null;
         boolean woken;
         try {
-            if (hostIsDown.getAsBoolean() && nothingIdle.getAsBoolean()) {
+            if (hostIsDown.getAsBoolean() && nothingIdle.getAsBoolean() && !tryHost.getAsBoolean()) {
                 failure = hostDown.get();
             } else {
                 c = borrow.get();

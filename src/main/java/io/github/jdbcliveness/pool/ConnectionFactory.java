@@ -21,6 +21,9 @@ final class ConnectionFactory implements DataSource {
     private final KeepaliveConnector connector;
     private final KeepaliveTally tally;
     private final AtomicLong ids = new AtomicLong();
+    /** HikariCP's connects under way. */
+    private final java.util.Set<KeepaliveConnector.Attempt> connecting =
+            java.util.concurrent.ConcurrentHashMap.newKeySet();
     private volatile PrintWriter logWriter;
     private volatile int loginTimeout;
     /** What HikariCP passed at its last connect, for the host check's own connection. */
@@ -47,11 +50,15 @@ final class ConnectionFactory implements DataSource {
         this.password = password;
         long start = System.nanoTime();
         KeepaliveConnector.Connected c;
+        KeepaliveConnector.Attempt attempt = new KeepaliveConnector.Attempt();
+        connecting.add(attempt);
         try {
-            c = connector.connect(username, password);
+            c = connector.connect(username, password, attempt);
         } catch (SQLException e) {
-            binding.host().connectFailed(start, e);
+            binding.host().connectFailed(start, e, attempt);
             throw e;
+        } finally {
+            connecting.remove(attempt);
         }
         AppliedKeepalive applied = c.applied();
         if (tally != null && applied != null) {
@@ -64,6 +71,7 @@ final class ConnectionFactory implements DataSource {
                 c.socket(), hostKey, System.nanoTime());
         binding.opened(t);
         binding.host().named(hostKey);
+        binding.host().connected(applied != null ? applied.remote() : null, attempt.tcpConnectNanos());
         binding.host().answered(System.nanoTime());
         HousekeepingExecutor.opened(t);
         return t;
@@ -73,8 +81,22 @@ final class ConnectionFactory implements DataSource {
      * A connection outside the pool, with the credentials HikariCP last gave: the host check's. Not tracked, not
      * registered; the caller closes it.
      */
-    Connection openUnpooled() throws SQLException {
-        return connector.connect(username, password).connection();
+    Connection openUnpooled(KeepaliveConnector.Attempt attempt) throws SQLException {
+        return connector.connect(username, password, attempt).connection();
+    }
+
+    /**
+     * The host was just re-admitted after its path was dead: HikariCP's connects whose TCP handshake began before
+     * {@code beganBeforeNanos} and is still under way sent their SYNs into that path, and wait for a retransmission
+     * (1 s, then 2 s, ...). Ended now, HikariCP tries again at once and gets through in a round trip, so borrowers
+     * waiting for a connection get one. @return how many were ended
+     */
+    int abortStalledHandshakes(long beganBeforeNanos) {
+        int n = 0;
+        for (KeepaliveConnector.Attempt a : connecting) {
+            n += a.abortHandshakes(beganBeforeNanos);
+        }
+        return n;
     }
 
     /** The pool's target, without credentials: the host's name until a connection shows its address. */

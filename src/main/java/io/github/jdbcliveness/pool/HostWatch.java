@@ -7,8 +7,12 @@ import io.github.jdbcliveness.LivenessStats;
 import io.github.jdbcliveness.heartbeat.HeartbeatCore;
 import io.github.jdbcliveness.heartbeat.HeartbeatScheduler;
 import io.github.jdbcliveness.host.HostHealth;
+import io.github.jdbcliveness.keepalive.KeepaliveConnector;
+import java.io.IOException;
 import java.net.ConnectException;
+import java.net.InetSocketAddress;
 import java.net.NoRouteToHostException;
+import java.net.Socket;
 import java.net.SocketTimeoutException;
 import java.net.UnknownHostException;
 import java.sql.Connection;
@@ -38,6 +42,15 @@ import org.slf4j.LoggerFactory;
 final class HostWatch implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(HostWatch.class);
+    /**
+     * A borrower's trial handshake waits this many usual handshakes (a round trip each), with a floor for a busy
+     * machine's scheduling and a cap: it holds up a borrower that would otherwise fail at once.
+     */
+    private static final int TRIAL_ROUND_TRIPS = 4;
+    private static final long TRIAL_FLOOR_NANOS = TimeUnit.MILLISECONDS.toNanos(10);
+    private static final long TRIAL_CAP_NANOS = TimeUnit.MILLISECONDS.toNanos(500);
+    /** At most a thousand trials a second, however short the round trip (loopback: tens of microseconds). */
+    private static final long TRIAL_SPACING_FLOOR_NANOS = TimeUnit.MILLISECONDS.toNanos(1);
 
     private final PoolBinding binding;
     private final ConnectionFactory connector;
@@ -56,6 +69,13 @@ final class HostWatch implements AutoCloseable {
     private volatile long downSince;
     private volatile Thread checkThread;
     private volatile boolean closed;
+    /** The host's address from a connection's socket, for a borrower's trial handshake; null until one is seen. */
+    private volatile InetSocketAddress address;
+    /** A moving average of the TCP handshakes of the pool's connects (about one round trip), or 0. */
+    private volatile long handshakeNanos;
+    private final long trialCapNanos;
+    /** The latest borrower's trial (half-open), for the borrowers that come while it runs. */
+    private volatile CompletableFuture<Boolean> latestTrial;
 
     HostWatch(PoolBinding binding, ConnectionFactory connector, LivenessConfig config, HeartbeatScheduler scheduler) {
         this.binding = binding;
@@ -68,11 +88,26 @@ final class HostWatch implements AutoCloseable {
         this.graceNanos = config.worstCases().verdictGrace().toNanos();
         this.validSeconds = (int) Math.max(1, config.connectTimeout().toSeconds());
         this.recheck = scheduler.every(Duration.ofNanos(recheckNanos), this::recheck);
+        this.trialCapNanos = Math.min(config.connectTimeout().toNanos(), TRIAL_CAP_NANOS);
     }
 
     /** The host's name from a connection's far end, once one is open. */
     void named(String hostKey) {
         name = hostKey;
+    }
+
+    /**
+     * A connection opened to {@code remote} (null when no socket of ours saw it), its TCP handshake taking
+     * {@code handshake} ns (0 when unknown): where a trial goes, and how long it waits.
+     */
+    void connected(InetSocketAddress remote, long handshake) {
+        if (remote != null) {
+            address = remote;
+        }
+        if (handshake > 0) {
+            long avg = handshakeNanos; // racy by design: a lost update costs nothing
+            handshakeNanos = avg == 0 ? handshake : avg + (handshake - avg) / 4;
+        }
     }
 
     /** Whether a verdict is in effect (reached, and past its grace). */
@@ -83,11 +118,14 @@ final class HostWatch implements AutoCloseable {
     // ---- evidence ----------------------------------------------------------------------------------------------
 
     void answered(long nowNanos) {
+        boolean pathHealed = false;
         publish.lock();
         try {
             long wasDownSince = health.downSinceNanos();
             boolean inEffect = downSince != 0;
+            boolean pathWasSilent = health.pathSilent();
             if (health.answered(nowNanos)) {
+                pathHealed = pathWasSilent;
                 downSince = 0;
                 if (inEffect) {
                     binding.events().hostUp(name, Duration.ofNanos(nowNanos - wasDownSince), nowNanos);
@@ -95,6 +133,11 @@ final class HostWatch implements AutoCloseable {
             }
         } finally {
             publish.unlock();
+        }
+        if (pathHealed) {
+            // Handshakes older than two usual ones sent their SYNs into the dead path: HikariCP retries them at once.
+            // Younger ones are most likely the first after the heal, and get through on their own.
+            connector.abortStalledHandshakes(nowNanos - 2 * Math.max(handshakeNanos, TRIAL_SPACING_FLOOR_NANOS));
         }
     }
 
@@ -104,35 +147,72 @@ final class HostWatch implements AutoCloseable {
         }
     }
 
-    void connectFailed(long startNanos, SQLException e) {
+    void connectFailed(long startNanos, SQLException e, KeepaliveConnector.Attempt attempt) {
         long now = System.nanoTime();
-        if (!noAnswer(e)) {
-            answered(now); // the server spoke: too many connections, bad credentials, a TLS alert, ...
-            return;
+        switch (outcome(e, attempt, startNanos)) {
+            case ANSWERED -> answered(now); // the server spoke: too many clients, bad credentials, a TLS alert, ...
+            case SILENT -> silent(startNanos, now, "a new connection from the pool failed after "
+                    + TimeUnit.NANOSECONDS.toMillis(now - startNanos) + " ms: " + e.getMessage(), false,
+                    tcpSilent(attempt));
+            case UNKNOWN -> LOG.debug("{} - a failed connect neither answered nor silent, not weighed: {}",
+                    binding.poolName(), e.toString());
         }
-        silent(startNanos, now, "a new connection from the pool failed after "
-                + TimeUnit.NANOSECONDS.toMillis(now - startNanos) + " ms: " + e.getMessage(), false);
+    }
+
+    /** Whether our socket saw the attempt's TCP handshake go unanswered (false when not known). */
+    private static boolean tcpSilent(KeepaliveConnector.Attempt attempt) {
+        return attempt != null && attempt.seen() && !attempt.tcpConnected();
+    }
+
+    /** What a failed connect says of its host. */
+    enum Outcome {
+        /** The server (or a pooler in front of it) sent something: it is there, even if it refused. */
+        ANSWERED,
+        /** The network says nothing came back: timed out, refused, no route, unknown host. */
+        SILENT,
+        /** Neither proved: weighed as nothing, for a wrong verdict aborts healthy work. */
+        UNKNOWN
     }
 
     /**
-     * Whether a failed connect got no answer from the server. The network says so (refused, timed out, no route,
-     * unknown host); a TLS failure or any other cause means the server spoke. Without a cause, a connection error
-     * (SQLState 08xxx) other than the server's own refusal (08004: too many connections) counts as no answer.
+     * What a connect that failed with {@code e} says of its host. Our socket's evidence comes first: any byte read
+     * from the server since the attempt started is an answer, whatever the driver made of it (pgjdbc raises
+     * PgBouncer's "no more connections allowed", SQLState 08P01, with no cause, as it would a network error). Then
+     * the network's own exceptions make silence. With our socket and nothing read, a connection error (SQLState
+     * 08xxx) is silence too. Without our socket, an error with a SQLState and no I/O cause is the server's (a TLS
+     * failure is too).
      */
-    static boolean noAnswer(SQLException e) {
-        boolean anyCause = false;
-        for (Throwable t = e.getCause(); t != null; t = t.getCause()) {
+    static Outcome outcome(SQLException e, KeepaliveConnector.Attempt attempt, long startNanos) {
+        long answeredAt = attempt == null ? 0 : attempt.answeredAtNanos();
+        if (answeredAt != 0 && answeredAt - startNanos >= 0) {
+            return Outcome.ANSWERED;
+        }
+        boolean ioCause = false;
+        boolean tls = false;
+        for (Throwable t = e.getCause(); t != null && t != t.getCause(); t = t.getCause()) {
+            if (t instanceof InterruptedException || t instanceof java.io.InterruptedIOException
+                    && !(t instanceof SocketTimeoutException)
+                    || t instanceof java.nio.channels.ClosedByInterruptException) {
+                // Our own interrupt, at the check's deadline: the attempt was ended by us, not answered by the server.
+                return Outcome.UNKNOWN;
+            }
             if (t instanceof ConnectException || t instanceof SocketTimeoutException
                     || t instanceof NoRouteToHostException || t instanceof UnknownHostException) {
-                return true;
+                return Outcome.SILENT;
             }
-            if (t instanceof SSLException) {
-                return false;
-            }
-            anyCause = true;
+            tls |= t instanceof SSLException;
+            ioCause |= t instanceof IOException;
         }
-        String state = e.getSQLState();
-        return !anyCause && state != null && state.startsWith("08") && !state.equals("08004");
+        if (attempt != null && attempt.seen()) {
+            // Our socket read nothing from the server: a connection error is silence (pgjdbc's loginTimeout raises
+            // "Connection attempt timed out." with no cause); anything else failed on our side before an answer.
+            String state = e.getSQLState();
+            return state != null && state.startsWith("08") ? Outcome.SILENT : Outcome.UNKNOWN;
+        }
+        if (tls) {
+            return Outcome.ANSWERED;
+        }
+        return !ioCause && e.getSQLState() != null ? Outcome.ANSWERED : Outcome.UNKNOWN;
     }
 
     /** The watchdog saw {@code t}'s driver waiting for an answer since {@code sinceNanos}, in lease {@code epoch}. */
@@ -167,10 +247,11 @@ final class HostWatch implements AutoCloseable {
             health.checkNotStarted();
             return;
         }
-        CompletableFuture<String> answer = new CompletableFuture<>();
+        CompletableFuture<Found> answer = new CompletableFuture<>();
+        KeepaliveConnector.Attempt attempt = new KeepaliveConnector.Attempt();
         Thread thread = new Thread(() -> {
             try {
-                answer.complete(openAndAsk());
+                answer.complete(openAndAsk(attempt, startNanos));
             } catch (RuntimeException | Error e) {
                 answer.completeExceptionally(e);
             } finally {
@@ -193,40 +274,56 @@ final class HostWatch implements AutoCloseable {
         } finally {
             publish.unlock();
         }
-        answer.orTimeout(checkDeadlineNanos, TimeUnit.NANOSECONDS).whenComplete((why, failure) -> {
+        answer.orTimeout(checkDeadlineNanos, TimeUnit.NANOSECONDS).whenComplete((found, failure) -> {
             try {
                 long now = System.nanoTime();
-                if (failure == null && why == null) {
+                if (failure == null && found.outcome() == Outcome.ANSWERED) {
                     health.checkAnswered(now);
                     answered(now);
+                    return;
+                }
+                if (failure == null && found.outcome() == Outcome.UNKNOWN) {
+                    health.checkNotStarted(); // proves nothing either way: the claim is released, nothing judged
                     return;
                 }
                 thread.interrupt(); // at the deadline: closes the check's socket, so the thread ends
                 silent(startNanos, now, failure != null ? "a new connection got no answer within "
                         + TimeUnit.NANOSECONDS.toMillis(checkDeadlineNanos) + " ms (connectTimeout)"
-                        : "a new connection failed: " + why, true);
+                        : "a new connection failed: " + found.why(), true, tcpSilent(attempt));
             } catch (RuntimeException e) {
                 LOG.warn("{} - host check outcome failed", binding.poolName(), e);
             }
         });
     }
 
-    /** @return null when the host answered, else what went wrong */
-    private String openAndAsk() {
-        try (Connection c = connector.openUnpooled()) {
+    /** What a check's own connection found, and what went wrong when it was not an answer. */
+    private record Found(Outcome outcome, String why) {
+        static final Found ANSWER = new Found(Outcome.ANSWERED, null);
+    }
+
+    private Found openAndAsk(KeepaliveConnector.Attempt attempt, long startNanos) {
+        try (Connection c = connector.openUnpooled(attempt)) {
             c.isValid(validSeconds); // answered either way: the server spoke
             answered(System.nanoTime()); // also after the deadline: a late answer still re-admits the host
-            return null;
+            return Found.ANSWER;
         } catch (SQLException e) {
-            return noAnswer(e) ? e.getMessage() : null; // an error from the server is an answer
+            Outcome o = outcome(e, attempt, startNanos);
+            if (o == Outcome.ANSWERED) {
+                answered(System.nanoTime()); // an error from the server is an answer, also after the deadline
+            }
+            return new Found(o, e.getMessage());
         }
     }
 
     // ---- verdicts ----------------------------------------------------------------------------------------------
 
     /** A fresh connection got no answer: may make the host down, with effect after the grace. */
-    private void silent(long startNanos, long nowNanos, String why, boolean fromCheck) {
-        if (!health.freshConnectionUnanswered(startNanos, nowNanos, why, fromCheck) || closed) {
+    private void silent(long startNanos, long nowNanos, String why, boolean fromCheck, boolean tcpSilent) {
+        long heard = binding.lastReceivedNanos(); // a connection in use that was answered meanwhile: not silence
+        if (heard != 0) {
+            health.heard(heard);
+        }
+        if (!health.freshConnectionUnanswered(startNanos, nowNanos, why, fromCheck, tcpSilent) || closed) {
             return;
         }
         long verdict = health.verdict();
@@ -257,6 +354,66 @@ final class HostWatch implements AutoCloseable {
         } catch (RuntimeException e) {
             LOG.warn("{} - host verdict failed to take effect", binding.poolName(), e);
         }
+    }
+
+    /**
+     * Half-open: a borrower that would fail at once because the host is down tries a TCP handshake with it first, if
+     * the verdict says the path is what failed and no trial began within the last round trip (1 ms at least). The
+     * handshake waits a few round trips (as the pool's own connects measured them; 10 to 500 ms). Completed, it is
+     * the host's first answer after the heal and re-admits it, and this borrower goes on to HikariCP like any other;
+     * otherwise it fails as before. A borrower that comes while the latest trial runs waits for its outcome, no
+     * longer than its timeout: so while the host stays down a borrower fails within one trial timeout instead of at
+     * once, and after the heal none fails that came later than a round trip after it.
+     *
+     * @return whether the host is up now
+     */
+    boolean tryWhileDown() {
+        InetSocketAddress to = address;
+        if (to == null || closed) {
+            return !down();
+        }
+        if (!health.claimTrial(System.nanoTime(), trialSpacingNanos())) {
+            // A trial began within the last round trip: its answer, if the host is back, is the one this borrower
+            // needs. Waiting for it costs no more than the trial's timeout, and no borrower fails after the heal.
+            CompletableFuture<Boolean> running = latestTrial;
+            if (running != null && !running.isDone()) {
+                try {
+                    running.get(trialTimeoutNanos(), TimeUnit.NANOSECONDS);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
+                    // no answer in time: still down
+                }
+            }
+            return !down();
+        }
+        CompletableFuture<Boolean> trial = new CompletableFuture<>();
+        latestTrial = trial;
+        boolean answered = false;
+        try (Socket s = new Socket()) {
+            // Nothing but the handshake, closed at once: PostgreSQL logs nothing for a connection that sends nothing.
+            s.connect(to, (int) Math.max(1, TimeUnit.NANOSECONDS.toMillis(trialTimeoutNanos())));
+            answered = true;
+        } catch (IOException e) {
+            // no answer within the timeout, or refused (no server listens): still down
+        } finally {
+            health.trialEnded();
+            if (answered) {
+                answered(System.nanoTime());
+            }
+            trial.complete(answered);
+        }
+        return !down();
+    }
+
+    /** A new trial may start this long after the last one: about one round trip. */
+    long trialSpacingNanos() {
+        return Math.max(TRIAL_SPACING_FLOOR_NANOS, handshakeNanos);
+    }
+
+    long trialTimeoutNanos() {
+        long rtt = handshakeNanos;
+        return Math.min(trialCapNanos, Math.max(TRIAL_FLOOR_NANOS, TRIAL_ROUND_TRIPS * rtt));
     }
 
     /** For a borrower that would wait for a new connection while the host is down. */

@@ -62,6 +62,7 @@ public final class PoolBinding implements AutoCloseable {
     private final java.util.Map<LivenessStats.Layer, String> off;
     /** Made once: a borrow allocates nothing of ours. */
     private final java.util.function.BooleanSupplier hostDownNow;
+    private final java.util.function.BooleanSupplier tryHost;
     private final java.util.function.Supplier<SQLException> downException;
     private final BorrowWaiters waiters = new BorrowWaiters();
     private volatile StartWindow startWindow;
@@ -99,6 +100,7 @@ public final class PoolBinding implements AutoCloseable {
         this.watchdogTask = watchdog == null ? null : scheduler.every(config.watchdogInterval(), watchdog);
         this.host = new HostWatch(this, factory, config, scheduler);
         this.hostDownNow = host::down;
+        this.tryHost = host::tryWhileDown;
         this.downException = host::downException;
         this.heartbeatEvents = new HeartbeatEvents() {
             @Override
@@ -310,6 +312,22 @@ public final class PoolBinding implements AutoCloseable {
         return host;
     }
 
+    /**
+     * When the server last sent bytes on any of the pool's connections, leased ones included
+     * ({@link System#nanoTime()}), or 0: an answer to the application's own request is as good an answer as a
+     * probe's. Scans every connection; for the rare moment a verdict is weighed, not for the borrow path.
+     */
+    long lastReceivedNanos() {
+        long latest = 0;
+        for (TrackedConnection t : live) {
+            long at = t.receivedAtNanos();
+            if (at != 0 && (latest == 0 || at - latest > 0)) {
+                latest = at;
+            }
+        }
+        return latest;
+    }
+
     /** The host verdict says {@code t}'s request waits on a host that is down: abort it, if still in that lease. */
     void abortOnDownHost(TrackedConnection t, long leaseEpoch, String detail, long nowNanos) {
         if (t.state.markDeadIfLease(leaseEpoch)) {
@@ -345,7 +363,7 @@ public final class PoolBinding implements AutoCloseable {
      */
     public Connection borrow(BorrowWaiters.Borrow borrow, java.util.function.BooleanSupplier nothingIdle)
             throws SQLException {
-        return waiters.await(borrow, nothingIdle, hostDownNow, downException);
+        return waiters.await(borrow, nothingIdle, hostDownNow, tryHost, downException);
     }
 
     /** Whether every borrow runs a probe before it is handed out ({@code validateOnBorrow}). */

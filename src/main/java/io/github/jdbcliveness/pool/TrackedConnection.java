@@ -108,6 +108,11 @@ final class TrackedConnection extends DelegatingConnection implements Probeable,
     /** Far enough back to precede any verdict's evidence, near enough that the subtraction cannot wrap. */
     private static final long LEASE_COUNTS_AS_WAITING_NANOS = TimeUnit.HOURS.toNanos(1);
 
+    /** When the server last sent bytes on this connection ({@link System#nanoTime()}), or 0 (or no socket of ours). */
+    long receivedAtNanos() {
+        return SocketPeek.receivedAtNanos(socket);
+    }
+
     @Override
     public void waitingForAnswer(long epoch, long sinceNanos, long nowNanos) {
         binding.host().requestWaiting(this, epoch, sinceNanos, nowNanos);

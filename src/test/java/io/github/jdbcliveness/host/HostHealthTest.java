@@ -1,5 +1,6 @@
 package io.github.jdbcliveness.host;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -101,5 +102,76 @@ class HostHealthTest {
         assertTrue(h.answered(4 * S + S / 100), "the check's connect completed 10 ms after its deadline");
         assertFalse(h.confirmed(5 * S, grace));
         assertFalse(h.waitsOnDownHost(1 * S, 5 * S, grace), "no request is aborted for a verdict taken back");
+    }
+
+    private static final long RTT = 1_000_000L;
+
+    @Test
+    void halfOpen_whileThePathIsSilent_aBorrowerPerRoundTripTries_andTheFirstAnswerReadmits() {
+        HostHealth h = fresh();
+        h.answered(1 * S);
+        assertFalse(h.claimTrial(2 * S, RTT), "up: nothing to try");
+        assertTrue(h.freshConnectionUnanswered(2 * S, 4 * S, "connect timed out", false, true));
+        long t = 5 * S;
+        assertTrue(h.claimTrial(t, RTT), "down, and not even a handshake answered: a borrower may try");
+        assertFalse(h.claimTrial(t + RTT / 2, RTT), "within a round trip of the last trial: fail at once, as before");
+        assertTrue(h.claimTrial(t + RTT, RTT), "a round trip later the first SYN is most likely lost: try again");
+        h.trialEnded();
+        h.trialEnded(); // neither got an answer: the blackhole is still there
+        assertTrue(h.down());
+        assertTrue(h.claimTrial(t + RTT + 1, RTT), "none running: the next borrower tries at once");
+        assertTrue(h.answered(t + 2 * RTT), "its handshake completed: the first answer re-admits the host");
+        h.trialEnded();
+        assertFalse(h.down());
+        assertFalse(h.claimTrial(t + 3 * RTT, RTT), "up again: nothing to try");
+        assertEquals(3, h.trials());
+    }
+
+    @Test
+    void halfOpen_onFakeTimeAcrossTheWrap() {
+        HostHealth h = new HostHealth("db:5432", THRESHOLD, THRESHOLD, Long.MAX_VALUE - 10 * S);
+        assertTrue(h.freshConnectionUnanswered(Long.MAX_VALUE - 5 * S, Long.MAX_VALUE - 3 * S, "connect timed out",
+                false, true));
+        long t = Long.MAX_VALUE - RTT / 2;
+        assertTrue(h.claimTrial(t, RTT));
+        assertFalse(h.claimTrial(t + RTT / 4, RTT), "the clock wrapped past Long.MAX_VALUE: within the round trip");
+        assertTrue(h.claimTrial(t + RTT, RTT));
+    }
+
+    @Test
+    void halfOpen_neverForAHungServer_whoseKernelStillCompletesHandshakes() {
+        HostHealth h = fresh();
+        h.answered(1 * S);
+        assertTrue(h.freshConnectionUnanswered(2 * S, 4 * S, "no answer within 2000 ms", true, false));
+        assertFalse(h.claimTrial(5 * S, RTT), "the handshake completed, the server said nothing: it proves nothing");
+
+        HostHealth later = fresh();
+        later.answered(1 * S);
+        assertTrue(later.freshConnectionUnanswered(2 * S, 4 * S, "connect timed out", false, true));
+        assertFalse(later.freshConnectionUnanswered(5 * S, 7 * S, "no answer within 2000 ms", true, false));
+        assertFalse(later.claimTrial(8 * S, RTT), "a handshake completed while down: the server hangs, not the path");
+        assertTrue(later.down());
+    }
+
+    @Test
+    void halfOpen_aVerdictReachedAgainAfterReadmission_startsFromItsOwnEvidence() {
+        HostHealth h = fresh();
+        h.answered(1 * S);
+        h.freshConnectionUnanswered(2 * S, 4 * S, "connect timed out", false, true);
+        h.answered(5 * S);
+        assertTrue(h.freshConnectionUnanswered(6 * S, 8 * S, "no answer within 2000 ms", true, false));
+        assertFalse(h.claimTrial(9 * S, RTT), "this verdict is a hung server's");
+    }
+
+    @Test
+    void bytesReadOnAnyConnection_afterASilentConnectStarted_keepTheVerdictAway() {
+        HostHealth h = fresh();
+        h.answered(1 * S);
+        h.heard(3 * S); // a leased connection read its answer at 3 s
+        assertFalse(h.freshConnectionUnanswered(2 * S, 4 * S, "connect timed out", false, true),
+                "the host answered the application after this connect started");
+        assertFalse(h.down());
+        h.heard(2 * S); // an older read changes nothing
+        assertTrue(h.freshConnectionUnanswered(3500_000_000L, 5 * S, "connect timed out", false, true));
     }
 }

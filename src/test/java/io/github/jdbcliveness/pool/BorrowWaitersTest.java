@@ -127,4 +127,25 @@ class BorrowWaitersTest {
             threads.shutdownNow();
         }
     }
+
+    @Test
+    void whileTheHostIsDown_aBorrowerWithNothingIdleFailsAtOnce_unlessItsTrialFindsTheHostBack() throws Exception {
+        BorrowWaiters waiters = new BorrowWaiters();
+        AtomicLong borrows = new AtomicLong();
+        BorrowWaiters.Borrow counting = () -> {
+            borrows.incrementAndGet();
+            return CONNECTION;
+        };
+        SQLException e = assertThrows(SQLTransientConnectionException.class,
+                () -> waiters.await(counting, () -> true, () -> true, () -> false, DOWN));
+        assertEquals("judged down", e.getMessage());
+        assertEquals(0, borrows.get(), "the trial found nothing: HikariCP is not asked");
+        assertSame(CONNECTION, waiters.await(counting, () -> true, () -> true, () -> true, DOWN),
+                "the trial's handshake completed: the host is back, the borrow goes on to HikariCP");
+        assertEquals(1, borrows.get());
+        AtomicBoolean tried = new AtomicBoolean();
+        assertSame(CONNECTION, waiters.await(counting, () -> false, () -> true, () -> tried.getAndSet(true), DOWN),
+                "an idle connection to hand out: no trial needed");
+        assertTrue(!tried.get());
+    }
 }

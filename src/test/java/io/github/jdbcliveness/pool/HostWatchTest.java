@@ -1,5 +1,8 @@
 package io.github.jdbcliveness.pool;
 
+import static io.github.jdbcliveness.pool.HostWatch.Outcome.ANSWERED;
+import static io.github.jdbcliveness.pool.HostWatch.Outcome.SILENT;
+import static io.github.jdbcliveness.pool.HostWatch.Outcome.UNKNOWN;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -7,7 +10,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.zaxxer.hikari.HikariConfig;
 import io.github.jdbcliveness.LivenessDataSource;
+import io.github.jdbcliveness.keepalive.KeepaliveConnector;
 import java.net.ConnectException;
+import java.net.NoRouteToHostException;
 import java.net.SocketTimeoutException;
 import java.sql.Connection;
 import java.sql.SQLException;
@@ -99,15 +104,117 @@ class HostWatchTest {
 
     @Test
     void anErrorFromTheServer_isAnAnswer_silenceFromTheNetworkIsNot() {
-        assertTrue(HostWatch.noAnswer(new SQLException("refused", "08001", new ConnectException("refused"))));
-        assertTrue(HostWatch.noAnswer(new SQLException("timeout", "08001", new SocketTimeoutException())));
-        assertTrue(HostWatch.noAnswer(new SQLException("link failure", "08S01")), "no cause: the state says it");
-        assertFalse(HostWatch.noAnswer(new SQLException("too many connections", "08004")));
-        assertFalse(HostWatch.noAnswer(new SQLException("too many clients", "53300")));
-        assertFalse(HostWatch.noAnswer(new SQLException("password authentication failed", "28P01")));
-        assertFalse(HostWatch.noAnswer(new SQLException("ssl", "08006", new SSLHandshakeException("alert"))),
+        assertEquals(SILENT, outcome(new SQLException("refused", "08001", new ConnectException("refused"))));
+        assertEquals(SILENT, outcome(new SQLException("timeout", "08001", new SocketTimeoutException())));
+        assertEquals(SILENT, outcome(new SQLException("no route", "08001", new NoRouteToHostException())));
+        assertEquals(ANSWERED, outcome(new SQLException("no more connections allowed (max_client_conn)", "08P01")),
+                "PgBouncer's refusal, which pgjdbc raises with no cause: the pooler answered");
+        assertEquals(ANSWERED, outcome(new SQLException("the database system is starting up", "57P03")));
+        assertEquals(ANSWERED, outcome(new SQLException("too many connections", "08004")));
+        assertEquals(ANSWERED, outcome(new SQLException("too many clients", "53300")));
+        assertEquals(ANSWERED, outcome(new SQLException("password authentication failed", "28P01")));
+        assertEquals(ANSWERED, outcome(new SQLException("ssl", "08006", new SSLHandshakeException("alert"))),
                 "a TLS alert comes from a server that answers");
-        assertFalse(HostWatch.noAnswer(new SQLException("public key retrieval", "08001",
+        assertEquals(ANSWERED, outcome(new SQLException("public key retrieval", "08001",
                 new IllegalStateException("not allowed"))), "a cause that is not the network: an answer");
+        assertEquals(UNKNOWN, outcome(new SQLException("i/o", "08006", new java.io.EOFException())),
+                "an I/O failure the network did not explain proves nothing either way");
+    }
+
+    /**
+     * pgjdbc raises a pooler's refusal (PgBouncer's "no more connections allowed", 08P01) with no cause, as it would a
+     * network error; our socket saw the server's bytes, which settles it. A server that accepts and says nothing is
+     * silence, told by the network's own timeout.
+     */
+    @Test
+    void aRefusalReadOnOurSocket_isAnAnswer_andAServerThatSaysNothing_isSilent() throws Exception {
+        try (OneShotServer refusing = new OneShotServer(true); OneShotServer mute = new OneShotServer(false)) {
+            long start = System.nanoTime();
+            KeepaliveConnector.Attempt attempt = new KeepaliveConnector.Attempt();
+            SQLException refused = assertThrows(SQLException.class, () -> connector(refusing.port(), "")
+                    .connect(null, null, attempt).connection().close());
+            assertEquals("08P01", refused.getSQLState(), refused.toString());
+            assertTrue(attempt.seen() && attempt.tcpConnected(), "our socket took part");
+            assertTrue(attempt.answeredAtNanos() - start >= 0, "the refusal was read on our socket");
+            assertEquals(ANSWERED, HostWatch.outcome(refused, attempt, start), refused.toString());
+
+            start = System.nanoTime();
+            KeepaliveConnector.Attempt silent = new KeepaliveConnector.Attempt();
+            SQLException timedOut = assertThrows(SQLException.class, () -> connector(mute.port(), "?socketTimeout=1")
+                    .connect(null, null, silent).connection().close());
+            assertTrue(silent.tcpConnected(), "the host's TCP answered");
+            assertEquals(0, silent.answeredAtNanos(), "the server sent nothing");
+            assertEquals(SILENT, HostWatch.outcome(timedOut, silent, start), timedOut.toString());
+            assertEquals(SILENT, HostWatch.outcome(new SQLException("Connection attempt timed out.", "08001"), silent,
+                    start), "pgjdbc's loginTimeout, with no cause, while our socket read nothing: silence");
+        }
+    }
+
+    private static KeepaliveConnector connector(int port, String params) {
+        java.util.Properties p = new java.util.Properties();
+        p.setProperty("user", "u");
+        return KeepaliveConnector.create("jdbc:postgresql://127.0.0.1:" + port + "/db" + params, p, null,
+                io.github.jdbcliveness.KeepaliveSettings.forBudget(java.time.Duration.ofSeconds(6)));
+    }
+
+    /**
+     * Accepts one client; either declines TLS, reads its startup message and refuses it as PgBouncer does, or says
+     * nothing at all.
+     */
+    private static final class OneShotServer implements AutoCloseable {
+        private final java.net.ServerSocket server;
+
+        OneShotServer(boolean refuse) throws java.io.IOException {
+            server = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress());
+            Thread t = new Thread(() -> serve(refuse), "one-shot-server");
+            t.setDaemon(true);
+            t.start();
+        }
+
+        int port() {
+            return server.getLocalPort();
+        }
+
+        private void serve(boolean refuse) {
+            try (java.net.Socket s = server.accept()) {
+                s.setSoTimeout(10_000);
+                java.io.DataInputStream in = new java.io.DataInputStream(s.getInputStream());
+                java.io.DataOutputStream out = new java.io.DataOutputStream(s.getOutputStream());
+                if (!refuse) {
+                    while (in.read() >= 0) {
+                        // a hung server: its kernel accepts and ACKs, it says nothing
+                    }
+                    return;
+                }
+                while (true) {
+                    int len = in.readInt();
+                    int code = in.readInt();
+                    in.readNBytes(len - 8);
+                    if (code == 80877103 || code == 80877104) { // SSLRequest, GSSENCRequest
+                        out.writeByte('N');
+                        out.flush();
+                        continue;
+                    }
+                    break; // the startup message
+                }
+                byte[] fields = ("SFATAL\0VFATAL\0C08P01\0Mno more connections allowed (max_client_conn)\0\0")
+                        .getBytes(java.nio.charset.StandardCharsets.UTF_8);
+                out.writeByte('E');
+                out.writeInt(4 + fields.length);
+                out.write(fields);
+                out.flush();
+            } catch (java.io.IOException e) {
+                // the client went away
+            }
+        }
+
+        @Override
+        public void close() throws java.io.IOException {
+            server.close();
+        }
+    }
+
+    private static HostWatch.Outcome outcome(SQLException e) {
+        return HostWatch.outcome(e, null, 0);
     }
 }

@@ -121,7 +121,10 @@ public final class StubServer {
 
     private Connection connect() throws SQLException {
         if (refuseConnects) {
-            throw new SQLException("stub " + name + " refuses connections", "08001");
+            // As a driver reports a refused TCP connect: the network's exception as the cause (an error with a
+            // SQLState and no I/O cause would be the server's own answer).
+            throw new SQLException("stub " + name + " refuses connections", "08001",
+                    new java.net.ConnectException("Connection refused"));
         }
         roundTrip();
         CountDownLatch gate = connectHang;
@@ -161,7 +164,8 @@ public final class StubServer {
     private static void hold(CountDownLatch latch, String what, String sqlState) throws SQLException {
         try {
             if (!latch.await(30, TimeUnit.SECONDS)) {
-                throw new SQLException("stub " + what + " hang was never released", sqlState);
+                throw new SQLException("stub " + what + " hang was never released", sqlState,
+                        new java.net.SocketTimeoutException(what + " timed out"));
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();

@@ -85,6 +85,10 @@ class UnknownDriverTest {
             server.connectHang = hang; // and a new connection gets none either
             await(() -> ds.stats().evictions().get(EvictionReason.HOST_DOWN) == 1, () -> ds.stats().toString());
             assertTrue(ds.stats().host().down(), ds.stats().host().toString());
+            // The eviction is counted before the connection is aborted (on a maintenance thread); the stub's hang,
+            // unlike a real socket, does not end on an abort that comes after the request began: wait for the abort.
+            StubServer.StubConnection lease = StubServer.of(leased.unwrap(TrackedConnection.class).delegate);
+            await(() -> lease.aborted || lease.closed, () -> "the lease was never aborted: " + ds.stats());
             long start = System.nanoTime();
             assertThrows(java.sql.SQLException.class, () -> {
                 try (Statement st = leased.createStatement()) {
