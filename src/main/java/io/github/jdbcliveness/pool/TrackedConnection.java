@@ -165,10 +165,20 @@ final class TrackedConnection extends DelegatingConnection implements Probeable,
         leaseSlowly();
     }
 
-    /** The borrower drew a connection that is not idle: wait for a running probe, or give up on it. */
+    /**
+     * The borrower drew a connection that is not idle: wait for a running probe, or give up on it. Two deadlines,
+     * because only a probe that ran and got no answer within its timeout is evidence of death. A queued probe (its
+     * host's probe threads all busy) gets one probe timeout to find a thread; if it has not started by then, the
+     * borrower takes the connection back, with no verdict. A running probe gets one probe timeout counted from when
+     * this borrower first saw it running, never from the borrower's arrival: a probe that got its thread late, and
+     * answers inside its own timeout, must not be refused (and then marked dead) for the time it spent queued.
+     */
     private void leaseSlowly() {
         long start = System.nanoTime();
-        long waitUntil = start + binding.probeTimeoutNanos() + PoolBinding.PROBE_WAIT_SLACK_NANOS;
+        long wait = binding.probeTimeoutNanos() + PoolBinding.PROBE_WAIT_SLACK_NANOS;
+        long queuedUntil = start + wait;
+        long probingWord = -1;
+        long probingUntil = 0;
         boolean waited = false;
         while (true) {
             long r = state.tryLease();
@@ -180,25 +190,43 @@ final class TrackedConnection extends DelegatingConnection implements Probeable,
                 }
                 return;
             }
+            long w = -r - 1;
             State s = LeaseState.refused(r);
+            long now = System.nanoTime();
+            long until;
             if (s == State.SETUP) {
                 state.ready(); // HikariCP scheduled no task we know of, yet hands it out: it is set up
                 continue;
-            }
-            if (s == State.QUEUED && System.nanoTime() - waitUntil >= 0) {
-                // Its probe never got a thread (the host's lane is full): no verdict, so the borrower takes it back.
-                state.cancelQueued(-r - 1);
-                continue;
-            }
-            if ((s != State.PROBING && s != State.QUEUED) || System.nanoTime() - waitUntil >= 0) {
-                // Dead, closed, or a probe that outlived its deadline: the borrower must not use it.
-                state.borrowerWord = -1;
-                state.refusedAfterNanos = System.nanoTime() - start;
+            } else if (s == State.QUEUED) {
+                if (now - queuedUntil >= 0) {
+                    // Its probe never got a thread (the host's lane is full): no verdict, so the borrower takes it back.
+                    state.cancelQueued(w);
+                    continue;
+                }
+                until = queuedUntil;
+            } else if (s == State.PROBING) {
+                if (w != probingWord) {
+                    // Running since before now, but perhaps only just: its own deadline is at most one timeout away.
+                    probingWord = w;
+                    probingUntil = now + wait;
+                }
+                if (now - probingUntil >= 0) {
+                    refuse(start); // ran a whole probe timeout (and the slack) without an answer
+                    return;
+                }
+                until = probingUntil;
+            } else {
+                refuse(start); // dead or closed: the borrower must not use it
                 return;
             }
             waited = true;
-            awaitProbeEnd(waitUntil);
+            awaitProbeEnd(until);
         }
+    }
+
+    private void refuse(long start) {
+        state.borrowerWord = -1;
+        state.refusedAfterNanos = System.nanoTime() - start;
     }
 
     @Override
