@@ -317,8 +317,11 @@ final class TrackedConnection extends DelegatingConnection implements Probeable,
         return socket == null ? null : binding.closedByServer(socket);
     }
 
-    /** The zero-round-trip check of a claimed idle connection: has the server closed it already? */
-    private boolean checkSocket(long token) {
+    /**
+     * The zero-round-trip check of a claimed idle connection: has the server closed it already? For one probed within
+     * the interval, and for one whose probe could not get a thread (no verdict either way).
+     */
+    boolean checkSocket(long token) {
         String closed = closedByServer();
         if (closed == null) {
             state.passProbe(token); // a look, not a sign of life: lastAliveNanos stays

@@ -84,4 +84,43 @@ class SaturatedProbeLaneTest {
             scheduler.release();
         }
     }
+
+    @Test
+    void hikariBorrowTimeCheck_withNoProbeThreadFree_keepsTheHealthyConnection() throws Exception {
+        StubServer server = StubServer.start();
+        com.zaxxer.hikari.HikariConfig config = PoolBindingTest.hikari(server, "saturated-check", 1);
+        config.setConnectionTimeout(3000); // the check may wait for a thread twice (queued, then inline): no timeout
+        // HikariCP asks isValid at every borrow: the question it asks of any connection idle for 500 ms.
+        System.setProperty(BYPASS, "-1");
+        LivenessDataSource ds;
+        try {
+            ds = LivenessDataSource.create(config, PoolBindingTest.fast().build());
+        } finally {
+            System.clearProperty(BYPASS);
+        }
+        HeartbeatScheduler scheduler = HeartbeatScheduler.acquire();
+        CountDownLatch free = new CountDownLatch(1);
+        try (ds) {
+            HikariPoolMXBean mx = ds.unwrap(HikariDataSource.class).getHikariPoolMXBean();
+            await(() -> mx.getIdleConnections() == 1, () -> "idle " + mx.getIdleConnections());
+            Connection held = ds.getConnection();
+            TrackedConnection t = held.unwrap(TrackedConnection.class);
+            LaneBlockers.fill(scheduler, t.hostKey(), free, free);
+            held.close();
+            await(() -> t.state.state() == State.QUEUED, () -> "the heartbeat's probe queued: " + t);
+
+            // No probe of it can run: the heartbeat's stays queued, and the inline one HikariCP's isValid asks for
+            // finds no thread either. Neither ran, so neither says anything about the connection.
+            try (Connection c = ds.getConnection()) {
+                assertSame(t, c.unwrap(TrackedConnection.class), "the healthy connection was dropped");
+            }
+            StubServer.StubConnection healthy = server.connections.get(0);
+            assertFalse(healthy.aborted || healthy.closed, "the healthy connection was ended");
+            assertEquals(1, server.connections.size(), "connections opened");
+            assertEquals(0, ds.stats().evictionsTotal(), ds.stats().toString());
+        } finally {
+            free.countDown();
+            scheduler.release();
+        }
+    }
 }
