@@ -416,6 +416,9 @@ public final class PoolBinding implements AutoCloseable {
 
     /** HikariCP closed or aborted a connection. */
     void closed(TrackedConnection t, LeaseState.State was) {
+        if (t.leftSetup()) {
+            evictor.closedAfterSetup();
+        }
         live.remove(t);
         scheduler.deregister(t);
         if (was == LeaseState.State.DEAD) {

@@ -46,7 +46,13 @@ final class TrackedConnection extends DelegatingConnection implements Probeable,
     /** HikariCP's own tasks for this entry, captured by {@link HousekeepingExecutor}: the {@link Evictor}'s path. */
     private volatile Runnable maxLifetimeTask;
     private volatile Runnable keepaliveTask;
-    private volatile long readyNanos;
+    /** Left setup (counted in the {@link Evictor}'s bag count until HikariCP closes it). */
+    private volatile boolean leftSetup;
+    /**
+     * HikariCP has drawn it from its bag: its entry is in the bag (or has left it), so its eviction needs no proof.
+     * Written once; every later borrow only reads it.
+     */
+    private volatile boolean drawn;
     /** The socket's four-tuple in /proc/net/tcp, or null when no socket was seen. */
     private final ProcNetTcp.Flow flow;
     /** The in-flight watchdog's notes (its thread only). */
@@ -132,14 +138,25 @@ final class TrackedConnection extends DelegatingConnection implements Probeable,
         } else {
             keepaliveTask = task;
         }
+        ready();
+    }
+
+    /** SETUP → IDLE, counted once: from here on the connection may be found dead, and HikariCP's bag holds it. */
+    private void ready() {
         if (state.ready()) {
-            readyNanos = System.nanoTime();
+            leftSetup = true;
+            binding.evictor().leftSetup();
         }
     }
 
-    /** When the connection left setup ({@link System#nanoTime()}), or 0 while in setup. */
-    long readyNanos() {
-        return readyNanos;
+    /** Whether HikariCP has handed it out: its entry is in HikariCP's bag, or has been removed from it. */
+    boolean drawn() {
+        return drawn;
+    }
+
+    /** Whether it left setup: HikariCP had it, or was about to add it, in its bag. */
+    boolean leftSetup() {
+        return leftSetup;
     }
 
     /** HikariCP's task that removes this entry: its end-of-life task if it has one, else its keepalive task. */
@@ -156,6 +173,9 @@ final class TrackedConnection extends DelegatingConnection implements Probeable,
 
     @Override
     public void beginRequest() {
+        if (!drawn) {
+            drawn = true;
+        }
         long r = state.tryLease();
         if (r >= 0) {
             state.borrowerWord = r;
@@ -195,7 +215,7 @@ final class TrackedConnection extends DelegatingConnection implements Probeable,
             long now = System.nanoTime();
             long until;
             if (s == State.SETUP) {
-                state.ready(); // HikariCP scheduled no task we know of, yet hands it out: it is set up
+                ready(); // HikariCP scheduled no task we know of, yet hands it out: it is set up
                 continue;
             } else if (s == State.QUEUED) {
                 if (now - queuedUntil >= 0) {
