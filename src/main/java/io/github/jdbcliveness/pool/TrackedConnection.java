@@ -141,12 +141,21 @@ final class TrackedConnection extends DelegatingConnection implements Probeable,
         ready();
     }
 
-    /** SETUP → IDLE, counted once: from here on the connection may be found dead, and HikariCP's bag holds it. */
+    /**
+     * SETUP → IDLE: from here on the connection may be found dead, and HikariCP's bag holds it (or is about to).
+     * Counted before the move, so that the evictor's count includes it by the time anyone can find it dead. Its two
+     * callers never meet on one connection: HikariCP hands out a connection still in setup only when it scheduled
+     * no task for it.
+     */
     private void ready() {
-        if (state.ready()) {
+        if (state.state() != State.SETUP) {
+            return;
+        }
+        if (!leftSetup) {
             leftSetup = true;
             binding.evictor().leftSetup();
         }
+        state.ready();
     }
 
     /** Whether HikariCP has handed it out: its entry is in HikariCP's bag, or has been removed from it. */
