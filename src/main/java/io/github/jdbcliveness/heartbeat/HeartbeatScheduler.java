@@ -44,7 +44,7 @@ public final class HeartbeatScheduler {
      * idle connections are all probed in one round: beyond 256 idle connections to one dead host, the last of them
      * are found one probe timeout later per 256.
      */
-    static final int PROBE_THREADS_PER_HOST = 256;
+    public static final int PROBE_THREADS_PER_HOST = 256;
 
     private static final Object LOCK = new Object();
     /** Written by the ticker thread only. */

@@ -25,10 +25,18 @@ final class Evictor {
     private static final Logger LOG = LoggerFactory.getLogger(Evictor.class);
     private static final AtomicBoolean WARNED_NO_TASK = new AtomicBoolean();
 
+    /** How often an eviction looks again whether its entry is in HikariCP's bag ({@link BagCount}). */
+    static final long RECHECK_NANOS = TimeUnit.MILLISECONDS.toNanos(10);
+    /**
+     * How long an eviction waits for that proof at most. Safety only: the proof fails for good only if an entry was
+     * lost outside our count, and that must not stop every later eviction; a thread preempted for a second between
+     * two statements of HikariCP's is past what this guards against.
+     */
+    static final long PROOF_WAIT_NANOS = TimeUnit.SECONDS.toNanos(1);
+
     private final String poolName;
     private final Executor executor;
-    /** HikariCP adds an entry to its bag right after it scheduled the entry's tasks: this long after, it is in. */
-    static final long JUST_READY_NANOS = TimeUnit.MILLISECONDS.toNanos(10);
+    private final BagCount bag = new BagCount();
 
     private volatile HikariDataSource hikari;
     private volatile ScheduledExecutorService later;
@@ -43,7 +51,7 @@ final class Evictor {
         this.hikari = pool;
     }
 
-    /** Where an eviction of a connection that only just left setup waits until HikariCP has added it to its bag. */
+    /** Where an eviction waits until its entry is in HikariCP's bag (HikariCP's housekeeping thread: cheap checks). */
     void later(ScheduledExecutorService executor) {
         this.later = executor;
     }
@@ -59,18 +67,40 @@ final class Evictor {
             }
             return;
         }
-        try {
-            ScheduledExecutorService wait = later;
-            long sinceReady = System.nanoTime() - t.readyNanos();
-            if (wait != null && sinceReady < JUST_READY_NANOS) {
-                wait.schedule(() -> executor.execute(task), JUST_READY_NANOS - sinceReady,
-                        TimeUnit.NANOSECONDS);
-            } else {
-                executor.execute(task);
+        evictOnceInBag(t, task, System.nanoTime());
+    }
+
+    /** Runs HikariCP's task for {@code t} once its entry is proved to be in HikariCP's bag. */
+    private void evictOnceInBag(TrackedConnection t, Runnable task, long sinceNanos) {
+        if (t.state.state() == LeaseState.State.CLOSED) {
+            return; // HikariCP closed it meanwhile (drawn and evicted by a borrower): nothing left to remove
+        }
+        HikariDataSource pool = hikari;
+        ScheduledExecutorService wait = later;
+        if (wait != null && !t.drawn() && !bag.allInBag(pool == null ? null : pool.getHikariPoolMXBean())
+                && System.nanoTime() - sinceNanos < PROOF_WAIT_NANOS) {
+            try {
+                wait.schedule(() -> evictOnceInBag(t, task, sinceNanos), RECHECK_NANOS, TimeUnit.NANOSECONDS);
+                return;
+            } catch (RejectedExecutionException e) {
+                // shutting down: run it now
             }
+        }
+        try {
+            executor.execute(task);
         } catch (RejectedExecutionException e) {
             task.run(); // shutting down: HikariCP's task is quick (it hands the close to HikariCP's own closer)
         }
+    }
+
+    /** A connection left setup: HikariCP has scheduled its tasks and is about to add its entry to the bag. */
+    void leftSetup() {
+        bag.leftSetup();
+    }
+
+    /** HikariCP closed a connection that had left setup (it removed the entry from its bag first). */
+    void closedAfterSetup() {
+        bag.closedAfterSetup();
     }
 
     /** A borrower drew a dead connection and holds its open proxy: HikariCP closes it now and refills. */

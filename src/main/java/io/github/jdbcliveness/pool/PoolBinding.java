@@ -273,11 +273,11 @@ public final class PoolBinding implements AutoCloseable {
                 sweep(t);
                 return false;
             default:
-                // No probe thread for its host within the probe timeout (its lane is full of probes that hang), and
-                // no sign of life within the interval: not proven dead, but not handed out either. HikariCP closes
-                // it and draws the next one.
-                t.abandonProbe(token);
-                return false;
+                // No probe thread for its host within the probe timeout (its lane is full of probes that hang): a
+                // probe that never ran says nothing about this connection. Answering false would make HikariCP close
+                // a connection nobody has found dead (and, at borrow, spend the borrower's connectionTimeout on it);
+                // answer as for one probed lately instead: valid unless its socket shows the server closed it.
+                return t.checkSocket(token);
         }
     }
 
@@ -434,6 +434,9 @@ public final class PoolBinding implements AutoCloseable {
 
     /** HikariCP closed or aborted a connection. */
     void closed(TrackedConnection t, LeaseState.State was) {
+        if (t.leftSetup()) {
+            evictor.closedAfterSetup();
+        }
         live.remove(t);
         scheduler.deregister(t);
         if (was == LeaseState.State.DEAD) {

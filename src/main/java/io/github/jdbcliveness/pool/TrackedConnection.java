@@ -46,7 +46,13 @@ final class TrackedConnection extends DelegatingConnection implements Probeable,
     /** HikariCP's own tasks for this entry, captured by {@link HousekeepingExecutor}: the {@link Evictor}'s path. */
     private volatile Runnable maxLifetimeTask;
     private volatile Runnable keepaliveTask;
-    private volatile long readyNanos;
+    /** Left setup (counted in the {@link Evictor}'s bag count until HikariCP closes it). */
+    private volatile boolean leftSetup;
+    /**
+     * HikariCP has drawn it from its bag: its entry is in the bag (or has left it), so its eviction needs no proof.
+     * Written once; every later borrow only reads it.
+     */
+    private volatile boolean drawn;
     /** The socket's four-tuple in /proc/net/tcp, or null when no socket was seen. */
     private final ProcNetTcp.Flow flow;
     /** The in-flight watchdog's notes (its thread only). */
@@ -137,14 +143,34 @@ final class TrackedConnection extends DelegatingConnection implements Probeable,
         } else {
             keepaliveTask = task;
         }
-        if (state.ready()) {
-            readyNanos = System.nanoTime();
-        }
+        ready();
     }
 
-    /** When the connection left setup ({@link System#nanoTime()}), or 0 while in setup. */
-    long readyNanos() {
-        return readyNanos;
+    /**
+     * SETUP → IDLE: from here on the connection may be found dead, and HikariCP's bag holds it (or is about to).
+     * Counted before the move, so that the evictor's count includes it by the time anyone can find it dead. Its two
+     * callers never meet on one connection: HikariCP hands out a connection still in setup only when it scheduled
+     * no task for it.
+     */
+    private void ready() {
+        if (state.state() != State.SETUP) {
+            return;
+        }
+        if (!leftSetup) {
+            leftSetup = true;
+            binding.evictor().leftSetup();
+        }
+        state.ready();
+    }
+
+    /** Whether HikariCP has handed it out: its entry is in HikariCP's bag, or has been removed from it. */
+    boolean drawn() {
+        return drawn;
+    }
+
+    /** Whether it left setup: HikariCP had it, or was about to add it, in its bag. */
+    boolean leftSetup() {
+        return leftSetup;
     }
 
     /** HikariCP's task that removes this entry: its end-of-life task if it has one, else its keepalive task. */
@@ -161,6 +187,9 @@ final class TrackedConnection extends DelegatingConnection implements Probeable,
 
     @Override
     public void beginRequest() {
+        if (!drawn) {
+            drawn = true;
+        }
         long r = state.tryLease();
         if (r >= 0) {
             state.borrowerWord = r;
@@ -170,10 +199,20 @@ final class TrackedConnection extends DelegatingConnection implements Probeable,
         leaseSlowly();
     }
 
-    /** The borrower drew a connection that is not idle: wait for a running probe, or give up on it. */
+    /**
+     * The borrower drew a connection that is not idle: wait for a running probe, or give up on it. Two deadlines,
+     * because only a probe that ran and got no answer within its timeout is evidence of death. A queued probe (its
+     * host's probe threads all busy) gets one probe timeout to find a thread; if it has not started by then, the
+     * borrower takes the connection back, with no verdict. A running probe gets one probe timeout counted from when
+     * this borrower first saw it running, never from the borrower's arrival: a probe that got its thread late, and
+     * answers inside its own timeout, must not be refused (and then marked dead) for the time it spent queued.
+     */
     private void leaseSlowly() {
         long start = System.nanoTime();
-        long waitUntil = start + binding.probeTimeoutNanos() + PoolBinding.PROBE_WAIT_SLACK_NANOS;
+        long wait = binding.probeTimeoutNanos() + PoolBinding.PROBE_WAIT_SLACK_NANOS;
+        long queuedUntil = start + wait;
+        long probingWord = -1;
+        long probingUntil = 0;
         boolean waited = false;
         while (true) {
             long r = state.tryLease();
@@ -185,25 +224,43 @@ final class TrackedConnection extends DelegatingConnection implements Probeable,
                 }
                 return;
             }
+            long w = -r - 1;
             State s = LeaseState.refused(r);
+            long now = System.nanoTime();
+            long until;
             if (s == State.SETUP) {
-                state.ready(); // HikariCP scheduled no task we know of, yet hands it out: it is set up
+                ready(); // HikariCP scheduled no task we know of, yet hands it out: it is set up
                 continue;
-            }
-            if (s == State.QUEUED && System.nanoTime() - waitUntil >= 0) {
-                // Its probe never got a thread (the host's lane is full): no verdict, so the borrower takes it back.
-                state.cancelQueued(-r - 1);
-                continue;
-            }
-            if ((s != State.PROBING && s != State.QUEUED) || System.nanoTime() - waitUntil >= 0) {
-                // Dead, closed, or a probe that outlived its deadline: the borrower must not use it.
-                state.borrowerWord = -1;
-                state.refusedAfterNanos = System.nanoTime() - start;
+            } else if (s == State.QUEUED) {
+                if (now - queuedUntil >= 0) {
+                    // Its probe never got a thread (the host's lane is full): no verdict, so the borrower takes it back.
+                    state.cancelQueued(w);
+                    continue;
+                }
+                until = queuedUntil;
+            } else if (s == State.PROBING) {
+                if (w != probingWord) {
+                    // Running since before now, but perhaps only just: its own deadline is at most one timeout away.
+                    probingWord = w;
+                    probingUntil = now + wait;
+                }
+                if (now - probingUntil >= 0) {
+                    refuse(start); // ran a whole probe timeout (and the slack) without an answer
+                    return;
+                }
+                until = probingUntil;
+            } else {
+                refuse(start); // dead or closed: the borrower must not use it
                 return;
             }
             waited = true;
-            awaitProbeEnd(waitUntil);
+            awaitProbeEnd(until);
         }
+    }
+
+    private void refuse(long start) {
+        state.borrowerWord = -1;
+        state.refusedAfterNanos = System.nanoTime() - start;
     }
 
     @Override
@@ -294,8 +351,11 @@ final class TrackedConnection extends DelegatingConnection implements Probeable,
         return socket == null ? null : binding.closedByServer(socket);
     }
 
-    /** The zero-round-trip check of a claimed idle connection: has the server closed it already? */
-    private boolean checkSocket(long token) {
+    /**
+     * The zero-round-trip check of a claimed idle connection: has the server closed it already? For one probed within
+     * the interval, and for one whose probe could not get a thread (no verdict either way).
+     */
+    boolean checkSocket(long token) {
         String closed = closedByServer();
         if (closed == null) {
             state.passProbe(token); // a look, not a sign of life: lastAliveNanos stays
