@@ -33,24 +33,23 @@ class KeepaliveSocketInterruptTest {
 
     private static final long DEADLINE_MS = 5000;
 
+    private LoopbackPair pair;
     private ServerSocket server;
     private KeepaliveSocket client;
     private Socket serverSide;
 
     @BeforeEach
     void connect() throws IOException {
-        server = new ServerSocket(0, 1, InetAddress.getLoopbackAddress());
-        client = new KeepaliveSocket(null);
-        client.connect(new InetSocketAddress(InetAddress.getLoopbackAddress(), server.getLocalPort()), 5000);
-        serverSide = server.accept();
+        pair = LoopbackPair.open();
+        server = pair.server();
+        client = pair.client();
+        serverSide = pair.serverSide();
         serverSide.setSoTimeout((int) DEADLINE_MS);
     }
 
     @AfterEach
     void close() throws IOException {
-        client.close();
-        serverSide.close();
-        server.close();
+        pair.close();
     }
 
     @Test
@@ -58,15 +57,7 @@ class KeepaliveSocketInterruptTest {
         InputStream in = client.getInputStream();
         CompletableFuture<Boolean> interruptedAfterRead = new CompletableFuture<>();
         CompletableFuture<Integer> read = new CompletableFuture<>();
-        Thread reader = new Thread(() -> {
-            try {
-                read.complete(in.read());
-            } catch (IOException e) {
-                read.completeExceptionally(e);
-            }
-            interruptedAfterRead.complete(Thread.currentThread().isInterrupted());
-        });
-        reader.start();
+        Thread reader = readInBackground(in, read, interruptedAfterRead);
         awaitBlockedReading(reader);
         reader.interrupt();
         awaitReadStillBlockedAfterInterrupt(reader, read);
@@ -122,14 +113,7 @@ class KeepaliveSocketInterruptTest {
     void closeWhileAThreadIsBlockedReading_wakesIt_andThePeerSeesTheEnd() throws Exception {
         InputStream in = client.getInputStream();
         CompletableFuture<Integer> read = new CompletableFuture<>();
-        Thread reader = new Thread(() -> {
-            try {
-                read.complete(in.read());
-            } catch (IOException e) {
-                read.completeExceptionally(e);
-            }
-        });
-        reader.start();
+        Thread reader = readInBackground(in, read, new CompletableFuture<>());
         awaitBlockedReading(reader);
         client.close();
         Throwable failure = assertThrows(Exception.class, () -> read.get(DEADLINE_MS, TimeUnit.MILLISECONDS));
@@ -179,6 +163,21 @@ class KeepaliveSocketInterruptTest {
         } finally {
             virtual.shutdownNow();
         }
+    }
+
+    /** A platform thread that reads one byte into {@code read}, then tells whether its interrupt flag was set. */
+    private static Thread readInBackground(InputStream in, CompletableFuture<Integer> read,
+            CompletableFuture<Boolean> interruptedAfterRead) {
+        Thread reader = new Thread(() -> {
+            try {
+                read.complete(in.read());
+            } catch (IOException e) {
+                read.completeExceptionally(e);
+            }
+            interruptedAfterRead.complete(Thread.currentThread().isInterrupted());
+        });
+        reader.start();
+        return reader;
     }
 
     /** Waits until {@code reader} is inside our read. */

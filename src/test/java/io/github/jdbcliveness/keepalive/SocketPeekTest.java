@@ -30,23 +30,22 @@ class SocketPeekTest {
 
     private static final Duration DEADLINE = Duration.ofSeconds(5);
 
+    private LoopbackPair pair;
     private ServerSocket server;
     private KeepaliveSocket client;
     private Socket serverSide;
 
     @BeforeEach
     void connect() throws IOException {
-        server = new ServerSocket(0, 1, InetAddress.getLoopbackAddress());
-        client = new KeepaliveSocket(null);
-        client.connect(new InetSocketAddress(InetAddress.getLoopbackAddress(), server.getLocalPort()), 5000);
-        serverSide = server.accept();
+        pair = LoopbackPair.open();
+        server = pair.server();
+        client = pair.client();
+        serverSide = pair.serverSide();
     }
 
     @AfterEach
     void close() throws IOException {
-        client.close();
-        serverSide.close();
-        server.close();
+        pair.close();
     }
 
     @Test
