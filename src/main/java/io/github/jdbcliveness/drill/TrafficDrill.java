@@ -112,7 +112,7 @@ public final class TrafficDrill {
                         r.poolAtEnd() + (r.knownDeadAtEnd() > 0 ? "*" : "")));
             }
             s.append("  (started): failed requests that had already started when the fault came, of all that had\n");
-            s.append("  fast-failed: refused at once while the host was judged down (never sent, no wait)\n");
+            s.append("  fast-failed: refused while the host was judged down (never sent; no wait for connectionTimeout)\n");
             for (Row r : rows) {
                 if (r.firstError() != null) {
                     s.append("  first failure, ").append(r.label()).append(": ").append(r.firstError()).append('\n');
