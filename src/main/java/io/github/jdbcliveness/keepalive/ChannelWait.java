@@ -113,6 +113,16 @@ final class ChannelWait implements AutoCloseable {
     }
 
     /**
+     * Makes a thread waiting now, or the next one to wait, look at the channel again: for a peek that took the bytes
+     * a reader was about to wait for.
+     */
+    synchronized void wakeup() {
+        if (selector != null) {
+            selector.wakeup();
+        }
+    }
+
+    /**
      * Wakes a waiting thread and lets go of the selector. Call after closing the channel: a closed channel keeps its
      * file descriptor until every selector it was registered with has let go of it.
      */

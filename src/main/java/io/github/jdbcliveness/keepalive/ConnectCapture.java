@@ -105,6 +105,17 @@ final class ConnectCapture {
         return n;
     }
 
+    /** Closes every socket of the attempt, connected or not: the check that opened them gave up on it. */
+    void closeAll() {
+        for (Socket s : handshakes) {
+            try {
+                s.close();
+            } catch (java.io.IOException e) {
+                // closed either way
+            }
+        }
+    }
+
     static void record(Socket socket) {
         ConnectCapture capture = CURRENT.get();
         if (capture != null) {

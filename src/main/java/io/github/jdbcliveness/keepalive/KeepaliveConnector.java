@@ -171,6 +171,17 @@ public final class KeepaliveConnector {
             return c == null ? 0 : c.abortHandshakes(beganBeforeNanos);
         }
 
+        /**
+         * Closes the attempt's sockets, so that the driver's thread stuck on them ends now: an interrupt does not end
+         * a platform thread's socket I/O (nor a plain socket's).
+         */
+        public void closeSockets() {
+            ConnectCapture c = capture;
+            if (c != null) {
+                c.closeAll();
+            }
+        }
+
         /** When the server last sent bytes on a socket of the attempt ({@link System#nanoTime()}), or 0. */
         public long answeredAtNanos() {
             ConnectCapture c = capture;

@@ -13,9 +13,11 @@ import java.net.SocketOption;
 import java.net.InetSocketAddress;
 import java.net.SocketTimeoutException;
 import java.net.UnknownHostException;
+import java.nio.channels.AlreadyConnectedException;
 import java.nio.channels.ClosedChannelException;
 import java.nio.channels.SelectionKey;
 import java.nio.channels.SocketChannel;
+import java.nio.channels.UnsupportedAddressTypeException;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
 
@@ -43,6 +45,12 @@ final class KeepaliveSocket extends Socket {
 
     /** Bound on what one peek takes from the kernel; a waiting termination message is far shorter. */
     static final int PEEK_CAPACITY = 8192;
+    /**
+     * Bound on what one read or write hands the kernel, as a plain socket's 128 KiB: the JDK copies a heap buffer
+     * through a temporary direct buffer of the call's size and keeps it per thread, and drivers read whole packets
+     * (up to 16 MB) in one call.
+     */
+    static final int MAX_IO = 128 * 1024;
 
     private final KeepaliveSettings settings;
     private final long captureToken;
@@ -55,6 +63,8 @@ final class KeepaliveSocket extends Socket {
     private volatile PeekableInput input;
     private volatile CountingOutput output;
     private volatile long soTimeoutNanos;
+    /** The wait of a connect under way, so that {@link #close()} can end it; null otherwise. */
+    private volatile ChannelWait connecting;
     /** When the TCP handshake began ({@link System#nanoTime()}), or 0. */
     private volatile long handshakeStartNanos;
     /** How long the TCP handshake took: about one round trip to the host. Set once, before the capture sees it. */
@@ -170,25 +180,36 @@ final class KeepaliveSocket extends Socket {
         } else {
             ConnectCapture.handshaking(this);
         }
-        try (ChannelWait connectable = new ChannelWait(channel, SelectionKey.OP_CONNECT)) {
+        ChannelWait connectable = new ChannelWait(channel, SelectionKey.OP_CONNECT);
+        connecting = connectable; // close() ends the wait, as closing a plain socket ends its connect
+        try {
             boolean connected = channel.connect(endpoint);
-            long timeoutNanos = TimeUnit.MILLISECONDS.toNanos(timeout);
+            long deadline = start + TimeUnit.MILLISECONDS.toNanos(timeout);
             while (!connected) {
-                if (!connectable.await(timeoutNanos, this)) {
+                long left = timeout == 0 ? 0 : deadline - System.nanoTime();
+                if (timeout != 0 && left <= 0 || !connectable.await(left, this)) {
                     throw new SocketTimeoutException("Connect timed out");
                 }
                 connected = channel.finishConnect();
             }
+            connectNanos = System.nanoTime() - start;
+            if (settings != null) {
+                SocketKeepalive.apply(this, settings);
+            }
         } catch (ClosedChannelException e) {
             close();
             throw new SocketException("Socket closed");
-        } catch (IOException | RuntimeException e) {
+        } catch (AlreadyConnectedException e) {
+            throw new SocketException("already connected"); // as a plain socket says it; this one stays open
+        } catch (UnsupportedAddressTypeException e) {
             close();
+            throw new IllegalArgumentException("Unsupported address type", e);
+        } catch (IOException | RuntimeException e) {
+            close(); // a failed connect, or keepalive that could not be applied: nothing is left open
             throw e;
-        }
-        connectNanos = System.nanoTime() - start;
-        if (settings != null) {
-            SocketKeepalive.apply(this, settings);
+        } finally {
+            connecting = null;
+            connectable.close();
         }
         if (captureToken >= 0) {
             ConnectCapture.record(captureToken, this);
@@ -398,11 +419,19 @@ final class KeepaliveSocket extends Socket {
         try {
             channel.close();
         } finally {
-            // The channel keeps its file descriptor until the selectors it was registered with let go of it.
+            // The channel keeps its file descriptor until the selectors it was registered with let go of it, and a
+            // thread waiting in one of them wakes only when it is closed.
             try {
                 readable.close();
             } finally {
-                writable.close();
+                try {
+                    writable.close();
+                } finally {
+                    ChannelWait c = connecting;
+                    if (c != null) {
+                        c.close();
+                    }
+                }
             }
         }
     }

@@ -59,6 +59,7 @@ final class PeekableInput extends InputStream {
         }
         long start = System.nanoTime();
         readingSince = start;
+        long timeout = socket.soTimeoutNanos(); // read once: one deadline for the whole call, however often it wakes
         try {
             ByteBuffer into = null;
             while (true) {
@@ -73,8 +74,15 @@ final class PeekableInput extends InputStream {
                     if (eof) {
                         return -1;
                     }
+                    if (failure != null) {
+                        // What a peek found (a reset, a keepalive timeout): the kernel reports a socket error once,
+                        // so a read after it would see an end of stream instead.
+                        throw new SocketException(failure);
+                    }
                     if (into == null) {
-                        into = ByteBuffer.wrap(b, off, len);
+                        // At most MAX_READ at a time, as a plain socket reads: the JDK copies through a temporary
+                        // direct buffer of the read's size, which it keeps per thread.
+                        into = ByteBuffer.wrap(b, off, Math.min(len, KeepaliveSocket.MAX_IO));
                     }
                     n = readChannel(into);
                 }
@@ -85,7 +93,8 @@ final class PeekableInput extends InputStream {
                 if (n < 0) {
                     return -1;
                 }
-                if (!readable.await(socket.soTimeoutNanos(), socket)) {
+                long left = timeout == 0 ? 0 : start + timeout - System.nanoTime();
+                if (timeout != 0 && left <= 0 || !readable.await(left, socket)) {
                     throw new SocketTimeoutException("Read timed out");
                 }
             }
@@ -163,6 +172,10 @@ final class PeekableInput extends InputStream {
             // A reset (or a keepalive timeout) surfaces here; the channel remembers a reset, so the driver's next read
             // fails the same way.
             failure = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
+        }
+        if (eof || failure != null || pos < limit) {
+            // A reader that found nothing a moment ago may be about to wait for what this peek just took.
+            readable.wakeup();
         }
         if (eof || failure != null) {
             return closed();
