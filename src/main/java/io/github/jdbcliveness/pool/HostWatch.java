@@ -30,7 +30,7 @@ import org.slf4j.LoggerFactory;
 /**
  * The pool's host verdict, wired in: evidence from probes, HikariCP's connects and requests waiting for an answer goes
  * to {@link HostHealth}; a check opens a new connection of its own (not a pool entry) with the connect timeout as
- * its deadline, on a thread of its own that is interrupted at the deadline (which closes its socket). A verdict takes
+ * its deadline, on a thread of its own whose sockets are closed at the deadline (so that the thread ends). A verdict takes
  * effect after a grace, if it still stands then: requests waiting on the host are aborted
  * ({@link EvictionReason#HOST_DOWN}), idle connections to it are probed at once, borrowers that would wait for a new
  * connection fail at once, and listeners hear of it. The host is checked again every recheck period, and anything
@@ -68,6 +68,8 @@ final class HostWatch implements AutoCloseable {
     /** For the borrow path: when the verdict in effect was reached, or 0 while there is none (one volatile read). */
     private volatile long downSince;
     private volatile Thread checkThread;
+    /** The sockets of the check under way, closed at its deadline and at close(). */
+    private volatile KeepaliveConnector.Attempt checkAttempt;
     private volatile boolean closed;
     /** The host's address from a connection's socket, for a borrower's trial handshake; null until one is seen. */
     private volatile InetSocketAddress address;
@@ -192,8 +194,10 @@ final class HostWatch implements AutoCloseable {
         for (Throwable t = e.getCause(); t != null && t != t.getCause(); t = t.getCause()) {
             if (t instanceof InterruptedException || t instanceof java.io.InterruptedIOException
                     && !(t instanceof SocketTimeoutException)
-                    || t instanceof java.nio.channels.ClosedByInterruptException) {
-                // Our own interrupt, at the check's deadline: the attempt was ended by us, not answered by the server.
+                    || t instanceof java.nio.channels.ClosedByInterruptException
+                    || t instanceof java.net.SocketException && "Closed by interrupt".equals(t.getMessage())) {
+                // Our own interrupt, at the check's deadline (a driver's login wait, a virtual thread's socket): the
+                // attempt was ended by us, not answered by the server.
                 return Outcome.UNKNOWN;
             }
             if (t instanceof ConnectException || t instanceof SocketTimeoutException
@@ -255,10 +259,12 @@ final class HostWatch implements AutoCloseable {
             } catch (RuntimeException | Error e) {
                 answer.completeExceptionally(e);
             } finally {
+                checkAttempt = null;
                 checkThread = null;
             }
         }, binding.poolName() + "-host-check");
         thread.setDaemon(true);
+        checkAttempt = attempt;
         checkThread = thread;
         try {
             thread.start();
@@ -286,7 +292,10 @@ final class HostWatch implements AutoCloseable {
                     health.checkNotStarted(); // proves nothing either way: the claim is released, nothing judged
                     return;
                 }
-                thread.interrupt(); // at the deadline: closes the check's socket, so the thread ends
+                // At the deadline: close the check's sockets, so that its thread ends now (an interrupt does not end
+                // a platform thread's socket I/O); the interrupt still ends a driver's own wait (pgjdbc's login).
+                attempt.closeSockets();
+                thread.interrupt();
                 silent(startNanos, now, failure != null ? "a new connection got no answer within "
                         + TimeUnit.NANOSECONDS.toMillis(checkDeadlineNanos) + " ms (connectTimeout)"
                         : "a new connection failed: " + found.why(), true, tcpSilent(attempt));
@@ -439,9 +448,13 @@ final class HostWatch implements AutoCloseable {
     public void close() {
         closed = true;
         recheck.cancel();
+        KeepaliveConnector.Attempt a = checkAttempt;
+        if (a != null) {
+            a.closeSockets(); // a check blocked on a hung server ends now
+        }
         Thread t = checkThread;
         if (t != null) {
-            t.interrupt(); // a check blocked on a hung server ends now, its socket closed
+            t.interrupt();
         }
     }
 }
