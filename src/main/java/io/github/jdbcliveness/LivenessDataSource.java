@@ -198,30 +198,36 @@ public final class LivenessDataSource implements DataSource, AutoCloseable {
         long arrived = System.nanoTime();
         startLock.lock();
         try {
-            if (started) {
-                return hikari.getConnection();
-            }
-            startFailures.throwIfWaitedThrough(arrived, binding.poolName());
-            if (binding.hostDown()) {
-                throw binding.hostDownException();
-            }
-            unstarted.beforeStart(hikari);
-            binding.startOpen();
-            try {
-                Connection first = hikari.getConnection();
-                started = true;
-                return first;
-            } catch (SQLException | RuntimeException e) {
-                startFailures.failed(e);
-                throw e;
-            } finally {
-                binding.startDone();
-                if (hikari.getHikariPoolMXBean() != null) {
-                    started = true;
-                }
+            if (!started) {
+                return startNow(arrived);
             }
         } finally {
             startLock.unlock();
+        }
+        // Started by another borrower meanwhile: borrow as any borrower does, not one at a time under the lock.
+        return binding.borrow(fromPool, nothingIdle);
+    }
+
+    /** The start itself, under {@link #startLock}. */
+    private Connection startNow(long arrived) throws SQLException {
+        startFailures.throwIfWaitedThrough(arrived, binding.poolName());
+        if (binding.hostDown()) {
+            throw binding.hostDownException();
+        }
+        unstarted.beforeStart(hikari);
+        binding.startOpen();
+        try {
+            Connection first = hikari.getConnection();
+            started = true;
+            return first;
+        } catch (SQLException | RuntimeException e) {
+            startFailures.failed(e);
+            throw e;
+        } finally {
+            binding.startDone();
+            if (hikari.getHikariPoolMXBean() != null) {
+                started = true;
+            }
         }
     }
 
