@@ -59,6 +59,12 @@ public final class TrafficDrill {
      * come at a pace, and a loop without one turned a host-down verdict's fast failures into a million "failures".
      */
     static final Duration PACE = Duration.ofMillis(10);
+    /**
+     * A refusal while the host is judged down within this counts as fast-failed (at once, or after one half-open
+     * trial, which waits 500 ms at most); a borrower that had waited inside HikariCP until the verdict woke it is
+     * refused the same way, but it did wait, and counts as failed.
+     */
+    static final Duration FAST_FAILURE = Duration.ofMillis(500);
 
     private TrafficDrill() {
     }
@@ -325,7 +331,7 @@ public final class TrafficDrill {
             }
             requests.incrementAndGet();
             max.accumulateAndGet(took, Math::max);
-            if (error instanceof HostDownException) {
+            if (error instanceof HostDownException && took <= FAST_FAILURE.toNanos()) {
                 fastFailed.incrementAndGet();
             } else if (!ok) {
                 failed.incrementAndGet();

@@ -20,6 +20,8 @@ import javax.sql.DataSource;
 final class DrillTraffic implements AutoCloseable {
 
     private static final long PACE_NANOS = TimeUnit.MILLISECONDS.toNanos(10);
+    /** A refusal while the host is down within this is fast: at once, or after one half-open trial (500 ms at most). */
+    private static final long FAST_FAILURE_NANOS = TimeUnit.MILLISECONDS.toNanos(500);
 
     private final List<Thread> threads = new ArrayList<>();
     private final AtomicLongArray startedAt;
@@ -58,8 +60,8 @@ final class DrillTraffic implements AutoCloseable {
                 }
             } catch (SQLException e) {
                 failed.incrementAndGet();
-                if (e instanceof HostDownException) {
-                    fastFailed.incrementAndGet();
+                if (e instanceof HostDownException && System.nanoTime() - start <= FAST_FAILURE_NANOS) {
+                    fastFailed.incrementAndGet(); // refused at once (or after one half-open trial), not after a wait
                 }
                 if (borrowed && e.getSQLState() != null && e.getSQLState().startsWith("08")) {
                     recorder.connectionError(System.nanoTime());

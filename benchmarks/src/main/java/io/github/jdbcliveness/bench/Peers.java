@@ -63,6 +63,7 @@ public final class Peers {
     static final Duration SLOW = Duration.ofSeconds(1);
     /** Each thread starts a request every 10 ms at most: an application's pace, as the drills' traffic has. */
     static final long PACE_NANOS = TimeUnit.MILLISECONDS.toNanos(10);
+    static final long FAST_FAILURE_NANOS = TimeUnit.MILLISECONDS.toNanos(500);
     static final String DRIVER = "postgresql";
 
     enum Scenario {
@@ -477,8 +478,11 @@ public final class Peers {
             if (end - countFrom < 0) {
                 return; // ended before the fault: not part of the scenario
             }
-            finished.add(new long[] {start, end, error == null ? OK : error instanceof HostDownException ? FAST : FAILED});
-            if (error != null && !(error instanceof HostDownException) && errors.size() < 1) {
+            // Fast: refused while the host is judged down at once or after one half-open trial (500 ms at most); a
+            // borrower woken from a wait inside HikariCP by the verdict did wait, and counts as failed.
+            boolean fast = error instanceof HostDownException && end - start <= FAST_FAILURE_NANOS;
+            finished.add(new long[] {start, end, error == null ? OK : fast ? FAST : FAILED});
+            if (error != null && !fast && errors.size() < 1) {
                 errors.add(describe(error) + " after " + secs(end - start));
             }
         }
