@@ -135,7 +135,11 @@ final class ProbeLanes implements Executor {
         return workers.size();
     }
 
-    /** Drops queued probes and interrupts running ones: only once every pool is closed. */
+    /**
+     * Drops queued probes and interrupts running ones: only once every pool is closed. A probe stuck in socket I/O
+     * is not ended by the interrupt (a platform thread's socket I/O ignores it) but by its own timeout, or by the
+     * abort that closes its connection.
+     */
     void shutdownNow() {
         shutdown = true;
         queue.clear();

@@ -8,8 +8,8 @@ import java.sql.SQLTransientConnectionException;
 /**
  * Checks each connection HikariCP hands a {@code LivenessDataSource} borrower, before the borrower sees it. A
  * connection known dead (or held by a probe past its deadline), or one whose socket shows the server closed it, is
- * evicted through the borrower's proxy and the borrower asks again; in validate-on-borrow mode a live one must also answer a probe. The retry loop, bounded by
- * one {@code connectionTimeout}, is the data source's.
+ * evicted through the borrower's proxy and the borrower asks again; in validate-on-borrow mode a live one must also
+ * answer a probe. The retry loop, bounded by one {@code connectionTimeout}, is the data source's.
  */
 final class BorrowGuard {
 

@@ -6,7 +6,7 @@ import java.lang.reflect.Array;
 import java.lang.reflect.Field;
 import java.lang.reflect.Modifier;
 import java.net.Socket;
-import java.nio.channels.NetworkChannel;
+import java.nio.channels.SocketChannel;
 import java.sql.Connection;
 import java.sql.Driver;
 import java.util.ArrayDeque;
@@ -69,7 +69,7 @@ final class DriverSockets {
             Object[] next = queue.poll();
             Object o = next[0];
             int depth = (Integer) next[1];
-            if (o instanceof Socket || o instanceof NetworkChannel) {
+            if (o instanceof Socket || o instanceof SocketChannel) { // a connection's own stream, never a listener
                 found.add((Closeable) o);
                 continue;
             }

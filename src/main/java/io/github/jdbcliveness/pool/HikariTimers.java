@@ -12,15 +12,15 @@ import java.util.concurrent.TimeUnit;
  * @param maxLifetimeMs what HikariCP will use; 0 for none
  * @param keepaliveMs   what HikariCP will use; 0 for none
  */
-public record HikariTimers(long maxLifetimeMs, long keepaliveMs) {
+record HikariTimers(long maxLifetimeMs, long keepaliveMs) {
 
     /** HikariCP's floor for both settings. */
-    public static final long FLOOR_MS = TimeUnit.SECONDS.toMillis(30);
+    static final long FLOOR_MS = TimeUnit.SECONDS.toMillis(30);
     /** HikariCP's default {@code maxLifetime}, which it falls back to below the floor. */
     static final long DEFAULT_MAX_LIFETIME_MS = TimeUnit.MINUTES.toMillis(30);
 
     /** The values HikariCP will use for these configured ones. */
-    public static HikariTimers effective(long maxLifetimeMs, long keepaliveMs) {
+    static HikariTimers effective(long maxLifetimeMs, long keepaliveMs) {
         long max = maxLifetimeMs != 0 && maxLifetimeMs < FLOOR_MS ? DEFAULT_MAX_LIFETIME_MS : maxLifetimeMs;
         long keep = keepaliveMs != 0 && keepaliveMs < FLOOR_MS ? 0 : keepaliveMs;
         if (keep != 0 && max != 0 && keep >= max) {
@@ -30,12 +30,12 @@ public record HikariTimers(long maxLifetimeMs, long keepaliveMs) {
     }
 
     /** Whether HikariCP schedules a task per connection, which jdbc-liveness needs to evict through. */
-    public boolean schedulesTaskPerConnection() {
+    boolean schedulesTaskPerConnection() {
         return maxLifetimeMs != 0 || keepaliveMs != 0;
     }
 
     /** Whether HikariCP schedules its keepalive task per connection (after its end-of-life task, if any). */
-    public boolean keepaliveScheduled() {
+    boolean keepaliveScheduled() {
         return keepaliveMs != 0;
     }
 }
