@@ -158,7 +158,7 @@ public final class LivenessDataSource implements DataSource, AutoCloseable {
         Connection c = started ? binding.borrow(fromPool, nothingIdle) : start();
         long waited;
         while ((waited = binding.onBorrow(c, giveUp)) != PoolBinding.USE) {
-            if (binding.hostDown()) {
+            if (binding.hostStillDown()) {
                 throw binding.hostDownException(); // the idle ones left are the dead host's
             }
             if (!timed) {
@@ -211,7 +211,7 @@ public final class LivenessDataSource implements DataSource, AutoCloseable {
     /** The start itself, under {@link #startLock}. */
     private Connection startNow(long arrived) throws SQLException {
         startFailures.throwIfWaitedThrough(arrived, binding.poolName());
-        if (binding.hostDown()) {
+        if (binding.hostStillDown()) {
             throw binding.hostDownException();
         }
         unstarted.beforeStart(hikari);

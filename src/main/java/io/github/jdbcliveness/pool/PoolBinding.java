@@ -377,6 +377,15 @@ public final class PoolBinding implements AutoCloseable {
     }
 
     /**
+     * Whether a borrower that would fail at once because the host is down must fail: the host is down, and the
+     * half-open trial ({@link HostWatch#tryWhileDown()}) did not find it back. Every such fast-fail path asks this, so
+     * that no borrower fails after a heal that a round trip would have seen.
+     */
+    public boolean hostStillDown() {
+        return host.down() && !host.tryWhileDown();
+    }
+
+    /**
      * What a borrower gets while the host is down and HikariCP has no idle connection to hand out: it would
      * otherwise wait {@code connectionTimeout} for a new connection that cannot come.
      */
