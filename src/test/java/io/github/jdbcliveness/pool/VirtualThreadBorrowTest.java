@@ -96,13 +96,20 @@ class VirtualThreadBorrowTest {
         List<String> pinned = new ArrayList<>();
         for (RecordedEvent e : RecordingFile.readAllEvents(jfr)) {
             StringBuilder stack = new StringBuilder();
+            boolean loadingAClass = false;
             if (e.getStackTrace() != null) {
                 for (RecordedFrame f : e.getStackTrace().getFrames()) {
                     stack.append("\n    ").append(f.getMethod().getType().getName()).append('.')
                             .append(f.getMethod().getName());
+                    loadingAClass |= f.getMethod().getType().getName().equals("java.lang.ClassLoader")
+                            && f.getMethod().getName().equals("loadClass");
                 }
             }
-            pinned.add("pinned for " + e.getDuration().toNanos() / 1000 + " us:" + stack);
+            // The JDK pins a virtual thread while it loads a class (the first borrow to reach a class not loaded
+            // yet, once per JVM): not a wait of ours, and over in well under a millisecond.
+            if (!loadingAClass) {
+                pinned.add("pinned for " + e.getDuration().toNanos() / 1000 + " us:" + stack);
+            }
         }
         Files.deleteIfExists(jfr);
         assertTrue(pinned.isEmpty(), "virtual threads pinned on the borrow path: " + pinned);
