@@ -7,7 +7,6 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.time.Duration;
-import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.EnumMap;
@@ -35,8 +34,6 @@ final class LivenessKeys {
 
     static final String PREFIX = "liveness.";
 
-    private static final Pattern WITH_UNIT = Pattern.compile("(\\d+)(ms|s|m|h|d)");
-    private static final Pattern BARE_NUMBER = Pattern.compile("[+-]?\\d+(\\.\\d*)?");
     private static final Pattern WHOLE_NUMBER = Pattern.compile("[+-]?\\d+");
 
     enum Kind { DURATION, BOOLEAN, COUNT, TEXT }
@@ -251,31 +248,10 @@ final class LivenessKeys {
     }
 
     private Duration duration(Setting s, String raw, String v) {
-        Matcher m = WITH_UNIT.matcher(v);
-        if (m.matches()) {
-            try {
-                long n = Long.parseLong(m.group(1));
-                return switch (m.group(2)) {
-                    case "ms" -> Duration.ofMillis(n);
-                    case "s" -> Duration.ofSeconds(n);
-                    case "m" -> Duration.ofMinutes(n);
-                    case "h" -> Duration.ofHours(n);
-                    default -> Duration.ofDays(n);
-                };
-            } catch (NumberFormatException | ArithmeticException e) {
-                throw new IllegalArgumentException(name(s) + " " + shown(raw) + " is too large for a duration", e);
-            }
-        }
-        if (BARE_NUMBER.matcher(v).matches()) {
-            throw new IllegalArgumentException(name(s) + " " + shown(raw) + " needs a unit, for example " + v
-                    + "ms or " + v + "s: HikariCP reads a bare number in its own settings as milliseconds, "
-                    + "jdbc-liveness durations take a unit (ms, s, m, h, d) or ISO-8601 (PT6S)");
-        }
         try {
-            return Duration.parse(v);
-        } catch (DateTimeParseException e) {
-            throw new IllegalArgumentException(name(s) + " " + shown(raw) + " is not a duration: write it as 500ms, "
-                    + "6s, 2m, 1h, 1d or in ISO-8601 (PT6S)", e);
+            return Durations.parse(v);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException(name(s) + " " + shown(raw) + " " + e.getMessage(), e);
         }
     }
 

@@ -1,5 +1,6 @@
 package io.github.jdbcliveness.cli;
 
+import io.github.jdbcliveness.Durations;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStream;
@@ -97,7 +98,7 @@ record AuditArgs(Optional<String> url, Optional<String> user, Optional<String> p
 
     private static Duration duration(String option, String value) throws UsageException {
         try {
-            return Main.parseDuration(value);
+            return Durations.parse(value);
         } catch (IllegalArgumentException e) {
             throw new UsageException(option + " (" + value + ") " + e.getMessage());
         }

@@ -1,5 +1,6 @@
 package io.github.jdbcliveness.cli;
 
+import io.github.jdbcliveness.Durations;
 import io.github.jdbcliveness.drill.DatabaseTarget;
 import io.github.jdbcliveness.drill.DatabaseTargets;
 import io.github.jdbcliveness.drill.IdleDrill;
@@ -8,10 +9,8 @@ import io.github.jdbcliveness.drill.NftFaults;
 import io.github.jdbcliveness.drill.TrafficDrill;
 import java.io.PrintStream;
 import java.time.Duration;
-import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
 
 /**
  * {@code jdbc-liveness drill in-flight [--db postgresql|mariadb|all] [--budget 6s]}: runs a failure drill against a
@@ -95,7 +94,7 @@ public final class Main {
                 case "--db" -> db = value;
                 case "--budget" -> {
                     try {
-                        budget = parseDuration(value);
+                        budget = Durations.parse(value);
                     } catch (IllegalArgumentException e) {
                         err.println("--budget (" + value + ") " + e.getMessage());
                         return 64;
@@ -181,31 +180,6 @@ public final class Main {
             err.println("drill failed: " + e);
             e.printStackTrace(err);
             return 1;
-        }
-    }
-
-    /** {@code 6s}, {@code 500ms}, {@code 2m}, or ISO-8601 ({@code PT6S}). */
-    public static Duration parseDuration(String text) {
-        if (text == null || text.isBlank()) {
-            throw new IllegalArgumentException("needs a value such as 6s");
-        }
-        String t = text.trim().toLowerCase(Locale.ROOT);
-        try {
-            if (t.startsWith("pt")) {
-                return Duration.parse(t.toUpperCase(Locale.ROOT));
-            }
-            if (t.endsWith("ms")) {
-                return Duration.ofMillis(Long.parseLong(t.substring(0, t.length() - 2)));
-            }
-            long n = Long.parseLong(t.substring(0, t.length() - 1));
-            return switch (t.charAt(t.length() - 1)) {
-                case 's' -> Duration.ofSeconds(n);
-                case 'm' -> Duration.ofMinutes(n);
-                case 'h' -> Duration.ofHours(n);
-                default -> throw new IllegalArgumentException("must end in ms, s, m or h");
-            };
-        } catch (NumberFormatException | DateTimeParseException e) {
-            throw new IllegalArgumentException("is not a duration such as 6s, 500ms or 2m");
         }
     }
 }

@@ -1,7 +1,7 @@
 package io.github.jdbcliveness.junit;
 
+import io.github.jdbcliveness.Durations;
 import io.github.jdbcliveness.LivenessConfig;
-import io.github.jdbcliveness.cli.Main;
 import io.github.jdbcliveness.drill.DatabaseTarget;
 import io.github.jdbcliveness.drill.DatabaseTargets;
 import java.io.PrintStream;
@@ -106,7 +106,7 @@ public final class LivenessDrillExtension implements ParameterResolver, AfterEac
         }
         Duration b;
         try {
-            b = checkedBudget(Main.parseDuration(settings.budget()));
+            b = checkedBudget(Durations.parse(settings.budget()));
         } catch (IllegalArgumentException e) {
             throw new ParameterResolutionException("@LivenessDrill(budget = \"" + settings.budget() + "\") "
                     + e.getMessage());

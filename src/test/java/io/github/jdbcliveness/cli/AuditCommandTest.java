@@ -49,7 +49,7 @@ class AuditCommandTest {
     @Test
     void badValues_repeatTheValue_andExit64() {
         assertEquals(64, run(Map.of(), NO_INPUT, "audit", "--budget", "soon"));
-        assertTrue(err().contains("audit: --budget (soon) is not a duration such as 6s, 500ms or 2m"), err());
+        assertTrue(err().contains("audit: --budget (soon) is not a duration: write it as 500ms, 6s, 2m"), err());
         assertEquals(64, run(Map.of(), NO_INPUT, "audit", "--budget", "2s"));
         assertTrue(err().contains("detectionBudget (2s) must be between 4s and"), err());
         assertEquals(64, run(Map.of(), NO_INPUT, "audit", "--url", "jdbc:oracle:thin:@db:1521/x"));
