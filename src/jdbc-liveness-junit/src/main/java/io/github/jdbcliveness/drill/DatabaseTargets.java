@@ -50,8 +50,11 @@ public final class DatabaseTargets {
         if (external.isPresent()) {
             return external.get();
         }
-        return register(kind == DatabaseTarget.Kind.POSTGRESQL ? EmbeddedPostgresTarget.start()
-                : EmbeddedMariaDbTarget.start());
+        if (kind == DatabaseTarget.Kind.POSTGRESQL) {
+            return register(EmbeddedPostgresTarget.start());
+        }
+        OptionalDependencies.requireEmbeddedMariaDb();
+        return register(EmbeddedMariaDbTarget.start());
     }
 
     private static DatabaseTarget register(AutoCloseableTarget target) {

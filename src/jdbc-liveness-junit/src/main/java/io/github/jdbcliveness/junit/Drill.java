@@ -4,7 +4,6 @@ import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 import io.github.jdbcliveness.LivenessConfig;
 import io.github.jdbcliveness.LivenessDataSource;
-import io.github.jdbcliveness.drill.DatabaseTarget;
 import io.github.jdbcliveness.drill.TcpRelay;
 import io.github.jdbcliveness.drill.Waits;
 import java.io.IOException;
@@ -56,8 +55,8 @@ public final class Drill {
     }
 
     /** The database under the drill. */
-    public DatabaseTarget target() {
-        return target.database();
+    public DrillDatabase target() {
+        return new DrillDatabase(target.database());
     }
 
     /** The detection budget B the drill's pools get. */
@@ -107,8 +106,8 @@ public final class Drill {
      * The drill's relay, when its fault is made on {@link FaultLayer#RELAY}: for what the fault kinds do not cover,
      * {@code latency(Duration)} and {@code bandwidth(bytesPerSecond)} of a slow path.
      */
-    public Optional<TcpRelay> relay() {
-        return Optional.ofNullable(relay);
+    public Optional<DrillRelay> relay() {
+        return Optional.ofNullable(relay).map(DrillRelay::new);
     }
 
     /** A HikariCP configuration for the target, on the fault's path: pool {@code name} of {@code size}. */

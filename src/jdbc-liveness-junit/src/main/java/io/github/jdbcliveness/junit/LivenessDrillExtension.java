@@ -4,6 +4,7 @@ import io.github.jdbcliveness.Durations;
 import io.github.jdbcliveness.LivenessConfig;
 import io.github.jdbcliveness.drill.DatabaseTarget;
 import io.github.jdbcliveness.drill.DatabaseTargets;
+import io.github.jdbcliveness.drill.OptionalDependencies;
 import java.io.PrintStream;
 import java.time.Duration;
 import java.util.Objects;
@@ -90,7 +91,9 @@ public final class LivenessDrillExtension implements ParameterResolver, AfterEac
     private Drill newDrill(ExtensionContext context) {
         String name = context.getRequiredTestMethod().getName();
         if (target != null) {
-            return new Drill(target.get(), budget, layer, name);
+            DrillTarget t = target.get();
+            OptionalDependencies.requireDriver(t.driver());
+            return new Drill(t, budget, layer, name);
         }
         LivenessDrill settings = AnnotationSupport.findAnnotation(context.getRequiredTestClass(), LivenessDrill.class)
                 .orElseThrow(() -> new ParameterResolutionException("a Drill parameter needs @LivenessDrill on "
@@ -111,6 +114,7 @@ public final class LivenessDrillExtension implements ParameterResolver, AfterEac
             throw new ParameterResolutionException("@LivenessDrill(budget = \"" + settings.budget() + "\") "
                     + e.getMessage());
         }
+        OptionalDependencies.requireDriver(driver);
         return new Drill(new DrillTarget(db, driver), b, settings.layer().toFaultLayer(), name);
     }
 
@@ -159,7 +163,10 @@ public final class LivenessDrillExtension implements ParameterResolver, AfterEac
          */
         public Builder container(Supplier<?> container) {
             Objects.requireNonNull(container, "container");
-            target = () -> ContainerDrillTargets.of(container.get(), driver);
+            target = () -> {
+                OptionalDependencies.requireTestcontainers();
+                return ContainerDrillTargets.of(container.get(), driver);
+            };
             return this;
         }
 
