@@ -5,8 +5,8 @@
 -- or, in an interactive client, `SET @budget = 30;` and then `SOURCE sql/mariadb/server-half.sql` on a line of
 -- its own (a client command, not recognised after a statement on the same line as in -e "SET ...; SOURCE ...").
 -- In a GUI, put the SET first.
--- B in whole seconds, at least 3. Needs SUPER (or SYSTEM_VARIABLES_ADMIN); SET GLOBAL applies to new connections
--- and is lost at a restart: for persistence put these lines in the server's my.cnf, B = 30 s shown:
+-- B in whole seconds, at least 4, as the library requires. Needs SUPER (or SYSTEM_VARIABLES_ADMIN); SET GLOBAL applies
+-- to new connections and is lost at a restart: for persistence put these lines in the server's my.cnf, B = 30 s shown:
 --   [mariadbd]
 --   tcp_keepalive_time     = 10
 --   tcp_keepalive_interval = 3
@@ -18,8 +18,8 @@
 -- Not liveness but policy: wait_timeout (and interactive_timeout) only end sessions that are idle, dead or alive
 -- (default 8 h); a pool's idle connections die of it. This file leaves them alone.
 
--- Stops here, naming the problem, when @budget is unset or below 3 (sql_mode refuses the sentence as a value).
-SET SESSION sql_mode = IF(@budget >= 3, @@SESSION.sql_mode, 'SET @budget = SECONDS (at least 3) before SOURCE');
+-- Stops here, naming the problem, when @budget is unset or below 4 (sql_mode refuses the sentence as a value).
+SET SESSION sql_mode = IF(@budget >= 4, @@SESSION.sql_mode, 'SET @budget = SECONDS (at least 4) before SOURCE');
 
 -- Idle this long (s), the server's socket starts keepalive probes: a client that vanished while the session idles.
 SET GLOBAL tcp_keepalive_time = FLOOR(@budget / 3);

@@ -5,8 +5,9 @@
 -- or, in an interactive client, `SET @budget = 30;` and then `SOURCE sql/mysql/server-half.sql` on a line of
 -- its own (a client command, not recognised after a statement on the same line as in -e "SET ...; SOURCE ...").
 -- In a GUI, put the SET first.
--- B in whole seconds, at least 3. Needs SUPER or SYSTEM_VARIABLES_ADMIN; SET GLOBAL applies to new connections and
--- is lost at a restart (SET PERSIST, MySQL 8.0+, keeps it; or my.cnf: net_read_timeout = 30, net_write_timeout = 30).
+-- B in whole seconds, at least 4, as the library requires. Needs SUPER or SYSTEM_VARIABLES_ADMIN; SET GLOBAL applies
+-- to new connections and is lost at a restart (SET PERSIST, MySQL 8.0+, keeps it; or my.cnf: net_read_timeout = 30,
+-- net_write_timeout = 30).
 --
 -- MySQL has no TCP keepalive variables (MariaDB has: sql/mariadb/server-half.sql). mysqld turns SO_KEEPALIVE on for
 -- its TCP client sockets and leaves the timers to the kernel, whose defaults wait 2 h 11 min. The only way to notice
@@ -22,8 +23,8 @@
 -- Not liveness but policy: wait_timeout (and interactive_timeout) only end sessions that are idle, dead or alive
 -- (default 8 h); a pool's idle connections die of it. This file leaves them alone.
 
--- Stops here, naming the problem, when @budget is unset or below 3 (sql_mode refuses the sentence as a value).
-SET SESSION sql_mode = IF(@budget >= 3, @@SESSION.sql_mode, 'SET @budget = SECONDS (at least 3) before SOURCE');
+-- Stops here, naming the problem, when @budget is unset or below 4 (sql_mode refuses the sentence as a value).
+SET SESSION sql_mode = IF(@budget >= 4, @@SESSION.sql_mode, 'SET @budget = SECONDS (at least 4) before SOURCE');
 
 -- A read of a statement that stalls this long (s) ends the connection: a client that vanished mid-packet.
 SET GLOBAL net_read_timeout = FLOOR(@budget);

@@ -2,9 +2,10 @@
 --
 --   psql -v budget=30 -h HOST -U SUPERUSER -d postgres -f sql/postgresql/server-half.sql
 --
--- B in whole seconds, at least 3. Needs a superuser (or a role granted ALTER SYSTEM on these parameters, PG 15+);
--- psql only (the numbers are computed by psql's \gset: ALTER SYSTEM takes literals, not expressions, and cannot run
--- inside a DO block). Written to postgresql.auto.conf, so it survives a restart; takes effect for new sessions.
+-- B in whole seconds, at least 4, as the library requires. Needs a superuser (or a role granted ALTER SYSTEM on these
+-- parameters, PG 15+); psql only (the numbers are computed by psql's \gset: ALTER SYSTEM takes literals, not
+-- expressions, and cannot run inside a DO block). Written to postgresql.auto.conf, so it survives a restart; takes
+-- effect for new sessions.
 -- The same rule as the client side (README): idle B/3, interval max(1, B/9), count 3, in whole seconds.
 -- B = 30 s: idle 10 s, interval 3 s, count 3, tcp_user_timeout 19 s, client_connection_check_interval 10 s.
 -- Undo: ALTER SYSTEM RESET for each of the five, then SELECT pg_reload_conf();
@@ -18,7 +19,7 @@
 DO $$ BEGIN RAISE EXCEPTION 'no budget: run psql -v budget=SECONDS -f server-half.sql'; END $$;
 \endif
 
-SELECT :budget::int >= 3 AS budget_ok,
+SELECT :budget::int >= 4 AS budget_ok,
        :budget::int / 3 AS keepalive_idle,
        greatest(1, :budget::int / 9) AS keepalive_interval,
        3 AS keepalive_count,
@@ -27,7 +28,7 @@ SELECT :budget::int >= 3 AS budget_ok,
 \gset
 \if :budget_ok
 \else
-DO $$ BEGIN RAISE EXCEPTION 'the budget must be at least 3 seconds'; END $$;
+DO $$ BEGIN RAISE EXCEPTION 'the budget must be at least 4 seconds'; END $$;
 \endif
 
 -- Idle this long (s), the server's socket starts keepalive probes: a client that vanished while the session idles.

@@ -19,7 +19,7 @@ import java.sql.SQLException;
 import java.util.Map;
 import java.util.Properties;
 
-/** {@code jdbc-liveness audit}: how long until each failure is noticed, for this pool, this server, this budget. */
+/** {@code audit}: how long until each failure is noticed, for this pool, this server, this budget. */
 final class AuditCommand {
 
     static final int EXIT_USAGE = 64;
@@ -27,9 +27,9 @@ final class AuditCommand {
     static final int EXIT_UNAVAILABLE = 69;
 
     static final String USAGE = """
-            usage: jdbc-liveness audit [--url URL [--user USER] [--password-env VAR | --password-stdin]]
-                                       [--budget DURATION] [--middlebox-idle DURATION]
-                                       [--hikari-properties FILE] [--json]
+            usage: %s audit
+                       [--url URL [--user USER] [--password-env VAR | --password-stdin]]
+                       [--budget DURATION] [--middlebox-idle DURATION] [--hikari-properties FILE] [--json]
               Connects once (no fault injected), reads back the keepalive the kernel applied to a tuned socket
               and the server's own settings, and predicts for each failure mode and connection state when plain
               HikariCP, jdbc-liveness at the budget, and the server notice it, with the fix for each cell over
@@ -44,7 +44,7 @@ final class AuditCommand {
               --json               the same table for machines
             exit: 0 every jdbc-liveness cell within the budget; 3 a jdbc-liveness cell misses it (deploy gate);
                   64 usage error; 69 the server cannot be reached or read
-            """;
+            """.formatted(Main.PROGRAM);
 
     private AuditCommand() {
     }
@@ -63,7 +63,7 @@ final class AuditCommand {
             config = b.build();
         } catch (AuditArgs.UsageException | IllegalArgumentException e) {
             err.println("audit: " + e.getMessage());
-            err.println("run `jdbc-liveness audit --help` for the options");
+            err.println("run `" + Main.PROGRAM + " audit --help` for the options");
             return EXIT_USAGE;
         }
         String url;

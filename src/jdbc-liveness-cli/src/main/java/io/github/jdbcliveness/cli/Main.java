@@ -8,19 +8,31 @@ import io.github.jdbcliveness.drill.InFlightDrill;
 import io.github.jdbcliveness.drill.NftFaults;
 import io.github.jdbcliveness.drill.TrafficDrill;
 import java.io.PrintStream;
+import java.net.URISyntaxException;
+import java.nio.file.FileSystemNotFoundException;
+import java.nio.file.Path;
+import java.security.CodeSource;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 
 /**
- * {@code jdbc-liveness drill in-flight [--db postgresql|mariadb|all] [--budget 6s]}: runs a failure drill against a
- * real database (embedded unless the environment names one) and prints what a user would feel.
- * {@code jdbc-liveness audit ...} predicts, without a fault, when each failure would be noticed ({@link AuditCommand}).
+ * The command line of the runnable jar ({@code java -jar jdbc-liveness-cli-VERSION-all.jar}).
+ * {@code drill in-flight [--db postgresql|mariadb|all] [--budget 6s]} runs a failure drill against a real database
+ * (embedded unless the environment names one) and prints what a user would feel; {@code audit ...} predicts, without
+ * a fault, when each failure would be noticed ({@link AuditCommand}).
  */
 public final class Main {
 
+    /**
+     * How usage lines and messages name this command: there is no {@code jdbc-liveness} executable, only the
+     * runnable jar, so a user must be shown a line that runs.
+     */
+    static final String PROGRAM = program(Main.class.getProtectionDomain().getCodeSource());
+
     static final String USAGE = """
-            usage: jdbc-liveness drill in-flight|idle|traffic|hung|all [--db postgresql|mariadb|all] [--budget DURATION]
+            usage: %s drill in-flight|idle|traffic|hung|all
+                       [--db postgresql|mariadb|all] [--budget DURATION]
               in-flight  a long statement on a blackholed flow: plain HikariCP vs. the keepalive layer
               idle       D1: the pool's idle flows dropped, traffic resumes after B: HikariCP defaults vs.
                          jdbc-liveness (PostgreSQL only)
@@ -36,7 +48,7 @@ public final class Main {
             The server is embedded unless JDBCLIVENESS_PG_URL / JDBCLIVENESS_MYSQL_URL name one.
             in-flight, idle and traffic drop packets in the kernel (root and nftables); where they cannot run,
             each says so in one line and the drills a relay can show run instead.
-            """;
+            """.formatted(PROGRAM);
 
     /** The drills that drop packets in the kernel, and what they need and show, in one line each. */
     private static final String[][] KERNEL_DRILLS = {
@@ -47,6 +59,21 @@ public final class Main {
     };
 
     private Main() {
+    }
+
+    /**
+     * {@code java -jar} and the jar's own file name when this runs from the runnable jar; otherwise ({@code mvn
+     * exec:java}, an IDE, the thin jar on a class path) the name {@code mvn package} gives the runnable jar.
+     */
+    static String program(CodeSource source) {
+        String name = null;
+        try {
+            Path location = source == null ? null : Path.of(source.getLocation().toURI()).getFileName();
+            name = location == null ? null : location.toString();
+        } catch (URISyntaxException | IllegalArgumentException | FileSystemNotFoundException e) {
+            // not a file on the default file system: fall through to the name mvn package gives it
+        }
+        return "java -jar " + (name != null && name.endsWith("-all.jar") ? name : "jdbc-liveness-cli-VERSION-all.jar");
     }
 
     public static void main(String[] args) {

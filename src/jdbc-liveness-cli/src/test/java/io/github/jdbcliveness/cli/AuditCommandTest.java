@@ -39,11 +39,11 @@ class AuditCommandTest {
     void help_printsTheUsage_andExits0() {
         assertEquals(0, run(Map.of(), NO_INPUT, "audit", "--help"));
         String text = out.toString(StandardCharsets.UTF_8);
-        assertTrue(text.startsWith("usage: jdbc-liveness audit"), text);
+        assertTrue(text.startsWith("usage: " + Main.PROGRAM + " audit\n"), text);
         assertTrue(text.contains("3 a jdbc-liveness cell misses it"), text);
         out.reset();
         assertEquals(0, run(Map.of(), NO_INPUT, "drill", "--help"));
-        assertTrue(out.toString(StandardCharsets.UTF_8).startsWith("usage: jdbc-liveness drill"));
+        assertTrue(out.toString(StandardCharsets.UTF_8).startsWith("usage: " + Main.PROGRAM + " drill "));
     }
 
     @Test

@@ -7,6 +7,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.security.CodeSource;
+import java.security.cert.Certificate;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 
 class MainTest {
@@ -27,8 +31,35 @@ class MainTest {
         assertEquals(64, code);
         String text = err.toString(StandardCharsets.UTF_8);
         assertTrue(text.startsWith("unknown command frobnicate: drill or audit"), text);
-        assertTrue(text.contains("usage: jdbc-liveness drill in-flight|idle|traffic|hung|all"), text);
-        assertTrue(text.contains("usage: jdbc-liveness audit"), text);
+        assertTrue(text.contains("usage: " + Main.PROGRAM + " drill in-flight|idle|traffic|hung|all\n"), text);
+        assertTrue(text.contains("usage: " + Main.PROGRAM + " audit\n"), text);
+    }
+
+    @Test
+    void program_fromTheRunnableJar_isJavaDashJarWithItsFileName() throws Exception {
+        CodeSource jar = new CodeSource(
+                Path.of("/opt/tools/jdbc-liveness-cli-0.1.0-SNAPSHOT-all.jar").toUri().toURL(), (Certificate[]) null);
+        assertEquals("java -jar jdbc-liveness-cli-0.1.0-SNAPSHOT-all.jar", Main.program(jar));
+    }
+
+    @Test
+    void program_fromClassesOrTheThinJar_namesTheRunnableJarMvnPackageBuilds() throws Exception {
+        for (String where : List.of("src/jdbc-liveness-cli/target/classes/", "lib/jdbc-liveness-cli-0.1.0.jar")) {
+            CodeSource source = new CodeSource(Path.of(where).toAbsolutePath().toUri().toURL(), (Certificate[]) null);
+            assertEquals("java -jar jdbc-liveness-cli-VERSION-all.jar", Main.program(source), where);
+        }
+        assertEquals("java -jar jdbc-liveness-cli-VERSION-all.jar", Main.program(null));
+    }
+
+    @Test
+    void usageError_namesACommandThatRuns() {
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        int code = Main.run(new String[] {"audit", "--frobnicate"}, System.out,
+                new PrintStream(err, true, StandardCharsets.UTF_8));
+        assertEquals(64, code);
+        String text = err.toString(StandardCharsets.UTF_8);
+        assertTrue(text.contains("run `" + Main.PROGRAM + " audit --help` for the options"), text);
+        assertTrue(Main.PROGRAM.startsWith("java -jar jdbc-liveness-cli-"), Main.PROGRAM);
     }
 
     @Test

@@ -35,7 +35,8 @@ class CliJarIT {
             assertTrue(p.waitFor(60, TimeUnit.SECONDS), "java -jar did not end within 60 s");
             String usage = Files.readString(err, StandardCharsets.UTF_8);
             assertEquals(64, p.exitValue(), usage);
-            assertTrue(usage.startsWith("usage: jdbc-liveness drill"), usage);
+            // The usage names the command the user ran, not a jdbc-liveness executable that does not exist.
+            assertTrue(usage.startsWith("usage: java -jar " + JAR.getFileName() + " drill "), usage);
         } finally {
             Files.deleteIfExists(err);
         }

@@ -59,7 +59,7 @@ class ServerSqlFilesIT {
 
     /** What {@code SHOW} says in a new session: idle, interval, count, tcp_user_timeout (ms), check interval. */
     @ParameterizedTest(name = "B = {0} s")
-    @CsvSource({"6, 2, 1, 3, 5000, 2s", "30, 10, 3, 3, 19000, 10s"})
+    @CsvSource({"4, 1, 1, 3, 4000, 1333ms", "6, 2, 1, 3, 5000, 2s", "30, 10, 3, 3, 19000, 10s"})
     void postgresqlServerHalf_givesNewSessionsTheBudgetsKeepalive(int budget, String idle, String interval,
             String count, String userTimeoutMs, String checkInterval) throws Exception {
         DatabaseTarget pg = DatabaseTargets.postgres();
@@ -96,7 +96,7 @@ class ServerSqlFilesIT {
     }
 
     @ParameterizedTest(name = "B = {0} s")
-    @CsvSource({"6, 2, 1", "30, 10, 3"})
+    @CsvSource({"4, 1, 1", "6, 2, 1", "30, 10, 3"})
     void mariadbServerHalf_setsTheBudgetsKeepaliveAndNetTimeouts(int budget, String idle, String interval)
             throws Exception {
         DatabaseTarget db = DatabaseTargets.mysql();
@@ -143,7 +143,7 @@ class ServerSqlFilesIT {
     }
 
     @Test
-    void serverHalves_withoutABudget_stopBeforeChangingAnything() throws Exception {
+    void serverHalves_withoutABudgetOrUnderFourSeconds_stopBeforeChangingAnything() throws Exception {
         DatabaseTarget pg = DatabaseTargets.postgres();
         try (Connection admin = DriverManager.getConnection(pg.jdbcUrl("postgresql"), pg.credentials())) {
             Map<String, String> before = postgresqlAutoConf(admin);
@@ -151,10 +151,10 @@ class ServerSqlFilesIT {
                     pgPassword(pg));
             assertNotEquals(0, run.exit(), run.output());
             assertTrue(run.output().contains("no budget: run psql -v budget=SECONDS"), run.output());
-            Client small = Client.run(psql(pg, "-v", "budget=2", "-f", "sql/postgresql/server-half.sql"),
+            Client small = Client.run(psql(pg, "-v", "budget=3", "-f", "sql/postgresql/server-half.sql"),
                     pgPassword(pg));
             assertNotEquals(0, small.exit(), small.output());
-            assertTrue(small.output().contains("at least 3 seconds"), small.output());
+            assertTrue(small.output().contains("at least 4 seconds"), small.output());
             assertEquals(before, postgresqlAutoConf(admin));
         }
         DatabaseTarget db = DatabaseTargets.mysql();
@@ -163,10 +163,10 @@ class ServerSqlFilesIT {
         try (Connection admin = DriverManager.getConnection(db.jdbcUrl("mariadb"), db.credentials())) {
             Map<String, String> before = globals(admin, names);
             for (String file : List.of("sql/mariadb/server-half.sql", "sql/mysql/server-half.sql")) {
-                for (String set : List.of("SET @unrelated = 1", "SET @budget = 2")) {
+                for (String set : List.of("SET @unrelated = 1", "SET @budget = 3")) {
                     Client run = Client.run(mariadb(db, set), file);
                     assertNotEquals(0, run.exit(), file + ": " + run.output());
-                    assertTrue(run.output().contains("SET @budget = SECONDS (at least 3) before SOURCE"),
+                    assertTrue(run.output().contains("SET @budget = SECONDS (at least 4) before SOURCE"),
                             file + ": " + run.output());
                 }
             }
