@@ -11,7 +11,6 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Tag;
 import io.micrometer.core.instrument.Tags;
 import io.micrometer.core.instrument.Timer;
-import io.micrometer.core.instrument.binder.BaseUnits;
 import io.micrometer.core.instrument.binder.MeterBinder;
 import java.time.Duration;
 import java.util.Collections;
@@ -91,16 +90,19 @@ public final class LivenessMetrics implements MeterBinder {
             }
         });
 
+        // No base unit where the name already says what it counts: Prometheus appends the unit to a name that does
+        // not end with it, which made jdbc_liveness_connections_dead_connections. HikariCP's hikaricp.connections.*
+        // beside them carry none either.
         gauge(registry, "jdbc.liveness.connections.dead",
-                "Connections known dead that HikariCP has not finished removing", BaseUnits.CONNECTIONS,
+                "Connections known dead that HikariCP has not finished removing", null,
                 d -> d.stats().knownDeadNow());
-        gauge(registry, "jdbc.liveness.connections.tracked", "Physical connections open now",
-                BaseUnits.CONNECTIONS, d -> d.stats().tracked());
+        gauge(registry, "jdbc.liveness.connections.tracked", "Physical connections open now", null,
+                d -> d.stats().tracked());
         counter(registry, "jdbc.liveness.borrows.skipped",
-                "Borrows that drew a connection known dead, evicted it and asked the pool again", "borrows",
+                "Borrows that drew a connection known dead, evicted it and asked the pool again", null,
                 d -> d.stats().borrowsSkippedDead());
-        counter(registry, "jdbc.liveness.borrows.waited", "Borrows that waited for a probe already running",
-                "borrows", d -> d.stats().borrowWaitsForProbe());
+        counter(registry, "jdbc.liveness.borrows.waited", "Borrows that waited for a probe already running", null,
+                d -> d.stats().borrowWaitsForProbe());
 
         if (ds.stats().keepalive() != null) { // null: keepalive tuning is off for this pool, and stays off
             String sockets = "Sockets opened so far whose TCP keepalive, read back, is as requested or differs "

@@ -19,9 +19,11 @@ import io.micrometer.core.instrument.Meter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Tags;
 import io.micrometer.core.instrument.Timer;
+import io.micrometer.core.instrument.config.NamingConvention;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.lang.ref.WeakReference;
 import java.time.Duration;
+import java.util.List;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.TimeUnit;
@@ -105,6 +107,52 @@ class LivenessMetricsTest {
             }
         }
     }
+
+    @Test
+    void prometheusNames_neverRepeatAWord_soNoUnitIsAppendedToANameThatAlreadySaysIt() {
+        try (LivenessDataSource ds = pool(StubServer.start(), "prometheus")) {
+            MeterRegistry registry = new SimpleMeterRegistry();
+            new LivenessMetrics(ds).bindTo(registry);
+            Set<String> rendered = new TreeSet<>();
+            Set<String> repeating = new TreeSet<>();
+            for (Meter m : registry.getMeters()) {
+                Meter.Id id = m.getId();
+                String name = PROMETHEUS.name(id.getName(), id.getType(), id.getBaseUnit());
+                List<String> words = List.of(name.split("_"));
+                if (words.size() != Set.copyOf(words).size()) {
+                    repeating.add(name + " (" + id.getName() + ", base unit " + id.getBaseUnit() + ")");
+                }
+                rendered.add(name);
+            }
+            assertEquals(Set.of(), repeating);
+            assertEquals(new TreeSet<>(List.of("jdbc_liveness_borrows_skipped_total",
+                    "jdbc_liveness_borrows_waited_total", "jdbc_liveness_connections_dead",
+                    "jdbc_liveness_connections_tracked", "jdbc_liveness_detection_latency_seconds",
+                    "jdbc_liveness_evictions_total", "jdbc_liveness_heartbeat_stalls_total",
+                    "jdbc_liveness_host_checks_total", "jdbc_liveness_host_down", "jdbc_liveness_probes_total",
+                    "jdbc_liveness_watchdog_looks_total", "jdbc_liveness_watchdog_proc_reads_total")), rendered);
+        }
+    }
+
+    /**
+     * The name a Prometheus scrape shows, as Micrometer's Prometheus registry makes it (its
+     * {@code PrometheusNamingConvention}, not on this class path, and the client's {@code _total}): snake case, the
+     * base unit appended unless the name already ends with it, {@code _total} after a counter, {@code _seconds}
+     * after a timer.
+     */
+    private static final NamingConvention PROMETHEUS = (name, type, baseUnit) -> {
+        String snake = NamingConvention.snakeCase.name(name, type, baseUnit);
+        boolean unitAppended = type == Meter.Type.COUNTER || type == Meter.Type.GAUGE
+                || type == Meter.Type.DISTRIBUTION_SUMMARY;
+        if (unitAppended && baseUnit != null && !snake.endsWith("_" + baseUnit)) {
+            snake += "_" + baseUnit;
+        }
+        return switch (type) {
+            case COUNTER -> snake + "_total";
+            case TIMER, LONG_TASK_TIMER -> snake.endsWith("_seconds") ? snake : snake + "_seconds";
+            default -> snake;
+        };
+    };
 
     @Test
     void killAll_countsEveryConnectionAsProbeFailedEviction_timesEachDetection_andDeadReturnsToZero() throws Exception {
