@@ -69,10 +69,10 @@ class LivenessMetricsTest {
             }
             for (String name : new String[] {"jdbc.liveness.connections.dead", "jdbc.liveness.connections.tracked",
                     "jdbc.liveness.borrows.skipped", "jdbc.liveness.borrows.waited", "jdbc.liveness.watchdog.looks",
-                    "jdbc.liveness.watchdog.proc.reads", "jdbc.liveness.heartbeat.stalls", "jdbc.liveness.host.down",
-                    "jdbc.liveness.host.checks"}) {
+                    "jdbc.liveness.watchdog.proc.reads", "jdbc.liveness.host.down", "jdbc.liveness.host.checks"}) {
                 expected.add(id(name));
             }
+            expected.add("jdbc.liveness.heartbeat.stalls" + Tags.empty());
             Set<String> registered = registry.getMeters().stream()
                     .map(m -> m.getId().getName() + Tags.of(m.getId().getTags()))
                     .collect(Collectors.toCollection(TreeSet::new));
@@ -103,8 +103,32 @@ class LivenessMetricsTest {
                 String name = m.getId().getName();
                 assertTrue(dotted.matcher(name).matches(), name);
                 assertFalse(unitOrTotal.matcher(name).matches(), name);
-                assertEquals("names", m.getId().getTag("pool"), m.getId().toString());
+                if (!name.equals("jdbc.liveness.heartbeat.stalls")) {
+                    assertEquals("names", m.getId().getTag("pool"), m.getId().toString());
+                }
             }
+        }
+    }
+
+    @Test
+    void heartbeatStalls_isOneUntaggedMeterPerRegistry_whateverThePools_andOutlivesThePoolThatRegisteredIt() {
+        MeterRegistry registry = new SimpleMeterRegistry();
+        WeakReference<LivenessDataSource> first = bindAndClose(registry);
+        try (LivenessDataSource other = pool(StubServer.start(), "other")) {
+            new LivenessMetrics(other, Tags.of("app", "orders")).bindTo(registry);
+            List<Meter> stalls = List.copyOf(registry.find("jdbc.liveness.heartbeat.stalls").meters());
+            assertEquals(1, stalls.size(), stalls.toString());
+            assertEquals(List.of(), stalls.get(0).getId().getTags(),
+                    "a JVM-wide count tagged per pool is counted once per pool by a sum over pools");
+            assertEquals(2, registry.find("jdbc.liveness.connections.tracked").meters().size(),
+                    "every other meter stays per pool");
+
+            await(() -> {
+                System.gc();
+                return first.get() == null;
+            }, () -> "the closed pool is still reachable");
+            FunctionCounter counter = registry.get("jdbc.liveness.heartbeat.stalls").functionCounter();
+            assertEquals(other.stats().stalls(), counter.count(), 0.0);
         }
     }
 
