@@ -20,15 +20,18 @@ public class LivenessProperties {
     public static final String PREFIX = "jdbc-liveness";
 
     /** Builder setting names in LivenessConfig's messages, and the property each one is here. */
-    private static final Map<String, String> PROPERTY_OF = Map.of(
-            "detectionBudget", "detection-budget",
-            "heartbeatInterval", "heartbeat-interval",
-            "probeTimeout", "probe-timeout",
-            "connectTimeout", "connect-timeout",
-            "validationQuery", "validation-query",
-            "middleboxIdleTimeout", "middlebox-idle-timeout",
-            "watchdogInterval", "watchdog.interval",
-            "unacknowledgedTimeout", "watchdog.unacknowledged-timeout");
+    private static final Map<String, String> PROPERTY_OF = Map.ofEntries(
+            Map.entry("detectionBudget", "detection-budget"),
+            Map.entry("heartbeatInterval", "heartbeat-interval"),
+            Map.entry("probeTimeout", "probe-timeout"),
+            Map.entry("connectTimeout", "connect-timeout"),
+            Map.entry("validationQuery", "validation-query"),
+            Map.entry("middleboxIdleTimeout", "middlebox-idle-timeout"),
+            Map.entry("keepaliveIdle", "keepalive.idle"),
+            Map.entry("keepaliveInterval", "keepalive.interval"),
+            Map.entry("keepaliveCount", "keepalive.count"),
+            Map.entry("watchdogInterval", "watchdog.interval"),
+            Map.entry("unacknowledgedTimeout", "watchdog.unacknowledged-timeout"));
     private static final Pattern SETTING = Pattern.compile("\\b(" + String.join("|", PROPERTY_OF.keySet()) + ")\\b");
 
     /** Whether the application's HikariCP data sources are wrapped into jdbc-liveness data sources. */

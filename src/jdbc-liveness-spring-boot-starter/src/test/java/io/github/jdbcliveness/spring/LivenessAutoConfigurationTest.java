@@ -223,6 +223,31 @@ class LivenessAutoConfigurationTest {
     }
 
     @Test
+    void aBadKeepalive_failsTheStart_namingTheKeepaliveProperties() {
+        // Enabled, or the sum is not checked; the sum fails before the stub driver could refuse the explicit switch.
+        runner.withPropertyValues("jdbc-liveness.detection-budget=6s", "jdbc-liveness.keepalive.enabled=true",
+                "jdbc-liveness.keepalive.idle=3s", "jdbc-liveness.keepalive.interval=2s",
+                "jdbc-liveness.keepalive.count=3").run(context -> {
+                    String message = messages(context.getStartupFailure());
+                    assertTrue(message.contains("jdbc-liveness.keepalive.idle (3s) + jdbc-liveness.keepalive.count (3)"
+                            + " × jdbc-liveness.keepalive.interval (2s) = 9s must be within "
+                            + "jdbc-liveness.detection-budget (6s)"), message);
+                });
+        runner.withPropertyValues("jdbc-liveness.keepalive.idle=1500ms", "jdbc-liveness.keepalive.interval=1s",
+                "jdbc-liveness.keepalive.count=3").run(context -> {
+                    String message = messages(context.getStartupFailure());
+                    assertTrue(message.contains("jdbc-liveness.keepalive.idle (1.5s) must be a whole number of "
+                            + "seconds"), message);
+                });
+        runner.withPropertyValues("jdbc-liveness.keepalive.idle=2s", "jdbc-liveness.keepalive.interval=1s",
+                "jdbc-liveness.keepalive.count=0").run(context -> {
+                    String message = messages(context.getStartupFailure());
+                    assertTrue(message.contains("jdbc-liveness.keepalive.count (0) must be between 1 and 127"),
+                            message);
+                });
+    }
+
+    @Test
     void aDriverWithoutOurSocket_startsWithOnlyTheBudget_butAnExplicitSwitch_failsTheStart_namingTheProperty() {
         ApplicationContextRunner onlyTheBudget = new ApplicationContextRunner()
                 .withConfiguration(AutoConfigurations.of(DataSourceAutoConfiguration.class,
