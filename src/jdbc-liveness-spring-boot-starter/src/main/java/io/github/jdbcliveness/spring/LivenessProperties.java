@@ -207,7 +207,10 @@ public class LivenessProperties {
          */
         private Boolean enabled;
 
-        /** How often leased connections are looked at (at least 50ms). Default: budget / 12. */
+        /**
+         * How often leased connections are looked at (at least 50ms; 2 × interval + unacknowledged-timeout within
+         * the budget). Default: budget / 12.
+         */
         @DurationUnit(ChronoUnit.SECONDS)
         private Duration interval;
 
