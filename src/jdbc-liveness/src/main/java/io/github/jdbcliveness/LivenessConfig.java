@@ -233,7 +233,13 @@ public final class LivenessConfig {
             return this;
         }
 
-        /** How often leased connections are looked at (default B / 12; 50 ms … B / 2). */
+        /**
+         * How often leased connections are looked at (default B / 12; at least 50 ms). With the watchdog on,
+         * {@code 2 × watchdogInterval + unacknowledgedTimeout ≤ B}: a request stuck in a dead path is seen one
+         * interval late, confirmed after the timeout and aborted at the next look. The host verdict also takes two
+         * intervals, so {@code heartbeatInterval + 2 × watchdogInterval + connectTimeout} plus the verdict's grace
+         * must fit in B as well ({@link LivenessConfig#worstCases()}). {@link #build()} checks both.
+         */
         public Builder watchdogInterval(Duration interval) {
             this.watchdogInterval = Objects.requireNonNull(interval, "watchdogInterval");
             return this;

@@ -26,6 +26,11 @@ import java.util.stream.Collectors;
  * {@code liveness.*} key, and what {@link LivenessDataSourceBean}'s setters take. One parser, so both accept the same
  * values and fail with the same messages.
  *
+ * <p>A file's key has two shapes: the bean property's ({@code liveness.watchdogInterval}) and the Spring Boot
+ * property's under this prefix ({@code liveness.watchdog.interval}, Boot's {@code jdbc-liveness.watchdog.interval}),
+ * so a key copied from a Boot application needs only its prefix changed. Errors name the key as it was written; one
+ * setting written in both shapes is refused rather than one of them silently winning.
+ *
  * <p>A value is parsed when it is set, so a malformed one fails naming its key and repeating the value. The settings
  * are checked together by {@link LivenessConfig.Builder#build()}; its messages name the builder's settings, and in a
  * file the keys involved are put in front. Not thread-safe: the bean guards it with its lock.
@@ -34,43 +39,65 @@ final class LivenessKeys {
 
     static final String PREFIX = "liveness.";
 
+    /** The Spring Boot starter's prefix: a key copied whole from Boot is refused, naming its file form. */
+    private static final String BOOT_PREFIX = "jdbc-liveness.";
+
     private static final Pattern WHOLE_NUMBER = Pattern.compile("[+-]?\\d+");
 
     enum Kind { DURATION, BOOLEAN, COUNT, TEXT }
 
-    /** One setting: its key in a file, its name as a bean property and in the builder's messages, how it is read. */
+    /**
+     * One setting: its key in a file, the same in the shape of its Spring Boot property, its name as a bean property
+     * and in the builder's messages, how it is read.
+     */
     enum Setting {
-        DETECTION_BUDGET("detectionBudget", Kind.DURATION, (b, v) -> b.detectionBudget((Duration) v)),
-        HEARTBEAT_INTERVAL("heartbeatInterval", Kind.DURATION, (b, v) -> b.heartbeatInterval((Duration) v)),
-        PROBE_TIMEOUT("probeTimeout", Kind.DURATION, (b, v) -> b.probeTimeout((Duration) v)),
-        CONNECT_TIMEOUT("connectTimeout", Kind.DURATION, (b, v) -> b.connectTimeout((Duration) v)),
-        VALIDATION_QUERY("validationQuery", Kind.TEXT, (b, v) -> b.validationQuery((String) v)),
-        VALIDATE_ON_BORROW("validateOnBorrow", Kind.BOOLEAN, (b, v) -> b.validateOnBorrow((Boolean) v)),
-        MIDDLEBOX_IDLE_TIMEOUT("middleboxIdleTimeout", Kind.DURATION, (b, v) -> b.middleboxIdleTimeout((Duration) v)),
-        KEEPALIVE_ENABLED("keepaliveEnabled", Kind.BOOLEAN, (b, v) -> b.keepaliveEnabled((Boolean) v)),
-        // The triple goes to the builder as one KeepaliveSettings, in build().
-        KEEPALIVE_IDLE("keepalive.idle", "keepaliveIdle", Kind.DURATION, null),
-        KEEPALIVE_INTERVAL("keepalive.interval", "keepaliveInterval", Kind.DURATION, null),
-        KEEPALIVE_COUNT("keepalive.count", "keepaliveCount", Kind.COUNT, null),
-        WATCHDOG_ENABLED("watchdogEnabled", Kind.BOOLEAN, (b, v) -> b.watchdogEnabled((Boolean) v)),
-        WATCHDOG_INTERVAL("watchdogInterval", Kind.DURATION, (b, v) -> b.watchdogInterval((Duration) v)),
-        UNACKNOWLEDGED_TIMEOUT("unacknowledgedTimeout", Kind.DURATION,
+        DETECTION_BUDGET("detectionBudget", "detection-budget", Kind.DURATION,
+                (b, v) -> b.detectionBudget((Duration) v)),
+        HEARTBEAT_INTERVAL("heartbeatInterval", "heartbeat-interval", Kind.DURATION,
+                (b, v) -> b.heartbeatInterval((Duration) v)),
+        PROBE_TIMEOUT("probeTimeout", "probe-timeout", Kind.DURATION, (b, v) -> b.probeTimeout((Duration) v)),
+        CONNECT_TIMEOUT("connectTimeout", "connect-timeout", Kind.DURATION, (b, v) -> b.connectTimeout((Duration) v)),
+        VALIDATION_QUERY("validationQuery", "validation-query", Kind.TEXT, (b, v) -> b.validationQuery((String) v)),
+        VALIDATE_ON_BORROW("validateOnBorrow", "validate-on-borrow", Kind.BOOLEAN,
+                (b, v) -> b.validateOnBorrow((Boolean) v)),
+        MIDDLEBOX_IDLE_TIMEOUT("middleboxIdleTimeout", "middlebox-idle-timeout", Kind.DURATION,
+                (b, v) -> b.middleboxIdleTimeout((Duration) v)),
+        KEEPALIVE_ENABLED("keepaliveEnabled", "keepalive.enabled", Kind.BOOLEAN,
+                (b, v) -> b.keepaliveEnabled((Boolean) v)),
+        // The triple goes to the builder as one KeepaliveSettings, in build(). Its keys already have Boot's shape.
+        KEEPALIVE_IDLE("keepalive.idle", "keepalive.idle", "keepaliveIdle", Kind.DURATION, null),
+        KEEPALIVE_INTERVAL("keepalive.interval", "keepalive.interval", "keepaliveInterval", Kind.DURATION, null),
+        KEEPALIVE_COUNT("keepalive.count", "keepalive.count", "keepaliveCount", Kind.COUNT, null),
+        WATCHDOG_ENABLED("watchdogEnabled", "watchdog.enabled", Kind.BOOLEAN,
+                (b, v) -> b.watchdogEnabled((Boolean) v)),
+        WATCHDOG_INTERVAL("watchdogInterval", "watchdog.interval", Kind.DURATION,
+                (b, v) -> b.watchdogInterval((Duration) v)),
+        UNACKNOWLEDGED_TIMEOUT("unacknowledgedTimeout", "watchdog.unacknowledged-timeout", Kind.DURATION,
                 (b, v) -> b.unacknowledgedTimeout((Duration) v));
 
         final String key;
+        /** {@code key} in the shape of the Spring Boot property: {@code liveness.watchdog.interval}. */
+        final String bootShapedKey;
         final String property;
         final Kind kind;
         private final BiConsumer<LivenessConfig.Builder, Object> apply;
 
-        Setting(String name, Kind kind, BiConsumer<LivenessConfig.Builder, Object> apply) {
-            this(name, name, kind, apply);
+        Setting(String name, String bootSuffix, Kind kind, BiConsumer<LivenessConfig.Builder, Object> apply) {
+            this(name, bootSuffix, name, kind, apply);
         }
 
-        Setting(String suffix, String property, Kind kind, BiConsumer<LivenessConfig.Builder, Object> apply) {
+        Setting(String suffix, String bootSuffix, String property, Kind kind,
+                BiConsumer<LivenessConfig.Builder, Object> apply) {
             this.key = PREFIX + suffix;
+            this.bootShapedKey = PREFIX + bootSuffix;
             this.property = property;
             this.kind = kind;
             this.apply = apply;
+        }
+
+        /** Whether {@code key} is this setting's, in either shape. */
+        boolean named(String key) {
+            return this.key.equals(key) || bootShapedKey.equals(key);
         }
     }
 
@@ -81,7 +108,8 @@ final class LivenessKeys {
     record Split(Properties hikari, LivenessConfig liveness) {
     }
 
-    private record Value(String raw, Object parsed) {
+    /** A value as written, parsed, and the key it was written under (null for a bean property). */
+    private record Value(String key, String raw, Object parsed) {
     }
 
     private final boolean fileKeys;
@@ -117,7 +145,7 @@ final class LivenessKeys {
                 hikari.put(k, v);
             }
         });
-        ours.forEach((key, v) -> liveness.set(setting(key), String.valueOf(v)));
+        ours.forEach((key, v) -> liveness.set(setting(key), key, String.valueOf(v)));
         return new Split(hikari, liveness.build());
     }
 
@@ -152,11 +180,21 @@ final class LivenessKeys {
 
     /** Parses and keeps {@code raw} for {@code s}; null forgets it, so the default applies again. */
     void set(Setting s, String raw) {
+        set(s, null, raw);
+    }
+
+    /** The same, for a file's {@code key}, which errors then name. */
+    private void set(Setting s, String key, String raw) {
         if (raw == null) {
             values.remove(s);
-        } else {
-            values.put(s, new Value(raw, parse(s, raw)));
+            return;
         }
+        Value earlier = values.get(s);
+        if (key != null && earlier != null && !key.equals(earlier.key)) {
+            throw new IllegalArgumentException(earlier.key + " and " + key + " are the same setting, written in two "
+                    + "shapes: keep one");
+        }
+        values.put(s, new Value(key, raw, parse(s, key != null ? key : name(s), raw)));
     }
 
     /** The value as it was set, or null. */
@@ -194,8 +232,13 @@ final class LivenessKeys {
         return values.get(s).parsed;
     }
 
+    /** How errors name {@code s}: the key it was written under, else its key (in a file) or bean property. */
     private String name(Setting s) {
-        return fileKeys ? s.key : s.property;
+        if (!fileKeys) {
+            return s.property;
+        }
+        Value v = values.get(s);
+        return v != null && v.key != null ? v.key : s.key;
     }
 
     private String names(List<Setting> settings) {
@@ -222,36 +265,36 @@ final class LivenessKeys {
         }
         List<Setting> set = named.values().stream().filter(values::containsKey).collect(Collectors.toList());
         List<Setting> keys = set.isEmpty() ? new ArrayList<>(named.values()) : set;
-        String prefix = keys.stream().map(s -> s.key).collect(Collectors.joining(", "));
+        String prefix = keys.stream().map(this::name).collect(Collectors.joining(", "));
         return new IllegalArgumentException(prefix.isEmpty() ? message : prefix + ": " + message, e);
     }
 
-    private Object parse(Setting s, String raw) {
+    private Object parse(Setting s, String name, String raw) {
         String v = raw.strip();
         switch (s.kind) {
             case DURATION:
-                return duration(s, raw, v);
+                return duration(name, raw, v);
             case BOOLEAN:
                 if (v.equals("true") || v.equals("false")) {
                     return Boolean.valueOf(v);
                 }
-                throw new IllegalArgumentException(name(s) + " " + shown(raw) + " must be true or false");
+                throw new IllegalArgumentException(name + " " + shown(raw) + " must be true or false");
             case COUNT:
                 if (WHOLE_NUMBER.matcher(v).matches() && v.length() < 10) {
                     return Integer.valueOf(v); // its bounds are KeepaliveSettings'
                 }
-                throw new IllegalArgumentException(name(s) + " " + shown(raw) + " must be a whole number between 1 "
+                throw new IllegalArgumentException(name + " " + shown(raw) + " must be a whole number between 1 "
                         + "and " + KeepaliveSettings.MAX_COUNT);
             default:
                 return raw; // SQL as written; the builder refuses a blank one
         }
     }
 
-    private Duration duration(Setting s, String raw, String v) {
+    private static Duration duration(String name, String raw, String v) {
         try {
             return Durations.parse(v);
         } catch (IllegalArgumentException e) {
-            throw new IllegalArgumentException(name(s) + " " + shown(raw) + " " + e.getMessage(), e);
+            throw new IllegalArgumentException(name + " " + shown(raw) + " " + e.getMessage(), e);
         }
     }
 
@@ -263,22 +306,29 @@ final class LivenessKeys {
     /** A {@code liveness.*} key's setting, or an error that names the key, the nearest known one, and all of them. */
     private static Setting setting(String key) {
         for (Setting s : Setting.values()) {
-            if (s.key.equals(key)) {
+            if (s.named(key)) {
                 return s;
             }
         }
         String nearest = nearest(key);
         throw new IllegalArgumentException("unknown key " + key + (nearest == null ? "" : " (did you mean "
                 + nearest + "?)") + "; the liveness.* keys are " + Arrays.stream(Setting.values()).map(s -> s.key)
-                .collect(Collectors.joining(", ")));
+                .collect(Collectors.joining(", ")) + ", each also in the shape of its Spring Boot property ("
+                + Setting.DETECTION_BUDGET.bootShapedKey + ", " + Setting.WATCHDOG_INTERVAL.bootShapedKey + ", …)");
     }
 
-    /** A liveness setting without its prefix would reach HikariCP, which knows no such property: say what is meant. */
+    /**
+     * A liveness setting without its prefix, or with Boot's, would reach HikariCP, which knows no such property: say
+     * what is meant, in the shape it was written.
+     */
     private static void refuseUnprefixed(String key) {
+        boolean boot = key.startsWith(BOOT_PREFIX);
+        String suffix = boot ? key.substring(BOOT_PREFIX.length()) : key;
         for (Setting s : Setting.values()) {
-            if (key.equals(s.property) || key.equals(s.key.substring(PREFIX.length()))) {
-                throw new IllegalArgumentException(key + " is a jdbc-liveness setting, not a HikariCP one: write it "
-                        + "as " + s.key);
+            String meant = s.named(PREFIX + suffix) ? PREFIX + suffix : suffix.equals(s.property) ? s.key : null;
+            if (meant != null) {
+                throw new IllegalArgumentException(key + (boot ? " is a Spring Boot property; in a properties file "
+                        + "write it as " : " is a jdbc-liveness setting, not a HikariCP one: write it as ") + meant);
             }
         }
     }
@@ -289,10 +339,12 @@ final class LivenessKeys {
         String best = null;
         int bestDistance = Integer.MAX_VALUE;
         for (Setting s : Setting.values()) {
-            int d = editDistance(wanted, s.key.toLowerCase(Locale.ROOT));
-            if (d < bestDistance) {
-                best = s.key;
-                bestDistance = d;
+            for (String known : List.of(s.key, s.bootShapedKey)) {
+                int d = editDistance(wanted, known.toLowerCase(Locale.ROOT));
+                if (d < bestDistance) {
+                    best = known;
+                    bestDistance = d;
+                }
             }
         }
         return bestDistance <= Math.max(2, (wanted.length() - PREFIX.length()) / 4) ? best : null;

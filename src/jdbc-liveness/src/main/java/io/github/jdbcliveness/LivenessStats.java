@@ -17,7 +17,7 @@ import java.util.Map;
  * @param tracked              physical connections open now
  * @param borrowsSkippedDead   borrows that drew a dead connection, evicted it, and asked again
  * @param borrowWaitsForProbe  borrows that waited for a running probe
- * @param stalls               ticker stalls seen (JVM-wide)
+ * @param stalls               ticker stalls in this JVM so far (JVM-wide: every pool shows the same number)
  * @param reprobesAfterStall   probe timeouts forgiven because of a stall (JVM-wide)
  * @param keepalive            what the sockets carry ({@code null} when keepalive tuning is off)
  * @param watchdog             what the in-flight watchdog did; its aborts are the {@code UNACKNOWLEDGED_DATA}

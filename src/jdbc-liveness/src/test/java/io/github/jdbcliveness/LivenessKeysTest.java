@@ -33,6 +33,8 @@ class LivenessKeysTest {
             "liveness.middleboxIdleTimeout", "liveness.keepaliveEnabled", "liveness.keepalive.idle",
             "liveness.keepalive.interval", "liveness.keepalive.count", "liveness.watchdogEnabled",
             "liveness.watchdogInterval", "liveness.unacknowledgedTimeout");
+    private static final String BOOT_SHAPE = ", each also in the shape of its Spring Boot property "
+            + "(liveness.detection-budget, liveness.watchdog.interval, …)";
 
     @Test
     void create_fromAFile_appliesEveryLivenessKey_passesHikariKeysOn_andThePoolWorks(@TempDir Path dir)
@@ -150,8 +152,8 @@ class LivenessKeysTest {
             assertTrue(e.getMessage().contains(key), key + " missing from: " + e.getMessage());
         }
         assertMessage("unknown key liveness.keepaliveIdle (did you mean liveness.keepalive.idle?); the liveness.* keys "
-                + "are " + String.join(", ", KEYS), () -> config("liveness.keepaliveIdle", "2s"));
-        assertMessage("unknown key liveness.retries; the liveness.* keys are " + String.join(", ", KEYS),
+                + "are " + String.join(", ", KEYS) + BOOT_SHAPE, () -> config("liveness.keepaliveIdle", "2s"));
+        assertMessage("unknown key liveness.retries; the liveness.* keys are " + String.join(", ", KEYS) + BOOT_SHAPE,
                 () -> config("liveness.retries", "3"));
     }
 
@@ -223,6 +225,61 @@ class LivenessKeysTest {
         assertMessage("liveness.heartbeatInterval, liveness.detectionBudget: heartbeatInterval (5.5s) + probeTimeout "
                 + "(1s) must be within detectionBudget (6s): a connection that dies right after a probe is found by "
                 + "the next one", () -> config("liveness.detectionBudget", "6s", "liveness.heartbeatInterval", "5500ms"));
+    }
+
+    @Test
+    void bootShapedKeys_underTheLivenessPrefix_setEverySetting() {
+        LivenessConfig c = config("liveness.detection-budget", "6s", "liveness.heartbeat-interval", "1500ms",
+                "liveness.probe-timeout", "PT1S", "liveness.connect-timeout", "2s", "liveness.validation-query",
+                "SELECT 1", "liveness.validate-on-borrow", "true", "liveness.middlebox-idle-timeout", "1m",
+                "liveness.keepalive.enabled", "false", "liveness.keepalive.idle", "2s", "liveness.keepalive.interval",
+                "1s", "liveness.keepalive.count", "3", "liveness.watchdog.enabled", "false",
+                "liveness.watchdog.interval", "250ms", "liveness.watchdog.unacknowledged-timeout", "500ms");
+        assertEquals(Duration.ofSeconds(6), c.detectionBudget());
+        assertEquals(Duration.ofMillis(1500), c.heartbeatInterval());
+        assertEquals(Duration.ofSeconds(1), c.probeTimeout());
+        assertEquals(Duration.ofSeconds(2), c.connectTimeout());
+        assertEquals(Optional.of("SELECT 1"), c.validationQuery());
+        assertTrue(c.validateOnBorrow());
+        assertEquals(Optional.of(Duration.ofMinutes(1)), c.middleboxIdleTimeout());
+        assertFalse(c.keepaliveEnabled() || c.keepaliveRequired());
+        assertEquals(KeepaliveSettings.of(Duration.ofSeconds(2), Duration.ofSeconds(1), 3), c.keepalive());
+        assertFalse(c.watchdogEnabled() || c.watchdogRequired());
+        assertEquals(Duration.ofMillis(250), c.watchdogInterval());
+        assertEquals(Duration.ofMillis(500), c.unacknowledgedTimeout());
+    }
+
+    @Test
+    void bootShapedKeys_areNamedAsWritten_inEveryError() {
+        assertMessage("liveness.detection-budget (6) needs a unit, for example 6ms or 6s: HikariCP reads a bare "
+                + "number in its own settings as milliseconds, jdbc-liveness durations take a unit (ms, s, m, h, d) "
+                + "or ISO-8601 (PT6S)", () -> config("liveness.detection-budget", "6"));
+        assertMessage("liveness.watchdog.enabled (yes) must be true or false",
+                () -> config("liveness.watchdog.enabled", "yes"));
+        assertMessage("liveness.probe-timeout: probeTimeout (70s) must be between 50ms and 60s",
+                () -> config("liveness.probe-timeout", "70s"));
+        assertMessage("liveness.heartbeat-interval, liveness.detectionBudget: heartbeatInterval (5.5s) + probeTimeout "
+                + "(1s) must be within detectionBudget (6s): a connection that dies right after a probe is found by "
+                + "the next one", () -> config("liveness.detectionBudget", "6s", "liveness.heartbeat-interval",
+                        "5500ms"));
+    }
+
+    @Test
+    void oneSettingInBothShapes_isRefused_namingBothKeys() {
+        assertMessage("liveness.detection-budget and liveness.detectionBudget are the same setting, written in two "
+                + "shapes: keep one", () -> config("liveness.detectionBudget", "6s", "liveness.detection-budget",
+                        "6s"));
+    }
+
+    @Test
+    void aSpringBootKey_inAFile_isNotPassedToHikariCP_andTheFileKeyIsNamed() {
+        assertMessage("jdbc-liveness.watchdog.interval is a Spring Boot property; in a properties file write it as "
+                + "liveness.watchdog.interval", () -> config("jdbc-liveness.watchdog.interval", "1s"));
+        assertMessage("detection-budget is a jdbc-liveness setting, not a HikariCP one: write it as "
+                + "liveness.detection-budget", () -> config("detection-budget", "6s"));
+        assertMessage("unknown key liveness.detection-budgte (did you mean liveness.detection-budget?); the "
+                + "liveness.* keys are " + String.join(", ", KEYS) + BOOT_SHAPE,
+                () -> config("liveness.detection-budgte", "6s"));
     }
 
     /** The config the given {@code liveness.*} keys make, beside a HikariCP key that must pass through. */

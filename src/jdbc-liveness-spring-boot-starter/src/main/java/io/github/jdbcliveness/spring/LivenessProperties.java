@@ -2,17 +2,21 @@ package io.github.jdbcliveness.spring;
 
 import io.github.jdbcliveness.LivenessConfig;
 import java.time.Duration;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.boot.convert.DurationUnit;
 
 /**
  * The {@code jdbc-liveness.*} properties of a Spring Boot application: every {@link LivenessConfig} setting, as Boot
- * durations ({@code 6s}, {@code 500ms}, {@code PT6S}). A setting left unset takes the value derived from
- * {@code detection-budget}, exactly as {@link LivenessConfig.Builder} derives it.
+ * durations ({@code 6s}, {@code 500ms}, {@code PT6S}). A bare number is seconds ({@code detection-budget=6} is 6 s):
+ * Boot's own default unit, milliseconds, turned a budget meant as 6 s into 6 ms, and every duration here is thought
+ * of in seconds. A setting left unset takes the value derived from {@code detection-budget}, exactly as
+ * {@link LivenessConfig.Builder} derives it.
  */
 @ConfigurationProperties(LivenessProperties.PREFIX)
 public class LivenessProperties {
@@ -20,30 +24,40 @@ public class LivenessProperties {
     public static final String PREFIX = "jdbc-liveness";
 
     /** Builder setting names in LivenessConfig's messages, and the property each one is here. */
-    private static final Map<String, String> PROPERTY_OF = Map.of(
-            "detectionBudget", "detection-budget",
-            "heartbeatInterval", "heartbeat-interval",
-            "probeTimeout", "probe-timeout",
-            "connectTimeout", "connect-timeout",
-            "validationQuery", "validation-query",
-            "middleboxIdleTimeout", "middlebox-idle-timeout",
-            "watchdogInterval", "watchdog.interval",
-            "unacknowledgedTimeout", "watchdog.unacknowledged-timeout");
+    private static final Map<String, String> PROPERTY_OF = Map.ofEntries(
+            Map.entry("detectionBudget", "detection-budget"),
+            Map.entry("heartbeatInterval", "heartbeat-interval"),
+            Map.entry("probeTimeout", "probe-timeout"),
+            Map.entry("connectTimeout", "connect-timeout"),
+            Map.entry("validationQuery", "validation-query"),
+            Map.entry("middleboxIdleTimeout", "middlebox-idle-timeout"),
+            Map.entry("keepaliveIdle", "keepalive.idle"),
+            Map.entry("keepaliveInterval", "keepalive.interval"),
+            Map.entry("keepaliveCount", "keepalive.count"),
+            Map.entry("watchdogInterval", "watchdog.interval"),
+            Map.entry("unacknowledgedTimeout", "watchdog.unacknowledged-timeout"));
     private static final Pattern SETTING = Pattern.compile("\\b(" + String.join("|", PROPERTY_OF.keySet()) + ")\\b");
 
     /** Whether the application's HikariCP data sources are wrapped into jdbc-liveness data sources. */
     private boolean enabled = true;
 
-    /** A dead peer is noticed within this (4s to 24h); every setting left unset is derived from it. */
+    /**
+     * A dead peer is noticed within this (4s to 24h; a bare number is seconds, as in every duration here); every
+     * setting left unset is derived from it.
+     */
+    @DurationUnit(ChronoUnit.SECONDS)
     private Duration detectionBudget = Duration.ofSeconds(30); // LivenessConfig.DEFAULT_DETECTION_BUDGET, as a literal for the metadata
 
     /** How often an idle pooled connection is probed. Default: a third of the detection budget. */
+    @DurationUnit(ChronoUnit.SECONDS)
     private Duration heartbeatInterval;
 
     /** A probe with no answer by then means the connection is dead (50ms to 60s). Default: min(budget / 6, 5s). */
+    @DurationUnit(ChronoUnit.SECONDS)
     private Duration probeTimeout;
 
     /** The driver's connect timeout for new connections, whole seconds (1s to 10m). Default: budget / 3, 1s to 10s. */
+    @DurationUnit(ChronoUnit.SECONDS)
     private Duration connectTimeout;
 
     /** A statement to probe with instead of the driver's isValid, for example SELECT 1. */
@@ -53,6 +67,7 @@ public class LivenessProperties {
     private boolean validateOnBorrow = false;
 
     /** Idle timeout of a NAT, firewall or load balancer on the path (at least 2s); keepalive and heartbeats stay below it. */
+    @DurationUnit(ChronoUnit.SECONDS)
     private Duration middleboxIdleTimeout;
 
     /** Names of DataSource beans to leave as they are. */
@@ -116,9 +131,11 @@ public class LivenessProperties {
         private Boolean enabled;
 
         /** TCP_KEEPIDLE, whole seconds. Default: budget / 3. Set idle, interval and count together, or none. */
+        @DurationUnit(ChronoUnit.SECONDS)
         private Duration idle;
 
         /** TCP_KEEPINTVL, whole seconds. Default: max(1s, budget / 9). */
+        @DurationUnit(ChronoUnit.SECONDS)
         private Duration interval;
 
         /** TCP_KEEPCNT, 1 to 127. Default: 3. */
@@ -190,10 +207,15 @@ public class LivenessProperties {
          */
         private Boolean enabled;
 
-        /** How often leased connections are looked at (at least 50ms). Default: budget / 12. */
+        /**
+         * How often leased connections are looked at (at least 50ms; 2 × interval + unacknowledged-timeout within
+         * the budget). Default: budget / 12.
+         */
+        @DurationUnit(ChronoUnit.SECONDS)
         private Duration interval;
 
         /** How long a request may sit unacknowledged before the connection is aborted (at least 200ms). Default: budget / 6. */
+        @DurationUnit(ChronoUnit.SECONDS)
         private Duration unacknowledgedTimeout;
 
         void applyTo(LivenessConfig.Builder b) {

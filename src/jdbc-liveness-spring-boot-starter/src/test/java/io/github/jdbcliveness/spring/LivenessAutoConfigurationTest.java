@@ -17,6 +17,7 @@ import io.github.jdbcliveness.pool.StubServer;
 import java.lang.management.ManagementFactory;
 import java.sql.Connection;
 import java.time.Duration;
+import java.util.Optional;
 import javax.management.ObjectName;
 import javax.sql.DataSource;
 import org.junit.jupiter.api.Test;
@@ -219,6 +220,60 @@ class LivenessAutoConfigurationTest {
                     assertTrue(message.contains("jdbc-liveness.heartbeat-interval (5s)"), message);
                     assertTrue(message.contains("jdbc-liveness.probe-timeout (2s)"), message);
                     assertTrue(message.contains("jdbc-liveness.detection-budget (6s)"), message);
+                });
+    }
+
+    @Test
+    void aBareNumber_inEveryDurationProperty_meansSeconds_andAUnitStillWins() {
+        // A bare number used to bind as milliseconds: detection-budget=6 was 6 ms, and heartbeat-interval=2 2 ms.
+        runner.withPropertyValues("jdbc-liveness.detection-budget=6", "jdbc-liveness.heartbeat-interval=2",
+                "jdbc-liveness.probe-timeout=1", "jdbc-liveness.connect-timeout=1",
+                "jdbc-liveness.middlebox-idle-timeout=350", "jdbc-liveness.keepalive.idle=2",
+                "jdbc-liveness.keepalive.interval=1", "jdbc-liveness.keepalive.count=3",
+                "jdbc-liveness.watchdog.interval=1", "jdbc-liveness.watchdog.unacknowledged-timeout=2")
+                .run(context -> {
+                    assertTrue(context.getStartupFailure() == null, () -> "" + context.getStartupFailure());
+                    LivenessConfig config = context.getBean(LivenessConfig.class);
+                    assertEquals(Duration.ofSeconds(6), config.detectionBudget());
+                    assertEquals(Duration.ofSeconds(2), config.heartbeatInterval());
+                    assertEquals(Duration.ofSeconds(1), config.probeTimeout());
+                    assertEquals(Duration.ofSeconds(1), config.connectTimeout());
+                    assertEquals(Optional.of(Duration.ofSeconds(350)), config.middleboxIdleTimeout());
+                    assertEquals(Duration.ofSeconds(2), config.keepalive().idle());
+                    assertEquals(Duration.ofSeconds(1), config.keepalive().interval());
+                    assertEquals(Duration.ofSeconds(1), config.watchdogInterval());
+                    assertEquals(Duration.ofSeconds(2), config.unacknowledgedTimeout());
+                });
+        runner.withPropertyValues("jdbc-liveness.detection-budget=6000ms", "jdbc-liveness.probe-timeout=PT0.5S")
+                .run(context -> {
+                    LivenessConfig config = context.getBean(LivenessConfig.class);
+                    assertEquals(Duration.ofSeconds(6), config.detectionBudget());
+                    assertEquals(Duration.ofMillis(500), config.probeTimeout());
+                });
+    }
+
+    @Test
+    void aBadKeepalive_failsTheStart_namingTheKeepaliveProperties() {
+        // Enabled, or the sum is not checked; the sum fails before the stub driver could refuse the explicit switch.
+        runner.withPropertyValues("jdbc-liveness.detection-budget=6s", "jdbc-liveness.keepalive.enabled=true",
+                "jdbc-liveness.keepalive.idle=3s", "jdbc-liveness.keepalive.interval=2s",
+                "jdbc-liveness.keepalive.count=3").run(context -> {
+                    String message = messages(context.getStartupFailure());
+                    assertTrue(message.contains("jdbc-liveness.keepalive.idle (3s) + jdbc-liveness.keepalive.count (3)"
+                            + " × jdbc-liveness.keepalive.interval (2s) = 9s must be within "
+                            + "jdbc-liveness.detection-budget (6s)"), message);
+                });
+        runner.withPropertyValues("jdbc-liveness.keepalive.idle=1500ms", "jdbc-liveness.keepalive.interval=1s",
+                "jdbc-liveness.keepalive.count=3").run(context -> {
+                    String message = messages(context.getStartupFailure());
+                    assertTrue(message.contains("jdbc-liveness.keepalive.idle (1.5s) must be a whole number of "
+                            + "seconds"), message);
+                });
+        runner.withPropertyValues("jdbc-liveness.keepalive.idle=2s", "jdbc-liveness.keepalive.interval=1s",
+                "jdbc-liveness.keepalive.count=0").run(context -> {
+                    String message = messages(context.getStartupFailure());
+                    assertTrue(message.contains("jdbc-liveness.keepalive.count (0) must be between 1 and 127"),
+                            message);
                 });
     }
 

@@ -57,7 +57,11 @@ public final class HeartbeatScheduler {
     private final ThreadPoolExecutor maintenance;
     private final Thread ticker;
     private final List<HeartbeatEvents> listeners = new CopyOnWriteArrayList<>();
-    private final AtomicLong stalls = new AtomicLong();
+    /**
+     * Stalls of every scheduler this JVM has run: a stall is the JVM's, not a pool's, and a count that restarted at
+     * zero whenever the last pool closed and a new one started would read as a counter reset.
+     */
+    private static final AtomicLong STALLS = new AtomicLong();
     private final AtomicLong reprobes = new AtomicLong();
     /**
      * The ticker has been unparked for the unhurried commands queued since its last tick: one unpark per tick is
@@ -91,7 +95,7 @@ public final class HeartbeatScheduler {
                 bound -> bound <= 0 ? 0 : ThreadLocalRandom.current().nextLong(bound), new HeartbeatEvents() {
                     @Override
                     public void stalled(long lagNanos) {
-                        stalls.incrementAndGet();
+                        STALLS.incrementAndGet();
                         LOG.warn("heartbeat ticker woke {} ms late (GC pause or VM freeze?): probe timeouts in that "
                                 + "window get a second chance", TimeUnit.NANOSECONDS.toMillis(lagNanos));
                         tell(l -> l.stalled(lagNanos));
@@ -255,8 +259,9 @@ public final class HeartbeatScheduler {
         return wakeups;
     }
 
-    public long stalls() {
-        return stalls.get();
+    /** Ticker stalls in this JVM so far, over every scheduler it has run. */
+    public static long stalls() {
+        return STALLS.get();
     }
 
     public long reprobesAfterStall() {

@@ -5,13 +5,13 @@ import io.github.jdbcliveness.EvictionReason;
 import io.github.jdbcliveness.KeepaliveSummary;
 import io.github.jdbcliveness.LivenessDataSource;
 import io.github.jdbcliveness.LivenessListener;
+import io.github.jdbcliveness.heartbeat.HeartbeatScheduler;
 import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Tag;
 import io.micrometer.core.instrument.Tags;
 import io.micrometer.core.instrument.Timer;
-import io.micrometer.core.instrument.binder.BaseUnits;
 import io.micrometer.core.instrument.binder.MeterBinder;
 import java.time.Duration;
 import java.util.Collections;
@@ -27,6 +27,8 @@ import java.util.function.ToDoubleFunction;
  * Micrometer meters for one {@link LivenessDataSource}, named {@code jdbc.liveness.*} and tagged {@code pool} like
  * HikariCP's own {@code hikaricp.connections.*}, so the two sit side by side on a dashboard. Bind it like any other
  * binder, with or without Spring: {@code new LivenessMetrics(ds).bindTo(registry)}. The README lists every meter.
+ * The one JVM-wide meter, {@code jdbc.liveness.heartbeat.stalls}, carries neither the {@code pool} tag nor the extra
+ * tags: every pool's binder registers the same meter, once per registry.
  *
  * <p>Micrometer is an optional dependency of jdbc-liveness. Only this package needs it and nothing outside it
  * refers to it, so only an application that constructs this class loads it.
@@ -34,11 +36,11 @@ import java.util.function.ToDoubleFunction;
  * <p>The gauges and function counters hold the data source weakly (Micrometer's default): the registry never keeps
  * a closed pool alive, and its meters read NaN once the pool has been collected. Their functions capture nothing but
  * the data source Micrometer hands them, because one that captured {@code this} would hold the data source strongly
- * (this binder itself does hold it). Each reads {@link LivenessDataSource#stats()}, so a scrape makes sixteen
- * {@code stats()} calls per pool (fourteen with keepalive tuning off). Each sums a few {@code LongAdder}s and
- * builds small records, with no lock, no I/O and no round trip to the database. The detection latency timer is fed
- * instead by a {@link LivenessListener} that {@link #bindTo} adds to the data source, because the stats keep only a
- * mean and a maximum; it sees the evictions from the moment of binding on.
+ * (this binder itself does hold it). The pool's meters each read {@link LivenessDataSource#stats()}, so a scrape
+ * makes eighteen {@code stats()} calls per pool (sixteen with keepalive tuning off). Each sums a few
+ * {@code LongAdder}s and builds small records, with no lock, no I/O and no round trip to the database. The
+ * detection latency timer is fed instead by a {@link LivenessListener} that {@link #bindTo} adds to the data source,
+ * because the stats keep only a mean and a maximum; it sees the evictions from the moment of binding on.
  */
 public final class LivenessMetrics implements MeterBinder {
 
@@ -91,16 +93,19 @@ public final class LivenessMetrics implements MeterBinder {
             }
         });
 
+        // No base unit where the name already says what it counts: Prometheus appends the unit to a name that does
+        // not end with it, which made jdbc_liveness_connections_dead_connections. HikariCP's hikaricp.connections.*
+        // beside them carry none either.
         gauge(registry, "jdbc.liveness.connections.dead",
-                "Connections known dead that HikariCP has not finished removing", BaseUnits.CONNECTIONS,
+                "Connections known dead that HikariCP has not finished removing", null,
                 d -> d.stats().knownDeadNow());
-        gauge(registry, "jdbc.liveness.connections.tracked", "Physical connections open now",
-                BaseUnits.CONNECTIONS, d -> d.stats().tracked());
+        gauge(registry, "jdbc.liveness.connections.tracked", "Physical connections open now", null,
+                d -> d.stats().tracked());
         counter(registry, "jdbc.liveness.borrows.skipped",
-                "Borrows that drew a connection known dead, evicted it and asked the pool again", "borrows",
+                "Borrows that drew a connection known dead, evicted it and asked the pool again", null,
                 d -> d.stats().borrowsSkippedDead());
-        counter(registry, "jdbc.liveness.borrows.waited", "Borrows that waited for a probe already running",
-                "borrows", d -> d.stats().borrowWaitsForProbe());
+        counter(registry, "jdbc.liveness.borrows.waited", "Borrows that waited for a probe already running", null,
+                d -> d.stats().borrowWaitsForProbe());
 
         if (ds.stats().keepalive() != null) { // null: keepalive tuning is off for this pool, and stays off
             String sockets = "Sockets opened so far whose TCP keepalive, read back, is as requested or differs "
@@ -123,9 +128,13 @@ public final class LivenessMetrics implements MeterBinder {
         counter(registry, "jdbc.liveness.host.checks",
                 "New connections opened to check whether the pool's database host answers", "checks",
                 d -> d.stats().host().checks());
-        counter(registry, "jdbc.liveness.heartbeat.stalls",
-                "Heartbeat ticker stalls (GC pause, VM freeze); JVM-wide, the same for every pool", "stalls",
-                d -> d.stats().stalls());
+        // One ticker serves every pool, so its stalls are the JVM's: tagged per pool, a sum over pools counted each
+        // stall once per pool. Every binder registers the same untagged meter, which Micrometer keeps once per
+        // registry, and it reads a static count, so it outlives whichever pool registered it first.
+        FunctionCounter.builder("jdbc.liveness.heartbeat.stalls", HeartbeatScheduler.class,
+                        c -> HeartbeatScheduler.stalls())
+                .description("Heartbeat ticker stalls (GC pause, VM freeze); JVM-wide, not per pool")
+                .baseUnit("stalls").register(registry);
     }
 
     private static double keepalive(LivenessDataSource d, ToDoubleFunction<KeepaliveSummary> field) {

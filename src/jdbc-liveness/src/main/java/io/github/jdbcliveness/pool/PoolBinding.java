@@ -454,7 +454,7 @@ public final class PoolBinding implements AutoCloseable {
     }
 
     public LivenessStats stats() {
-        return events.stats(live.size(), scheduler.stalls(), scheduler.reprobesAfterStall(),
+        return events.stats(live.size(), HeartbeatScheduler.stalls(), scheduler.reprobesAfterStall(),
                 tally == null ? null : tally.summary(),
                 watchdog == null ? new LivenessStats.Watchdog(false, false, 0, 0, Duration.ZERO)
                         : new LivenessStats.Watchdog(true, watchdog.available(), watchdog.looks(),

@@ -19,9 +19,11 @@ import io.micrometer.core.instrument.Meter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Tags;
 import io.micrometer.core.instrument.Timer;
+import io.micrometer.core.instrument.config.NamingConvention;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.lang.ref.WeakReference;
 import java.time.Duration;
+import java.util.List;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.TimeUnit;
@@ -67,10 +69,10 @@ class LivenessMetricsTest {
             }
             for (String name : new String[] {"jdbc.liveness.connections.dead", "jdbc.liveness.connections.tracked",
                     "jdbc.liveness.borrows.skipped", "jdbc.liveness.borrows.waited", "jdbc.liveness.watchdog.looks",
-                    "jdbc.liveness.watchdog.proc.reads", "jdbc.liveness.heartbeat.stalls", "jdbc.liveness.host.down",
-                    "jdbc.liveness.host.checks"}) {
+                    "jdbc.liveness.watchdog.proc.reads", "jdbc.liveness.host.down", "jdbc.liveness.host.checks"}) {
                 expected.add(id(name));
             }
+            expected.add("jdbc.liveness.heartbeat.stalls" + Tags.empty());
             Set<String> registered = registry.getMeters().stream()
                     .map(m -> m.getId().getName() + Tags.of(m.getId().getTags()))
                     .collect(Collectors.toCollection(TreeSet::new));
@@ -101,10 +103,80 @@ class LivenessMetricsTest {
                 String name = m.getId().getName();
                 assertTrue(dotted.matcher(name).matches(), name);
                 assertFalse(unitOrTotal.matcher(name).matches(), name);
-                assertEquals("names", m.getId().getTag("pool"), m.getId().toString());
+                if (!name.equals("jdbc.liveness.heartbeat.stalls")) {
+                    assertEquals("names", m.getId().getTag("pool"), m.getId().toString());
+                }
             }
         }
     }
+
+    @Test
+    void heartbeatStalls_isOneUntaggedMeterPerRegistry_whateverThePools_andOutlivesThePoolThatRegisteredIt() {
+        MeterRegistry registry = new SimpleMeterRegistry();
+        WeakReference<LivenessDataSource> first = bindAndClose(registry);
+        try (LivenessDataSource other = pool(StubServer.start(), "other")) {
+            new LivenessMetrics(other, Tags.of("app", "orders")).bindTo(registry);
+            List<Meter> stalls = List.copyOf(registry.find("jdbc.liveness.heartbeat.stalls").meters());
+            assertEquals(1, stalls.size(), stalls.toString());
+            assertEquals(List.of(), stalls.get(0).getId().getTags(),
+                    "a JVM-wide count tagged per pool is counted once per pool by a sum over pools");
+            assertEquals(2, registry.find("jdbc.liveness.connections.tracked").meters().size(),
+                    "every other meter stays per pool");
+
+            await(() -> {
+                System.gc();
+                return first.get() == null;
+            }, () -> "the closed pool is still reachable");
+            FunctionCounter counter = registry.get("jdbc.liveness.heartbeat.stalls").functionCounter();
+            assertEquals(other.stats().stalls(), counter.count(), 0.0);
+        }
+    }
+
+    @Test
+    void prometheusNames_neverRepeatAWord_soNoUnitIsAppendedToANameThatAlreadySaysIt() {
+        try (LivenessDataSource ds = pool(StubServer.start(), "prometheus")) {
+            MeterRegistry registry = new SimpleMeterRegistry();
+            new LivenessMetrics(ds).bindTo(registry);
+            Set<String> rendered = new TreeSet<>();
+            Set<String> repeating = new TreeSet<>();
+            for (Meter m : registry.getMeters()) {
+                Meter.Id id = m.getId();
+                String name = PROMETHEUS.name(id.getName(), id.getType(), id.getBaseUnit());
+                List<String> words = List.of(name.split("_"));
+                if (words.size() != Set.copyOf(words).size()) {
+                    repeating.add(name + " (" + id.getName() + ", base unit " + id.getBaseUnit() + ")");
+                }
+                rendered.add(name);
+            }
+            assertEquals(Set.of(), repeating);
+            assertEquals(new TreeSet<>(List.of("jdbc_liveness_borrows_skipped_total",
+                    "jdbc_liveness_borrows_waited_total", "jdbc_liveness_connections_dead",
+                    "jdbc_liveness_connections_tracked", "jdbc_liveness_detection_latency_seconds",
+                    "jdbc_liveness_evictions_total", "jdbc_liveness_heartbeat_stalls_total",
+                    "jdbc_liveness_host_checks_total", "jdbc_liveness_host_down", "jdbc_liveness_probes_total",
+                    "jdbc_liveness_watchdog_looks_total", "jdbc_liveness_watchdog_proc_reads_total")), rendered);
+        }
+    }
+
+    /**
+     * The name a Prometheus scrape shows, as Micrometer's Prometheus registry makes it (its
+     * {@code PrometheusNamingConvention}, not on this class path, and the client's {@code _total}): snake case, the
+     * base unit appended unless the name already ends with it, {@code _total} after a counter, {@code _seconds}
+     * after a timer.
+     */
+    private static final NamingConvention PROMETHEUS = (name, type, baseUnit) -> {
+        String snake = NamingConvention.snakeCase.name(name, type, baseUnit);
+        boolean unitAppended = type == Meter.Type.COUNTER || type == Meter.Type.GAUGE
+                || type == Meter.Type.DISTRIBUTION_SUMMARY;
+        if (unitAppended && baseUnit != null && !snake.endsWith("_" + baseUnit)) {
+            snake += "_" + baseUnit;
+        }
+        return switch (type) {
+            case COUNTER -> snake + "_total";
+            case TIMER, LONG_TASK_TIMER -> snake.endsWith("_seconds") ? snake : snake + "_seconds";
+            default -> snake;
+        };
+    };
 
     @Test
     void killAll_countsEveryConnectionAsProbeFailedEviction_timesEachDetection_andDeadReturnsToZero() throws Exception {
