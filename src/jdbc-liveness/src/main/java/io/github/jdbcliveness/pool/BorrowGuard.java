@@ -48,7 +48,7 @@ final class BorrowGuard {
                 String closed = t.closedByServer();
                 if (closed != null) {
                     if (t.markDead()) {
-                        binding.dead(t, EvictionReason.CLOSED_BY_SERVER, null, closed, 0, System.nanoTime());
+                        binding.verdicts().dead(t, EvictionReason.CLOSED_BY_SERVER, null, closed, 0, System.nanoTime());
                     }
                     skip(t, proxy);
                     return 0;
@@ -63,7 +63,7 @@ final class BorrowGuard {
                         + "jdbc-liveness could start it?");
             default: // REFUSED
                 if (t.markDead()) {
-                    binding.dead(t, EvictionReason.PROBE_TIMEOUT, null, binding.probeTimeoutNanos(),
+                    binding.verdicts().dead(t, EvictionReason.PROBE_TIMEOUT, null, binding.probeTimeoutNanos(),
                             System.nanoTime());
                 }
                 long waited = t.refusedAfterNanos();
@@ -103,9 +103,9 @@ final class BorrowGuard {
         EvictionReason reason = outcome == ProbeCall.Outcome.TIMED_OUT ? EvictionReason.PROBE_TIMEOUT
                 : EvictionReason.PROBE_FAILED;
         if (t.markDead()) {
-            binding.dead(t, reason, call.cause(), call.tookNanos(), System.nanoTime());
+            binding.verdicts().dead(t, reason, call.cause(), call.tookNanos(), System.nanoTime());
             if (reason == EvictionReason.PROBE_TIMEOUT) {
-                binding.sweep(t);
+                binding.verdicts().sweep(t);
             }
         }
         skip(t, proxy);

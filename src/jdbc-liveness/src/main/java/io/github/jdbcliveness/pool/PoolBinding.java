@@ -1,7 +1,6 @@
 package io.github.jdbcliveness.pool;
 
 import com.zaxxer.hikari.HikariDataSource;
-import io.github.jdbcliveness.EvictionReason;
 import io.github.jdbcliveness.LivenessConfig;
 import io.github.jdbcliveness.LivenessListener;
 import io.github.jdbcliveness.LivenessStats;
@@ -31,9 +30,9 @@ import org.slf4j.LoggerFactory;
 /**
  * Binds one HikariCP pool to the heartbeat, and holds its named parts together: the {@link ConnectionFactory}
  * HikariCP opens physical connections through, the {@link HousekeepingExecutor} that hands HikariCP's own tasks to
- * the {@link Evictor}, the {@link BorrowGuard}, and the {@link PoolEvents} (counters and listeners). What happens
- * when a connection is found dead is decided here, once: abort it, count and tell, evict it, sweep its host when
- * the failure says the host may be gone. Internal: users meet it as {@code LivenessDataSource}.
+ * the {@link Evictor}, the {@link BorrowGuard}, the {@link Verdicts} (what happens once a connection or its host is
+ * found dead), and the {@link PoolEvents} (counters and listeners). Internal: users meet it as
+ * {@code LivenessDataSource}.
  */
 public final class PoolBinding implements AutoCloseable {
 
@@ -51,6 +50,7 @@ public final class PoolBinding implements AutoCloseable {
     private final long probeTimeoutNanos;
     private final PoolEvents events;
     private final Evictor evictor;
+    private final Verdicts verdicts;
     private final BorrowGuard guard;
     private final ConnectionFactory factory;
     private final Set<TrackedConnection> live = ConcurrentHashMap.newKeySet();
@@ -86,6 +86,7 @@ public final class PoolBinding implements AutoCloseable {
         this.events = new PoolEvents(poolName);
         this.scheduler = HeartbeatScheduler.acquire();
         this.evictor = new Evictor(poolName, scheduler.maintenance());
+        this.verdicts = new Verdicts(events, evictor, scheduler, live, waiters, config.probeTimeout());
         this.guard = new BorrowGuard(this, config.validateOnBorrow());
         this.factory = new ConnectionFactory(this, connector, tally);
         this.watchdog = config.watchdogEnabled() && driverKind != null
@@ -198,6 +199,10 @@ public final class PoolBinding implements AutoCloseable {
         return evictor;
     }
 
+    Verdicts verdicts() {
+        return verdicts;
+    }
+
     long intervalNanos() {
         return intervalNanos;
     }
@@ -243,11 +248,6 @@ public final class PoolBinding implements AutoCloseable {
         scheduler.probes().execute(HeartbeatScheduler.probeTask(t.hostKey(), call));
     }
 
-    /** Probes the other idle connections to this connection's host now. */
-    void sweep(TrackedConnection t) {
-        scheduler.sweep(t.hostKey(), t);
-    }
-
     /**
      * A probe on the caller's thread: HikariCP's borrow-time or keepalive check of an idle connection not probed
      * within the interval, which the caller has claimed with {@code token}.
@@ -270,7 +270,7 @@ public final class PoolBinding implements AutoCloseable {
                 return false;
             case TIMED_OUT:
                 t.probeTimedOut(token, call.startedNanos(), System.nanoTime());
-                sweep(t);
+                verdicts.sweep(t);
                 return false;
             default:
                 // No probe thread for its host within the probe timeout (its lane is full of probes that hang): a
@@ -296,13 +296,6 @@ public final class PoolBinding implements AutoCloseable {
                 + ", seen at borrow without a round trip";
     }
 
-    /** The watchdog proved a leased connection's request went into a dead path: abort it, sweep its host. */
-    void abortInFlight(TrackedConnection t, long leaseEpoch, String detail, long nowNanos) {
-        if (t.state.markDeadIfLease(leaseEpoch)) {
-            dead(t, EvictionReason.UNACKNOWLEDGED_DATA, null, detail, 0, nowNanos);
-        }
-    }
-
     /** Whether the driver's sockets are unknown to us: its own abort() is all there is to end a connection. */
     boolean noSocketDriver() {
         return driverKind == null;
@@ -326,33 +319,6 @@ public final class PoolBinding implements AutoCloseable {
             }
         }
         return latest;
-    }
-
-    /** The host verdict says {@code t}'s request waits on a host that is down: abort it, if still in that lease. */
-    void abortOnDownHost(TrackedConnection t, long leaseEpoch, String detail, long nowNanos) {
-        if (t.state.markDeadIfLease(leaseEpoch)) {
-            dead(t, EvictionReason.HOST_DOWN, null, detail, 0, nowNanos);
-        }
-    }
-
-    /** The host was just judged down: abort the requests waiting on it, probe its idle connections now. */
-    void hostWentDown(long nowNanos) {
-        try {
-            String hostKey = null;
-            for (TrackedConnection t : live) {
-                hostKey = t.hostKey();
-                long epoch = t.leaseEpoch();
-                long waiting = t.waitingSinceNanos(nowNanos);
-                if (epoch >= 0 && waiting != 0) {
-                    host.requestWaiting(t, epoch, waiting, nowNanos);
-                }
-            }
-            if (hostKey != null) {
-                scheduler.sweep(hostKey, null);
-            }
-        } finally {
-            waiters.wakeAll(); // whatever failed above, no borrower waits out connectionTimeout
-        }
     }
 
     /**
@@ -391,54 +357,6 @@ public final class PoolBinding implements AutoCloseable {
      */
     public SQLException hostDownException() {
         return host.downException();
-    }
-
-    /**
-     * A connection was found dead (it is DEAD already): count and tell, end it, evict it, sweep if it says so. Counted
-     * before its socket closes: a borrower whose request fails on that close finds the eviction in the stats already.
-     */
-    void dead(TrackedConnection t, EvictionReason reason, Throwable cause, long tookNanos, long nowNanos) {
-        dead(t, reason, cause, describe(reason, cause, tookNanos), tookNanos, nowNanos);
-    }
-
-    void dead(TrackedConnection t, EvictionReason reason, Throwable cause, String why, long tookNanos,
-            long nowNanos) {
-        events.dead(t.ref(), reason, cause, why, tookNanos, nowNanos - t.lastAliveNanos(), nowNanos);
-        t.abortPhysical();
-        evictor.evict(t);
-        if (sweepsHost(reason, cause)) {
-            sweep(t);
-        }
-    }
-
-    /**
-     * A timeout, an in-flight abort, a connection the server closed, or a failure the driver classes as a
-     * connection error (SQLState 08xxx) may mean the whole host is gone, restarted or killed our sessions: probe
-     * its other idle connections now rather than one borrow at a time.
-     */
-    private static boolean sweepsHost(EvictionReason reason, Throwable cause) {
-        if (reason != EvictionReason.PROBE_FAILED) {
-            return reason != EvictionReason.PROBE_TIMEOUT; // the heartbeat sweeps after its own timeouts
-        }
-        for (Throwable c = cause; c != null; c = c.getCause()) {
-            if (c instanceof SQLException e && e.getSQLState() != null && e.getSQLState().startsWith("08")) {
-                return true;
-            }
-        }
-        return false;
-    }
-
-    private String describe(EvictionReason reason, Throwable cause, long tookNanos) {
-        if (reason == EvictionReason.PROBE_TIMEOUT) {
-            return "probe timeout (no answer within " + config.probeTimeout().toMillis() + " ms)";
-        }
-        if (cause == null) {
-            return "probe failed (the driver says the connection is not valid)";
-        }
-        String message = cause.getMessage() == null ? cause.getClass().getSimpleName() : cause.getMessage();
-        int nl = message.indexOf('\n');
-        return "probe failed after " + TimeUnit.NANOSECONDS.toMillis(tookNanos) + " ms: "
-                + (nl < 0 ? message : message.substring(0, nl));
     }
 
     /** HikariCP closed or aborted a connection. */

@@ -2,6 +2,7 @@ package io.github.jdbcliveness.pool;
 
 import io.github.jdbcliveness.AppliedKeepalive;
 import io.github.jdbcliveness.ConnectionRef;
+import io.github.jdbcliveness.EvictionReason;
 import io.github.jdbcliveness.heartbeat.Probeable;
 import io.github.jdbcliveness.inflight.LeaseWatch;
 import io.github.jdbcliveness.inflight.ProcNetTcp;
@@ -126,7 +127,7 @@ final class TrackedConnection extends DelegatingConnection implements Probeable,
 
     @Override
     public void abortIfStillLeased(long epoch, String why, long nowNanos) {
-        binding.abortInFlight(this, epoch, why, nowNanos);
+        binding.verdicts().abortInFlight(this, epoch, why, nowNanos);
     }
 
     ConnectionRef ref() {
@@ -363,8 +364,7 @@ final class TrackedConnection extends DelegatingConnection implements Probeable,
             return true;
         }
         if (state.failProbe(token)) {
-            binding.dead(this, io.github.jdbcliveness.EvictionReason.CLOSED_BY_SERVER, null, closed, 0,
-                    System.nanoTime());
+            binding.verdicts().dead(this, EvictionReason.CLOSED_BY_SERVER, null, closed, 0, System.nanoTime());
         }
         probeEnded();
         return false;
@@ -677,8 +677,7 @@ final class TrackedConnection extends DelegatingConnection implements Probeable,
     @Override
     public void probeFailed(long token, Throwable cause, long startNanos, long endNanos) {
         if (state.failProbe(LeaseState.started(token)) || state.failProbe(token)) {
-            binding.dead(this, io.github.jdbcliveness.EvictionReason.PROBE_FAILED, cause, endNanos - startNanos,
-                    endNanos);
+            binding.verdicts().dead(this, EvictionReason.PROBE_FAILED, cause, endNanos - startNanos, endNanos);
         }
         probeEnded();
     }
@@ -686,8 +685,7 @@ final class TrackedConnection extends DelegatingConnection implements Probeable,
     @Override
     public void probeTimedOut(long token, long startNanos, long nowNanos) {
         if (state.failProbe(LeaseState.started(token))) {
-            binding.dead(this, io.github.jdbcliveness.EvictionReason.PROBE_TIMEOUT, null, nowNanos - startNanos,
-                    nowNanos);
+            binding.verdicts().dead(this, EvictionReason.PROBE_TIMEOUT, null, nowNanos - startNanos, nowNanos);
             binding.host().probeTimedOut(startNanos, nowNanos);
         }
         probeEnded();
