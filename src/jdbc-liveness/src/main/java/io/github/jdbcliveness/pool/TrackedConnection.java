@@ -193,8 +193,7 @@ final class TrackedConnection extends DelegatingConnection implements Probeable,
         }
         long r = state.tryLease();
         if (r >= 0) {
-            state.borrowerWord = r;
-            state.refusedAfterNanos = -1;
+            state.leased(r);
             return;
         }
         leaseSlowly();
@@ -218,8 +217,7 @@ final class TrackedConnection extends DelegatingConnection implements Probeable,
         while (true) {
             long r = state.tryLease();
             if (r >= 0) {
-                state.borrowerWord = r;
-                state.refusedAfterNanos = -1;
+                state.leased(r);
                 if (waited) {
                     binding.events().borrowWaitedForProbe();
                 }
@@ -260,15 +258,12 @@ final class TrackedConnection extends DelegatingConnection implements Probeable,
     }
 
     private void refuse(long start) {
-        state.borrowerWord = -1;
-        state.refusedAfterNanos = System.nanoTime() - start;
+        state.refusedAfter(System.nanoTime() - start);
     }
 
     @Override
     public void endRequest() {
-        long w = state.borrowerWord;
-        state.borrowerWord = -1;
-        state.refusedAfterNanos = -1;
+        long w = state.endLease();
         if (w >= 0) {
             long answered = SocketPeek.receivedAtNanos(socket);
             if (answered - lastAliveNanos > 0) {
@@ -278,27 +273,14 @@ final class TrackedConnection extends DelegatingConnection implements Probeable,
         }
     }
 
-    /** What the current borrower's beginRequest found. */
-    enum Lease {
-        /** A lease on a connection that is still live. */
-        LIVE,
-        /** Dead, closed, held by a probe past its deadline, or found dead since it was leased. */
-        REFUSED,
-        /** HikariCP did not call beginRequest: request boundaries are off for this pool. */
-        NOT_BEGUN
-    }
-
     /** When {@link #lease()} is REFUSED: how long beginRequest took to refuse it (a wait for a probe, or next to 0). */
     long refusedAfterNanos() {
-        return Math.max(state.refusedAfterNanos, 0);
+        return state.refusedAfterNanos();
     }
 
-    Lease lease() {
-        long w = state.borrowerWord;
-        if (w >= 0) {
-            return state.word() == w ? Lease.LIVE : Lease.REFUSED;
-        }
-        return state.refusedAfterNanos >= 0 ? Lease.REFUSED : Lease.NOT_BEGUN;
+    /** What the current borrower's beginRequest found, and whether its lease still holds. */
+    LeaseState.Lease lease() {
+        return state.lease();
     }
 
     // ---- what HikariCP asks of an idle connection ------------------------------------------------------------
