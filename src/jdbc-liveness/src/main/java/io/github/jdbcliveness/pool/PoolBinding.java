@@ -226,7 +226,7 @@ public final class PoolBinding implements AutoCloseable {
     /** A connection was opened (on HikariCP's thread). Refused once jdbc-liveness is closed. */
     void opened(TrackedConnection t) throws SQLException {
         if (closed.get()) {
-            t.abortPhysical();
+            t.physicalClose().abort();
             throw new SQLException(poolName + " - jdbc-liveness is closed", "08003");
         }
         live.add(t);

@@ -9,15 +9,12 @@ import io.github.jdbcliveness.inflight.ProcNetTcp;
 import io.github.jdbcliveness.inflight.WatchedLease;
 import io.github.jdbcliveness.keepalive.SocketPeek;
 import io.github.jdbcliveness.pool.LeaseState.State;
-import java.io.IOException;
 import java.net.Socket;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.concurrent.Executor;
-import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
 
@@ -29,8 +26,7 @@ import java.util.concurrent.locks.ReentrantLock;
  *
  * <p>The calls HikariCP makes on an idle connection (its borrow-time {@code isValid}, its keepalive, closing) are
  * answered from what the heartbeat knows where possible: a connection probed within the last interval is valid
- * without a round-trip, a dead one is invalid at once. A connection known dead is ended with {@code abort}, after
- * closing its socket ourselves — some drivers' {@code close()} and even {@code abort()} read from the dead socket.
+ * without a round-trip, a dead one is invalid at once. A connection known dead is ended by its {@link PhysicalClose}.
  */
 final class TrackedConnection extends DelegatingConnection implements Probeable, WatchedLease {
 
@@ -58,6 +54,7 @@ final class TrackedConnection extends DelegatingConnection implements Probeable,
     private final ProcNetTcp.Flow flow;
     /** The in-flight watchdog's notes (its thread only). */
     private final LeaseWatch watch = new LeaseWatch();
+    private final PhysicalClose physicalClose;
 
     TrackedConnection(PoolBinding binding, long id, Connection physical, AppliedKeepalive applied, Socket socket,
             String hostKey, long nowNanos) {
@@ -70,6 +67,7 @@ final class TrackedConnection extends DelegatingConnection implements Probeable,
                 applied == null ? null : applied.remote());
         this.lastAliveNanos = nowNanos;
         this.flow = applied == null ? null : ProcNetTcp.Flow.of(applied.local(), applied.remote());
+        this.physicalClose = new PhysicalClose(binding, physical, socket);
     }
 
     // ---- the in-flight watchdog's view ------------------------------------------------------------------------
@@ -182,6 +180,11 @@ final class TrackedConnection extends DelegatingConnection implements Probeable,
 
     AppliedKeepalive applied() {
         return applied;
+    }
+
+    /** How its physical connection is ended. */
+    PhysicalClose physicalClose() {
+        return physicalClose;
     }
 
     // ---- leases: HikariCP's request boundaries -------------------------------------------------------------
@@ -404,10 +407,10 @@ final class TrackedConnection extends DelegatingConnection implements Probeable,
             return; // aborted when it was found dead
         }
         if (was == State.PROBING) {
-            abortPhysical();
+            physicalClose.abort();
             return;
         }
-        closeBounded();
+        physicalClose.closeBounded();
     }
 
     @Override
@@ -416,7 +419,7 @@ final class TrackedConnection extends DelegatingConnection implements Probeable,
         if (was != null) {
             binding.closed(this, was);
             if (was != State.DEAD) {
-                abortPhysical();
+                physicalClose.abort();
             }
         }
     }
@@ -441,85 +444,6 @@ final class TrackedConnection extends DelegatingConnection implements Probeable,
     @Override
     public boolean isWrapperFor(Class<?> iface) throws SQLException {
         return iface.isInstance(this) || iface.isInstance(delegate) || delegate.isWrapperFor(iface);
-    }
-
-    // ---- ending the physical connection ------------------------------------------------------------------
-
-    /**
-     * Ends the physical connection without waiting on the network: closes the socket (which frees any thread
-     * blocked reading it) and lets the driver abort on a probe thread.
-     */
-    void abortPhysical() {
-        if (socket != null) {
-            try {
-                socket.close();
-            } catch (IOException e) {
-                // already closed
-            }
-        }
-        Executor executor = binding.maintenance();
-        boolean noSocket = socket == null && binding.noSocketDriver();
-        try {
-            executor.execute(() -> {
-                if (noSocket) {
-                    endWithoutOurSocket(executor);
-                    return;
-                }
-                try {
-                    delegate.abort(executor);
-                } catch (SQLException | RuntimeException e) {
-                    // the socket is closed already; the driver may complain about it
-                }
-            });
-        } catch (RuntimeException e) {
-            // shutting down: the socket is closed, which is what matters
-        }
-    }
-
-    /**
-     * A driver whose socket we never had: its sockets are found and closed first (its {@code abort()} may do
-     * nothing, and its {@code close()} may wait for the dead server's answer, see {@link DriverSockets}); then the
-     * driver ends the connection its own way, which no longer waits on the network. On a maintenance thread: the
-     * caller never waits.
-     */
-    private void endWithoutOurSocket(Executor executor) {
-        DriverSockets.closeAll(delegate);
-        try {
-            delegate.abort(executor);
-        } catch (SQLException | RuntimeException e) {
-            // its socket is closed already; the driver may complain about it
-        }
-        try {
-            if (!delegate.isClosed()) {
-                delegate.close(); // frees what the driver holds besides the socket; the socket write fails at once
-            }
-        } catch (SQLException | RuntimeException e) {
-            // the connection is gone either way
-        }
-    }
-
-    /** A graceful close that may take at most the probe timeout; past that the connection is aborted. */
-    private void closeBounded() {
-        Future<?> closing;
-        try {
-            closing = binding.maintenance().submit(() -> {
-                delegate.close();
-                return null;
-            });
-        } catch (RuntimeException e) {
-            abortPhysical();
-            return;
-        }
-        try {
-            closing.get(binding.probeTimeoutNanos(), TimeUnit.NANOSECONDS);
-        } catch (TimeoutException e) {
-            abortPhysical();
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            abortPhysical();
-        } catch (Exception e) {
-            // close failed; nothing more to do
-        }
     }
 
     // ---- probes --------------------------------------------------------------------------------------------

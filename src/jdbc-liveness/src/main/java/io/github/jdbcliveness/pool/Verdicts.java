@@ -43,7 +43,7 @@ final class Verdicts {
     void dead(TrackedConnection t, EvictionReason reason, Throwable cause, String why, long tookNanos,
             long nowNanos) {
         events.dead(t.ref(), reason, cause, why, tookNanos, nowNanos - t.lastAliveNanos(), nowNanos);
-        t.abortPhysical();
+        t.physicalClose().abort();
         evictor.evict(t);
         if (sweepsHost(reason, cause)) {
             sweep(t);
