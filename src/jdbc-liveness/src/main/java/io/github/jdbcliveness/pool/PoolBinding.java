@@ -7,6 +7,7 @@ import io.github.jdbcliveness.LivenessStats;
 import io.github.jdbcliveness.heartbeat.HeartbeatEvents;
 import io.github.jdbcliveness.heartbeat.HeartbeatScheduler;
 import io.github.jdbcliveness.inflight.InflightWatchdog;
+import io.github.jdbcliveness.inflight.WatchedLease;
 import io.github.jdbcliveness.keepalive.DriverKind;
 import io.github.jdbcliveness.keepalive.KeepaliveConnector;
 import io.github.jdbcliveness.keepalive.KeepaliveTally;
@@ -16,6 +17,9 @@ import java.net.Socket;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Duration;
+import java.util.AbstractCollection;
+import java.util.Collection;
+import java.util.Iterator;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
@@ -54,6 +58,29 @@ public final class PoolBinding implements AutoCloseable {
     private final BorrowGuard guard;
     private final ConnectionFactory factory;
     private final Set<TrackedConnection> live = ConcurrentHashMap.newKeySet();
+    /** {@link #live} as the watchdog sees it: a view, walked once per look, never a copy. */
+    private final Collection<WatchedLease> watched = new AbstractCollection<>() {
+        @Override
+        public Iterator<WatchedLease> iterator() {
+            Iterator<TrackedConnection> each = live.iterator();
+            return new Iterator<>() {
+                @Override
+                public boolean hasNext() {
+                    return each.hasNext();
+                }
+
+                @Override
+                public WatchedLease next() {
+                    return each.next().watched();
+                }
+            };
+        }
+
+        @Override
+        public int size() {
+            return live.size();
+        }
+    };
     private final AtomicBoolean closed = new AtomicBoolean();
     private final InflightWatchdog watchdog;
     private final io.github.jdbcliveness.heartbeat.HeartbeatCore.Periodic watchdogTask;
@@ -90,7 +117,7 @@ public final class PoolBinding implements AutoCloseable {
         this.guard = new BorrowGuard(this, config.validateOnBorrow());
         this.factory = new ConnectionFactory(this, connector, tally);
         this.watchdog = config.watchdogEnabled() && driverKind != null
-                ? new InflightWatchdog(this::live, config.unacknowledgedTimeout().toNanos()) : null;
+                ? new InflightWatchdog(() -> watched, config.unacknowledgedTimeout().toNanos()) : null;
         this.off = LayersOff.of(config, connector, io.github.jdbcliveness.inflight.ProcNetTcp.available());
         String line = LayersOff.logLine(poolName, off);
         if (line != null && LayersOff.driverBound(off)) {
@@ -313,7 +340,7 @@ public final class PoolBinding implements AutoCloseable {
     long lastReceivedNanos() {
         long latest = 0;
         for (TrackedConnection t : live) {
-            long at = t.receivedAtNanos();
+            long at = t.watched().receivedAtNanos();
             if (at != 0 && (latest == 0 || at - latest > 0)) {
                 latest = at;
             }

@@ -4,10 +4,6 @@ import io.github.jdbcliveness.AppliedKeepalive;
 import io.github.jdbcliveness.ConnectionRef;
 import io.github.jdbcliveness.EvictionReason;
 import io.github.jdbcliveness.heartbeat.Probeable;
-import io.github.jdbcliveness.inflight.LeaseWatch;
-import io.github.jdbcliveness.inflight.ProcNetTcp;
-import io.github.jdbcliveness.inflight.WatchedLease;
-import io.github.jdbcliveness.keepalive.SocketPeek;
 import io.github.jdbcliveness.pool.LeaseState.State;
 import java.net.Socket;
 import java.sql.Connection;
@@ -28,7 +24,7 @@ import java.util.concurrent.locks.ReentrantLock;
  * answered from what the heartbeat knows where possible: a connection probed within the last interval is valid
  * without a round-trip, a dead one is invalid at once. A connection known dead is ended by its {@link PhysicalClose}.
  */
-final class TrackedConnection extends DelegatingConnection implements Probeable, WatchedLease {
+final class TrackedConnection extends DelegatingConnection implements Probeable {
 
     private final PoolBinding binding;
     private final ConnectionRef ref;
@@ -50,10 +46,7 @@ final class TrackedConnection extends DelegatingConnection implements Probeable,
      * Written once; every later borrow only reads it.
      */
     private volatile boolean drawn;
-    /** The socket's four-tuple in /proc/net/tcp, or null when no socket was seen. */
-    private final ProcNetTcp.Flow flow;
-    /** The in-flight watchdog's notes (its thread only). */
-    private final LeaseWatch watch = new LeaseWatch();
+    private final WatchdogView watched;
     private final PhysicalClose physicalClose;
 
     TrackedConnection(PoolBinding binding, long id, Connection physical, AppliedKeepalive applied, Socket socket,
@@ -66,66 +59,13 @@ final class TrackedConnection extends DelegatingConnection implements Probeable,
         this.ref = new ConnectionRef(binding.poolName(), id, applied == null ? null : applied.local(),
                 applied == null ? null : applied.remote());
         this.lastAliveNanos = nowNanos;
-        this.flow = applied == null ? null : ProcNetTcp.Flow.of(applied.local(), applied.remote());
+        this.watched = new WatchdogView(this, binding, state, socket, applied);
         this.physicalClose = new PhysicalClose(binding, physical, socket);
     }
 
-    // ---- the in-flight watchdog's view ------------------------------------------------------------------------
-
-    @Override
-    public long leaseEpoch() {
-        long w = state.word();
-        return LeaseState.state(w) == State.LEASED ? LeaseState.epoch(w) : -1;
-    }
-
-    @Override
-    public ProcNetTcp.Flow flow() {
-        return flow;
-    }
-
-    @Override
-    public long bytesWritten() {
-        return SocketPeek.bytesWritten(socket);
-    }
-
-    @Override
-    public LeaseWatch watch() {
-        return watch;
-    }
-
-    @Override
-    public long readingSinceNanos() {
-        return SocketPeek.readingSinceNanos(socket);
-    }
-
-    /**
-     * Since when the current lease's request may be waiting on the host, for a host-down verdict: the driver's read
-     * on our socket (0 when it is not reading). With no socket of ours to watch (a driver we do not know, a Unix
-     * socket) a waiting request cannot be told from a lease between statements, so every lease counts as waiting
-     * since long before the verdict and is aborted, as Oracle UCP's Fast Connection Failover aborts borrowed
-     * connections on a host DOWN event; without it a request to a hung server on such a driver would wait as long as
-     * the server hangs. No clock is read at borrow for it.
-     */
-    long waitingSinceNanos(long nowNanos) {
-        return socket != null ? SocketPeek.readingSinceNanos(socket) : nowNanos - LEASE_COUNTS_AS_WAITING_NANOS;
-    }
-
-    /** Far enough back to precede any verdict's evidence, near enough that the subtraction cannot wrap. */
-    private static final long LEASE_COUNTS_AS_WAITING_NANOS = TimeUnit.HOURS.toNanos(1);
-
-    /** When the server last sent bytes on this connection ({@link System#nanoTime()}), or 0 (or no socket of ours). */
-    long receivedAtNanos() {
-        return SocketPeek.receivedAtNanos(socket);
-    }
-
-    @Override
-    public void waitingForAnswer(long epoch, long sinceNanos, long nowNanos) {
-        binding.host().requestWaiting(this, epoch, sinceNanos, nowNanos);
-    }
-
-    @Override
-    public void abortIfStillLeased(long epoch, String why, long nowNanos) {
-        binding.verdicts().abortInFlight(this, epoch, why, nowNanos);
+    /** The connection as the in-flight watchdog and the host verdict see it. */
+    WatchdogView watched() {
+        return watched;
     }
 
     ConnectionRef ref() {
@@ -268,7 +208,7 @@ final class TrackedConnection extends DelegatingConnection implements Probeable,
     public void endRequest() {
         long w = state.endLease();
         if (w >= 0) {
-            long answered = SocketPeek.receivedAtNanos(socket);
+            long answered = watched.receivedAtNanos();
             if (answered - lastAliveNanos > 0) {
                 lastAliveNanos = answered; // the server answered the application: a round trip as good as a probe
             }

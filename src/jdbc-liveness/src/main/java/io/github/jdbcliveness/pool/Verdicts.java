@@ -79,8 +79,8 @@ final class Verdicts {
             String hostKey = null;
             for (TrackedConnection t : live) {
                 hostKey = t.hostKey();
-                long epoch = t.leaseEpoch();
-                long waiting = t.waitingSinceNanos(nowNanos);
+                long epoch = t.watched().leaseEpoch();
+                long waiting = t.watched().waitingSinceNanos(nowNanos);
                 if (epoch >= 0 && waiting != 0) {
                     host.requestWaiting(t, epoch, waiting, nowNanos);
                 }
