@@ -45,7 +45,7 @@ final class BorrowGuard {
             case LIVE:
                 // Every borrow, however hot the pool: HikariCP asks isValid only of a connection idle for 500 ms, so
                 // after a restart or a failover a busy pool would hand out each closed session once. One system call.
-                String closed = t.closedByServer();
+                String closed = t.probeTarget().closedByServer();
                 if (closed != null) {
                     if (t.markDead()) {
                         binding.verdicts().dead(t, EvictionReason.CLOSED_BY_SERVER, null, closed, 0, System.nanoTime());
@@ -73,7 +73,7 @@ final class BorrowGuard {
     }
 
     private long validate(TrackedConnection t, Connection proxy, long giveUpNanos) throws SQLException {
-        ProbeCall call = new ProbeCall(t::roundTrip);
+        ProbeCall call = new ProbeCall(t.probeTarget()::roundTrip);
         try {
             binding.runProbe(t, call);
         } catch (java.util.concurrent.RejectedExecutionException e) {

@@ -11,9 +11,6 @@ import io.github.jdbcliveness.inflight.WatchedLease;
 import io.github.jdbcliveness.keepalive.DriverKind;
 import io.github.jdbcliveness.keepalive.KeepaliveConnector;
 import io.github.jdbcliveness.keepalive.KeepaliveTally;
-import io.github.jdbcliveness.keepalive.Peek;
-import io.github.jdbcliveness.keepalive.SocketPeek;
-import java.net.Socket;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Duration;
@@ -25,7 +22,6 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ThreadFactory;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import javax.sql.DataSource;
 import org.slf4j.Logger;
@@ -41,8 +37,6 @@ import org.slf4j.LoggerFactory;
 public final class PoolBinding implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(PoolBinding.class);
-    /** How much longer than the probe timeout a borrower waits for a running probe before giving up on it. */
-    static final long PROBE_WAIT_SLACK_NANOS = TimeUnit.MILLISECONDS.toNanos(50);
 
     private final String poolName;
     private final LivenessConfig config;
@@ -257,7 +251,7 @@ public final class PoolBinding implements AutoCloseable {
             throw new SQLException(poolName + " - jdbc-liveness is closed", "08003");
         }
         live.add(t);
-        scheduler.register(t);
+        scheduler.register(t.probeTarget());
         events.opened(t.ref(), t.applied());
     }
 
@@ -275,52 +269,9 @@ public final class PoolBinding implements AutoCloseable {
         scheduler.probes().execute(HeartbeatScheduler.probeTask(t.hostKey(), call));
     }
 
-    /**
-     * A probe on the caller's thread: HikariCP's borrow-time or keepalive check of an idle connection not probed
-     * within the interval, which the caller has claimed with {@code token}.
-     */
-    boolean probeInline(TrackedConnection t, long token) {
-        ProbeCall call = new ProbeCall(t::roundTrip);
-        long start = System.nanoTime();
-        try {
-            runProbe(t, call);
-        } catch (RuntimeException e) {
-            t.probeFailed(token, e, start, System.nanoTime());
-            return false;
-        }
-        switch (call.await(probeTimeoutNanos, start + probeTimeoutNanos)) {
-            case PASSED:
-                t.probePassed(token, call.startedNanos(), System.nanoTime());
-                return true;
-            case FAILED:
-                t.probeFailed(token, call.cause(), call.startedNanos(), System.nanoTime());
-                return false;
-            case TIMED_OUT:
-                t.probeTimedOut(token, call.startedNanos(), System.nanoTime());
-                verdicts.sweep(t);
-                return false;
-            default:
-                // No probe thread for its host within the probe timeout (its lane is full of probes that hang): a
-                // probe that never ran says nothing about this connection. Answering false would make HikariCP close
-                // a connection nobody has found dead (and, at borrow, spend the borrower's connectionTimeout on it);
-                // answer as for one probed lately instead: valid unless its socket shows the server closed it.
-                return t.checkSocket(token);
-        }
-    }
-
-    /**
-     * Whether the server has closed this idle connection's socket already, read without a round trip.
-     *
-     * @return what the socket showed, or null when it looks open (or cannot be read)
-     */
-    String closedByServer(Socket socket) {
-        Peek peek = SocketPeek.peek(socket);
-        if (driverKind == null || !driverKind.closing(peek)) {
-            return null;
-        }
-        return (peek.isClosed() ? "the server had closed the connection (" + peek.detail() + ")"
-                : "the server sent a termination message on the idle connection (" + peek + ")")
-                + ", seen at borrow without a round trip";
+    /** The driver behind the URL, or null for one whose sockets jdbc-liveness does not see. */
+    DriverKind driverKind() {
+        return driverKind;
     }
 
     /** Whether the driver's sockets are unknown to us: its own abort() is all there is to end a connection. */
@@ -392,7 +343,7 @@ public final class PoolBinding implements AutoCloseable {
             evictor.closedAfterSetup();
         }
         live.remove(t);
-        scheduler.deregister(t);
+        scheduler.deregister(t.probeTarget());
         if (was == LeaseState.State.DEAD) {
             events.deadRemoved();
         }
@@ -426,7 +377,7 @@ public final class PoolBinding implements AutoCloseable {
             h.shutdownNow();
         }
         for (TrackedConnection t : live) {
-            scheduler.deregister(t);
+            scheduler.deregister(t.probeTarget());
         }
         scheduler.removeListener(heartbeatEvents);
         scheduler.release();

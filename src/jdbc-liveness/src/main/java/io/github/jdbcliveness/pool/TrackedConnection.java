@@ -2,17 +2,11 @@ package io.github.jdbcliveness.pool;
 
 import io.github.jdbcliveness.AppliedKeepalive;
 import io.github.jdbcliveness.ConnectionRef;
-import io.github.jdbcliveness.EvictionReason;
-import io.github.jdbcliveness.heartbeat.Probeable;
 import io.github.jdbcliveness.pool.LeaseState.State;
 import java.net.Socket;
 import java.sql.Connection;
 import java.sql.SQLException;
-import java.sql.Statement;
 import java.util.concurrent.Executor;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.locks.Condition;
-import java.util.concurrent.locks.ReentrantLock;
 
 /**
  * A physical connection as HikariCP holds it. HikariCP marks every lease with JDBC 4.3 request boundaries
@@ -22,20 +16,21 @@ import java.util.concurrent.locks.ReentrantLock;
  *
  * <p>The calls HikariCP makes on an idle connection (its borrow-time {@code isValid}, its keepalive, closing) are
  * answered from what the heartbeat knows where possible: a connection probed within the last interval is valid
- * without a round-trip, a dead one is invalid at once. A connection known dead is ended by its {@link PhysicalClose}.
+ * without a round-trip, a dead one is invalid at once.
+ *
+ * <p>This class is the JDBC face HikariCP sees, and HikariCP's entry (its tasks, whether it left setup or was drawn).
+ * The other protocols are parts it holds, made once per connection so that a borrow allocates nothing: the
+ * heartbeat probes its {@link ProbeTarget}, the in-flight watchdog and the host verdict read its
+ * {@link WatchdogView}, and its {@link PhysicalClose} ends the physical connection. All of them move the one
+ * {@link LeaseState} only through its named transitions.
  */
-final class TrackedConnection extends DelegatingConnection implements Probeable {
+final class TrackedConnection extends DelegatingConnection {
 
     private final PoolBinding binding;
     private final ConnectionRef ref;
     private final AppliedKeepalive applied;
-    private final Socket socket;
-    private final String hostKey;
     /** In setup until HikariCP has scheduled its tasks for the entry, right before it adds it to its bag. */
     final LeaseState state = LeaseState.inSetup();
-    private final ReentrantLock probeEndLock = new ReentrantLock();
-    private final Condition probeEnd = probeEndLock.newCondition();
-    private volatile long lastAliveNanos;
     /** HikariCP's own tasks for this entry, captured by {@link HousekeepingExecutor}: the {@link Evictor}'s path. */
     private volatile Runnable maxLifetimeTask;
     private volatile Runnable keepaliveTask;
@@ -46,6 +41,7 @@ final class TrackedConnection extends DelegatingConnection implements Probeable 
      * Written once; every later borrow only reads it.
      */
     private volatile boolean drawn;
+    private final ProbeTarget probeTarget;
     private final WatchdogView watched;
     private final PhysicalClose physicalClose;
 
@@ -54,13 +50,21 @@ final class TrackedConnection extends DelegatingConnection implements Probeable 
         super(physical);
         this.binding = binding;
         this.applied = applied;
-        this.socket = socket;
-        this.hostKey = hostKey;
         this.ref = new ConnectionRef(binding.poolName(), id, applied == null ? null : applied.local(),
                 applied == null ? null : applied.remote());
-        this.lastAliveNanos = nowNanos;
+        this.probeTarget = new ProbeTarget(this, binding, state, physical, socket, hostKey, nowNanos);
         this.watched = new WatchdogView(this, binding, state, socket, applied);
         this.physicalClose = new PhysicalClose(binding, physical, socket);
+    }
+
+    /** The connection as the heartbeat probes it. */
+    ProbeTarget probeTarget() {
+        return probeTarget;
+    }
+
+    /** Connections with the same key share a path: a timeout on one sweeps the others. */
+    String hostKey() {
+        return probeTarget.hostKey();
     }
 
     /** The connection as the in-flight watchdog and the host verdict see it. */
@@ -152,7 +156,7 @@ final class TrackedConnection extends DelegatingConnection implements Probeable 
      */
     private void leaseSlowly() {
         long start = System.nanoTime();
-        long wait = binding.probeTimeoutNanos() + PoolBinding.PROBE_WAIT_SLACK_NANOS;
+        long wait = binding.probeTimeoutNanos() + ProbeTarget.WAIT_SLACK_NANOS;
         long queuedUntil = start + wait;
         long probingWord = -1;
         long probingUntil = 0;
@@ -196,7 +200,7 @@ final class TrackedConnection extends DelegatingConnection implements Probeable 
                 return;
             }
             waited = true;
-            awaitProbeEnd(until);
+            probeTarget.awaitEnd(until);
         }
     }
 
@@ -208,10 +212,7 @@ final class TrackedConnection extends DelegatingConnection implements Probeable 
     public void endRequest() {
         long w = state.endLease();
         if (w >= 0) {
-            long answered = watched.receivedAtNanos();
-            if (answered - lastAliveNanos > 0) {
-                lastAliveNanos = answered; // the server answered the application: a round trip as good as a probe
-            }
+            probeTarget.answered(watched.receivedAtNanos());
             state.release(w);
         }
     }
@@ -243,14 +244,14 @@ final class TrackedConnection extends DelegatingConnection implements Probeable 
                 case SETUP: // HikariCP checking the driver while it sets the first connection up
                     return delegate.isValid(timeoutSeconds);
                 case QUEUED:
-                    awaitProbeEnd(System.nanoTime() + binding.probeTimeoutNanos() + PoolBinding.PROBE_WAIT_SLACK_NANOS);
+                    probeTarget.awaitEnd();
                     state.cancelQueued(w); // still queued: its lane is full, no verdict; look at it ourselves
                     continue;
                 case DEAD:
                 case CLOSED:
                     return false;
                 case PROBING:
-                    awaitProbeEnd(System.nanoTime() + binding.probeTimeoutNanos() + PoolBinding.PROBE_WAIT_SLACK_NANOS);
+                    probeTarget.awaitEnd();
                     if (state.state() == State.PROBING) {
                         return false;
                     }
@@ -260,39 +261,12 @@ final class TrackedConnection extends DelegatingConnection implements Probeable 
                     if (token < 0) {
                         continue;
                     }
-                    if (System.nanoTime() - lastAliveNanos < binding.intervalNanos()) {
-                        return checkSocket(token);
+                    if (System.nanoTime() - probeTarget.lastAliveNanos() < binding.intervalNanos()) {
+                        return probeTarget.checkSocket(token);
                     }
-                    return binding.probeInline(this, token);
+                    return probeTarget.inline(token);
             }
         }
-    }
-
-    /**
-     * Whether the server has closed this connection already, read off its socket without a round trip (a FIN, a reset,
-     * or a termination message waiting): what it showed, or null when it looks open or there is no socket of ours.
-     * Only while nobody else uses the connection: claimed by a probe, or leased and not yet handed to the borrower.
-     */
-    String closedByServer() {
-        return socket == null ? null : binding.closedByServer(socket);
-    }
-
-    /**
-     * The zero-round-trip check of a claimed idle connection: has the server closed it already? For one probed within
-     * the interval, and for one whose probe could not get a thread (no verdict either way).
-     */
-    boolean checkSocket(long token) {
-        String closed = closedByServer();
-        if (closed == null) {
-            state.passProbe(token); // a look, not a sign of life: lastAliveNanos stays
-            probeEnded();
-            return true;
-        }
-        if (state.failProbe(token)) {
-            binding.verdicts().dead(this, EvictionReason.CLOSED_BY_SERVER, null, closed, 0, System.nanoTime());
-        }
-        probeEnded();
-        return false;
     }
 
     /**
@@ -309,13 +283,13 @@ final class TrackedConnection extends DelegatingConnection implements Probeable 
                 case CLOSED:
                     return; // aborted; isValid will say so without a HikariCP warning
                 case PROBING:
-                    awaitProbeEnd(System.nanoTime() + binding.probeTimeoutNanos() + PoolBinding.PROBE_WAIT_SLACK_NANOS);
+                    probeTarget.awaitEnd();
                     if (state.state() == State.PROBING) {
                         return; // a probe past its deadline: the deadline will end it
                     }
                     continue;
                 case QUEUED:
-                    awaitProbeEnd(System.nanoTime() + binding.probeTimeoutNanos() + PoolBinding.PROBE_WAIT_SLACK_NANOS);
+                    probeTarget.awaitEnd();
                     state.cancelQueued(w);
                     continue;
                 case IDLE:
@@ -326,7 +300,7 @@ final class TrackedConnection extends DelegatingConnection implements Probeable 
                     try {
                         delegate.setNetworkTimeout(executor, milliseconds);
                     } finally {
-                        abandonProbe(token);
+                        probeTarget.abandon(token);
                     }
                     return;
                 default: // LEASED, SETUP
@@ -386,167 +360,10 @@ final class TrackedConnection extends DelegatingConnection implements Probeable 
         return iface.isInstance(this) || iface.isInstance(delegate) || delegate.isWrapperFor(iface);
     }
 
-    // ---- probes --------------------------------------------------------------------------------------------
-
-    /**
-     * Waits, at most until {@code untilNanos} (a probe timeout away), for the running probe to end. An interrupt
-     * does not cut the wait short: it would leave the probe running and the borrower spinning on a flag every later
-     * wait throws at once (a host-down verdict interrupts the borrowers it wakes). It is set again on the way out.
-     */
-    private void awaitProbeEnd(long untilNanos) {
-        boolean interrupted = false;
-        probeEndLock.lock();
-        try {
-            while (true) {
-                State s = state.state();
-                if (s != State.PROBING && s != State.QUEUED) {
-                    return;
-                }
-                long left = untilNanos - System.nanoTime();
-                if (left <= 0) {
-                    return;
-                }
-                try {
-                    probeEnd.awaitNanos(left);
-                } catch (InterruptedException e) {
-                    interrupted = true;
-                }
-            }
-        } finally {
-            probeEndLock.unlock();
-            if (interrupted) {
-                Thread.currentThread().interrupt();
-            }
-        }
-    }
-
-    private void probeEnded() {
-        probeEndLock.lock();
-        try {
-            probeEnd.signalAll();
-        } finally {
-            probeEndLock.unlock();
-        }
-    }
-
-    @Override
-    public String hostKey() {
-        return hostKey;
-    }
-
-    @Override
-    public long intervalNanos() {
-        return binding.intervalNanos();
-    }
-
-    @Override
-    public long probeTimeoutNanos() {
-        return binding.probeTimeoutNanos();
-    }
-
-    @Override
-    public long lastAliveNanos() {
-        return lastAliveNanos;
-    }
-
-    @Override
-    public long tryStartProbe() {
-        return state.tryQueueProbe();
-    }
-
-    /** The heartbeat's probe, on its thread: it starts only if no borrower took the connection back meanwhile. */
-    @Override
-    public boolean probe(long token) throws SQLException {
-        if (!state.startQueued(token)) {
-            probeEnded();
-            return false;
-        }
-        return roundTrip();
-    }
-
-    /**
-     * The probe's round trip: the driver's isValid, or the validation query. With auto-commit off, the query's
-     * implicit transaction is rolled back at once: a probe never leaves a session idle in a transaction (a stale
-     * snapshot and {@code now()} for the next borrower, VACUUM held back).
-     */
-    boolean roundTrip() throws SQLException {
-        binding.events().probeStarted();
-        int seconds = (int) Math.max(1, TimeUnit.NANOSECONDS.toSeconds(binding.probeTimeoutNanos() + 999_999_999L));
-        String query = binding.validationQuery();
-        if (query == null) {
-            // The driver's own timeout is a second past ours: our deadline decides.
-            return delegate.isValid(seconds + 1);
-        }
-        try (Statement s = delegate.createStatement()) {
-            s.setQueryTimeout(seconds + 1);
-            s.execute(query);
-        } catch (SQLException e) {
-            try {
-                endProbeTransaction();
-            } catch (SQLException | RuntimeException again) {
-                e.addSuppressed(again);
-            }
-            throw e;
-        }
-        endProbeTransaction();
-        return true;
-    }
-
-    private void endProbeTransaction() throws SQLException {
-        if (!delegate.getAutoCommit()) {
-            delegate.rollback();
-        }
-    }
-
-    @Override
-    public boolean probing(long token) {
-        long w = state.word();
-        return w == token || w == LeaseState.started(token);
-    }
-
-    @Override
-    public void probePassed(long token, long startNanos, long endNanos) {
-        if (state.passProbe(LeaseState.started(token))) {
-            lastAliveNanos = endNanos;
-            binding.events().probePassed(ref, endNanos - startNanos);
-            binding.host().answered(endNanos);
-        }
-        probeEnded();
-    }
-
-    /** Ends a claim that reached no verdict (no probe thread in time): idle again, with no new sign of life. */
-    void abandonProbe(long token) {
-        state.passProbe(LeaseState.started(token));
-        probeEnded();
-    }
-
-    @Override
-    public void probeFailed(long token, Throwable cause, long startNanos, long endNanos) {
-        if (state.failProbe(LeaseState.started(token)) || state.failProbe(token)) {
-            binding.verdicts().dead(this, EvictionReason.PROBE_FAILED, cause, endNanos - startNanos, endNanos);
-        }
-        probeEnded();
-    }
-
-    @Override
-    public void probeTimedOut(long token, long startNanos, long nowNanos) {
-        if (state.failProbe(LeaseState.started(token))) {
-            binding.verdicts().dead(this, EvictionReason.PROBE_TIMEOUT, null, nowNanos - startNanos, nowNanos);
-            binding.host().probeTimedOut(startNanos, nowNanos);
-        }
-        probeEnded();
-    }
-
-    @Override
-    public boolean retired() {
-        State s = state.state();
-        return s == State.DEAD || s == State.CLOSED;
-    }
-
     /** Marks the connection dead from outside a probe (a borrower found it unusable). */
     boolean markDead() {
         boolean changed = state.markDead();
-        probeEnded();
+        probeTarget.ended();
         return changed;
     }
 

@@ -42,7 +42,7 @@ final class Verdicts {
 
     void dead(TrackedConnection t, EvictionReason reason, Throwable cause, String why, long tookNanos,
             long nowNanos) {
-        events.dead(t.ref(), reason, cause, why, tookNanos, nowNanos - t.lastAliveNanos(), nowNanos);
+        events.dead(t.ref(), reason, cause, why, tookNanos, nowNanos - t.probeTarget().lastAliveNanos(), nowNanos);
         t.physicalClose().abort();
         evictor.evict(t);
         if (sweepsHost(reason, cause)) {
@@ -52,7 +52,7 @@ final class Verdicts {
 
     /** Probes the other idle connections to this connection's host now. */
     void sweep(TrackedConnection t) {
-        scheduler.sweep(t.hostKey(), t);
+        scheduler.sweep(t.hostKey(), t.probeTarget());
     }
 
     /** The watchdog proved a leased connection's request went into a dead path: abort it, sweep its host. */
