@@ -1,5 +1,7 @@
 package io.github.jdbcliveness.drill;
 
+import io.github.jdbcliveness.keepalive.DriverKind;
+import io.github.jdbcliveness.keepalive.JdbcUrl;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
@@ -39,7 +41,7 @@ public final class DatabaseTargets {
      * {@code jdbc:mariadb://...}); errors name the URL with its password redacted.
      */
     public static DatabaseTarget external(String jdbcUrl, String username, String password) {
-        DatabaseTarget.Kind kind = jdbcUrl.startsWith("jdbc:postgresql:") ? DatabaseTarget.Kind.POSTGRESQL
+        DatabaseTarget.Kind kind = JdbcUrl.parse(jdbcUrl).kind() == DriverKind.PGJDBC ? DatabaseTarget.Kind.POSTGRESQL
                 : DatabaseTarget.Kind.MYSQL;
         return ExternalTarget.of(kind, "jdbcUrl", jdbcUrl, username, password);
     }

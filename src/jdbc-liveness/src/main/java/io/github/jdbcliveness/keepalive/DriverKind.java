@@ -10,7 +10,7 @@ import java.util.Properties;
 /** The drivers whose sockets we know how to tune, and the connection properties each one needs for it. */
 public enum DriverKind {
 
-    PGJDBC("org.postgresql.Driver", "pgjdbc", "PgKeepaliveSocketFactory") {
+    PGJDBC("org.postgresql.Driver", "pgjdbc", "PgKeepaliveSocketFactory", 5432, "jdbc:postgresql:") {
         @Override
         Map<String, String> required(KeepaliveSettings settings) {
             Map<String, String> m = new LinkedHashMap<>();
@@ -37,7 +37,8 @@ public enum DriverKind {
         }
     },
 
-    CONNECTOR_J("com.mysql.cj.jdbc.Driver", "MySQL Connector/J", "MysqlKeepaliveSocketFactory") {
+    CONNECTOR_J("com.mysql.cj.jdbc.Driver", "MySQL Connector/J", "MysqlKeepaliveSocketFactory", 3306, "jdbc:mysql:",
+            "jdbc:mysql+srv:") {
         @Override
         Map<String, String> required(KeepaliveSettings settings) {
             Map<String, String> m = new LinkedHashMap<>();
@@ -47,7 +48,7 @@ public enum DriverKind {
         }
     },
 
-    MARIADB("org.mariadb.jdbc.Driver", "MariaDB Connector/J", "MariaDbKeepaliveSocketFactory") {
+    MARIADB("org.mariadb.jdbc.Driver", "MariaDB Connector/J", "MariaDbKeepaliveSocketFactory", 3306, "jdbc:mariadb:") {
         @Override
         Map<String, String> required(KeepaliveSettings settings) {
             Map<String, String> m = new LinkedHashMap<>();
@@ -63,6 +64,8 @@ public enum DriverKind {
     private final String driverClass;
     private final String displayName;
     final String socketFactory;
+    private final int defaultPort;
+    private final String[] urlPrefixes;
 
     /**
      * Whether data the server sent unasked to an idle connection, starting with {@code firstByte}, means the
@@ -96,11 +99,15 @@ public enum DriverKind {
      * @param socketFactory the simple name of our factory class for this driver, in this package. A name, never a
      *                      class literal: each factory extends its driver's own class, and loading it would fail
      *                      for every user who does not have that driver (a pgjdbc user has no Connector/J).
+     * @param urlPrefixes   how the URLs this driver accepts begin, as the driver matches them (case-sensitively)
      */
-    DriverKind(String driverClass, String displayName, String socketFactory) {
+    DriverKind(String driverClass, String displayName, String socketFactory, int defaultPort,
+            String... urlPrefixes) {
         this.driverClass = driverClass;
         this.displayName = displayName;
         this.socketFactory = DriverKind.class.getPackageName() + "." + socketFactory;
+        this.defaultPort = defaultPort;
+        this.urlPrefixes = urlPrefixes;
     }
 
     /**
@@ -112,7 +119,7 @@ public enum DriverKind {
      * Connector/J's does not, and our socket factory passes it on as the handshake's bound
      * ({@link MysqlKeepaliveSocketFactory}).
      */
-    void connectTimeout(String url, Properties props, Duration timeout) {
+    void connectTimeout(JdbcUrl url, Properties props, Duration timeout) {
         if (!userSet(url, props, "connectTimeout")) {
             props.setProperty("connectTimeout", this == PGJDBC ? Long.toString(Math.max(1, timeout.toSeconds()))
                     : Long.toString(timeout.toMillis()));
@@ -122,9 +129,8 @@ public enum DriverKind {
         }
     }
 
-    private static boolean userSet(String url, Properties props, String name) {
-        return JdbcUrls.parameters(url).containsKey(name.toLowerCase(java.util.Locale.ROOT))
-                || props.stringPropertyNames().stream().anyMatch(k -> k.equalsIgnoreCase(name));
+    private static boolean userSet(JdbcUrl url, Properties props, String name) {
+        return url.hasParameter(name) || props.stringPropertyNames().stream().anyMatch(k -> k.equalsIgnoreCase(name));
     }
 
     public String driverClass() {
@@ -133,6 +139,23 @@ public enum DriverKind {
 
     public String displayName() {
         return displayName;
+    }
+
+    /** The port the driver connects to when a URL names a host without one. */
+    public int defaultPort() {
+        return defaultPort;
+    }
+
+    /** The driver a URL's subprotocol names, or null for any other ({@link JdbcUrl#kind()}). */
+    static DriverKind ofUrl(String url) {
+        for (DriverKind kind : values()) {
+            for (String prefix : kind.urlPrefixes) {
+                if (url.startsWith(prefix)) {
+                    return kind;
+                }
+            }
+        }
+        return null;
     }
 
     /** The driver kind of a {@link java.sql.Driver} class name, or null if we cannot tune its sockets. */
@@ -168,8 +191,8 @@ public enum DriverKind {
      * @throws IllegalArgumentException when the user already set one of ours to another value (in the
      *                                  properties or in the URL): we never override a user's choice silently
      */
-    Properties prepare(String url, Properties user, KeepaliveSettings settings) {
-        Map<String, String> urlParams = JdbcUrls.parameters(url);
+    Properties prepare(JdbcUrl url, Properties user, KeepaliveSettings settings) {
+        Map<String, String> urlParams = url.parameters();
         Map<String, String> userProps = new LinkedHashMap<>();
         user.stringPropertyNames().forEach(k -> userProps.put(k.toLowerCase(Locale.ROOT), user.getProperty(k)));
         Properties prepared = new Properties();
@@ -191,10 +214,10 @@ public enum DriverKind {
         return prepared;
     }
 
-    private void refuseConflict(String url, String key, String ours, String theirs, String where, String purpose) {
+    private void refuseConflict(JdbcUrl url, String key, String ours, String theirs, String where, String purpose) {
         if (theirs != null && !theirs.equalsIgnoreCase(ours)) {
             throw new IllegalArgumentException(key + " (" + theirs + ") is already set " + where + " for "
-                    + JdbcUrls.redact(url) + "; jdbc-liveness needs " + key + "=" + ours + " " + purpose + " on "
+                    + url.redacted() + "; jdbc-liveness needs " + key + "=" + ours + " " + purpose + " on "
                     + displayName
                     + (key.equals("socketFactory") ? ": it cannot chain another socket factory, remove yours"
                             : ": remove the setting"));

@@ -18,13 +18,13 @@ import java.util.Properties;
  */
 public final class KeepaliveConnector {
 
-    private final String url;
+    private final JdbcUrl url;
     private final Driver driver;
     private final DriverKind kind;
     private final Properties prepared;
     private final KeepaliveSettings settings;
 
-    private KeepaliveConnector(String url, Driver driver, DriverKind kind, Properties prepared,
+    private KeepaliveConnector(JdbcUrl url, Driver driver, DriverKind kind, Properties prepared,
             KeepaliveSettings settings) {
         this.url = url;
         this.driver = driver;
@@ -43,7 +43,7 @@ public final class KeepaliveConnector {
         KeepaliveConnector connector = create(url, properties, driverClassName, settings, null);
         if (connector.kind == null) {
             throw new IllegalArgumentException("jdbc-liveness tunes TCP keepalive for " + SUPPORTED + "; the driver "
-                    + "for " + JdbcUrls.redact(url) + " is " + connector.driver.getClass().getName());
+                    + "for " + connector.url.redacted() + " is " + connector.driver.getClass().getName());
         }
         return connector;
     }
@@ -62,9 +62,9 @@ public final class KeepaliveConnector {
      * @throws IllegalArgumentException for a URL no driver accepts, or conflicting user settings (a socket factory of
      *                                  the user's own, even with keepalive off: we cannot chain it)
      */
-    public static KeepaliveConnector create(String url, Properties properties, String driverClassName,
+    public static KeepaliveConnector create(String jdbcUrl, Properties properties, String driverClassName,
             KeepaliveSettings settings, Duration connectTimeout) {
-        Objects.requireNonNull(url, "jdbcUrl");
+        JdbcUrl url = JdbcUrl.parse(jdbcUrl);
         Driver driver = findDriver(url, driverClassName);
         DriverKind kind = DriverKind.ofDriverClass(driver.getClass().getName());
         Properties user = properties == null ? new Properties() : properties;
@@ -80,14 +80,14 @@ public final class KeepaliveConnector {
         return new KeepaliveConnector(url, driver, kind, prepared, settings);
     }
 
-    private static Driver findDriver(String url, String driverClassName) {
+    private static Driver findDriver(JdbcUrl url, String driverClassName) {
         if (driverClassName != null) {
             try {
                 Class<?> type = Class.forName(driverClassName, true, KeepaliveConnector.class.getClassLoader());
                 Driver driver = (Driver) type.getDeclaredConstructor().newInstance();
-                if (!driver.acceptsURL(url)) {
+                if (!driver.acceptsURL(url.text())) {
                     throw new IllegalArgumentException("driverClassName (" + driverClassName + ") does not accept "
-                            + JdbcUrls.redact(url));
+                            + url.redacted());
                 }
                 return driver;
             } catch (ReflectiveOperationException | ClassCastException | SQLException e) {
@@ -96,9 +96,9 @@ public final class KeepaliveConnector {
             }
         }
         try {
-            return DriverManager.getDriver(url);
+            return DriverManager.getDriver(url.text());
         } catch (SQLException e) {
-            throw new IllegalArgumentException("no JDBC driver on the class path accepts " + JdbcUrls.redact(url)
+            throw new IllegalArgumentException("no JDBC driver on the class path accepts " + url.redacted()
                     + " (add the database's JDBC driver; jdbc-liveness sees the sockets of " + SUPPORTED + ")", e);
         }
     }
@@ -123,7 +123,7 @@ public final class KeepaliveConnector {
 
     /** The URL without credentials or parameters. */
     public String redactedUrl() {
-        return JdbcUrls.redact(url);
+        return url.redacted();
     }
 
     /**
@@ -212,9 +212,9 @@ public final class KeepaliveConnector {
             props.setProperty("password", password);
         }
         if (kind == null) {
-            Connection plain = driver.connect(url, props);
+            Connection plain = driver.connect(url.text(), props);
             if (plain == null) {
-                throw new SQLException(driverName() + " did not accept " + JdbcUrls.redact(url), "08001");
+                throw new SQLException(driverName() + " did not accept " + url.redacted(), "08001");
             }
             return new Connected(plain, null, null);
         }
@@ -228,13 +228,13 @@ public final class KeepaliveConnector {
         Connection connection;
         Optional<Socket> socket;
         try {
-            connection = driver.connect(url, props);
+            connection = driver.connect(url.text(), props);
             socket = capture.connectedSocket();
         } finally {
             capture.end();
         }
         if (connection == null) {
-            throw new SQLException(kind.displayName() + " did not accept " + JdbcUrls.redact(url), "08001");
+            throw new SQLException(kind.displayName() + " did not accept " + url.redacted(), "08001");
         }
         AppliedKeepalive applied = socket.map(s -> SocketKeepalive.readBack(s, settings)).orElse(null);
         return new Connected(connection, applied, socket.orElse(null));

@@ -45,10 +45,10 @@ final class BorrowGuard {
             case LIVE:
                 // Every borrow, however hot the pool: HikariCP asks isValid only of a connection idle for 500 ms, so
                 // after a restart or a failover a busy pool would hand out each closed session once. One system call.
-                String closed = t.closedByServer();
+                String closed = t.probeTarget().closedByServer();
                 if (closed != null) {
                     if (t.markDead()) {
-                        binding.dead(t, EvictionReason.CLOSED_BY_SERVER, null, closed, 0, System.nanoTime());
+                        binding.verdicts().dead(t, EvictionReason.CLOSED_BY_SERVER, null, closed, 0, System.nanoTime());
                     }
                     skip(t, proxy);
                     return 0;
@@ -63,7 +63,7 @@ final class BorrowGuard {
                         + "jdbc-liveness could start it?");
             default: // REFUSED
                 if (t.markDead()) {
-                    binding.dead(t, EvictionReason.PROBE_TIMEOUT, null, binding.probeTimeoutNanos(),
+                    binding.verdicts().dead(t, EvictionReason.PROBE_TIMEOUT, null, binding.probeTimeoutNanos(),
                             System.nanoTime());
                 }
                 long waited = t.refusedAfterNanos();
@@ -73,7 +73,7 @@ final class BorrowGuard {
     }
 
     private long validate(TrackedConnection t, Connection proxy, long giveUpNanos) throws SQLException {
-        ProbeCall call = new ProbeCall(t::roundTrip);
+        ProbeCall call = new ProbeCall(t.probeTarget()::roundTrip);
         try {
             binding.runProbe(t, call);
         } catch (java.util.concurrent.RejectedExecutionException e) {
@@ -103,9 +103,9 @@ final class BorrowGuard {
         EvictionReason reason = outcome == ProbeCall.Outcome.TIMED_OUT ? EvictionReason.PROBE_TIMEOUT
                 : EvictionReason.PROBE_FAILED;
         if (t.markDead()) {
-            binding.dead(t, reason, call.cause(), call.tookNanos(), System.nanoTime());
+            binding.verdicts().dead(t, reason, call.cause(), call.tookNanos(), System.nanoTime());
             if (reason == EvictionReason.PROBE_TIMEOUT) {
-                binding.sweep(t);
+                binding.verdicts().sweep(t);
             }
         }
         skip(t, proxy);

@@ -227,9 +227,9 @@ final class HostWatch implements AutoCloseable {
         // Only once the verdict took effect (published, counted, told): its own aborts come first, and the stats
         // never show a HOST_DOWN abort without the verdict behind it.
         if (downSince != 0 && health.waitsOnDownHost(sinceNanos, nowNanos, graceNanos)) {
-            binding.abortOnDownHost(t, epoch, "its request waited " + TimeUnit.NANOSECONDS.toMillis(nowNanos
-                    - sinceNanos) + " ms for an answer from host " + name + ", judged down: " + health.evidence(),
-                    nowNanos);
+            binding.verdicts().abortOnDownHost(t, epoch, "its request waited "
+                    + TimeUnit.NANOSECONDS.toMillis(nowNanos - sinceNanos) + " ms for an answer from host " + name
+                    + ", judged down: " + health.evidence(), nowNanos);
         }
     }
 
@@ -359,7 +359,7 @@ final class HostWatch implements AutoCloseable {
             } finally {
                 publish.unlock();
             }
-            binding.hostWentDown(now);
+            binding.verdicts().hostWentDown(this, now);
         } catch (RuntimeException e) {
             LOG.warn("{} - host verdict failed to take effect", binding.poolName(), e);
         }

@@ -96,18 +96,18 @@ final class LeaseState extends CacheLinePadding {
     @SuppressWarnings("unused") // through WORD
     private volatile long word;
     /**
-     * The current borrower's lease word (-1 while none), kept by {@link TrackedConnection} on the borrower's thread.
-     * A plain field: HikariCP hands a connection to one borrower at a time, and its bag's compare-and-set orders
-     * each hand-over (return, then next borrow) for us; a volatile store would put a full fence on every borrow and
-     * every return.
+     * The current borrower's lease word (-1 while none), written on the borrower's thread only ({@link #leased},
+     * {@link #refusedAfter}, {@link #endLease}). A plain field: HikariCP hands a connection to one borrower at a time,
+     * and its bag's compare-and-set orders each hand-over (return, then next borrow) for us; a volatile store would
+     * put a full fence on every borrow and every return.
      */
-    long borrowerWord = -1;
+    private long borrowerWord = -1;
     /**
      * -1, or the current borrower's beginRequest refused the lease (dead, closed, or held past a probe's deadline)
-     * this many nanoseconds after it began (the wait for a probe, if any). A long, as all fields here: the JVM keeps fields of one size
-     * in declaration order, and a smaller one could land in a gap before the padding.
+     * this many nanoseconds after it began (the wait for a probe, if any). A long, as all fields here: the JVM keeps
+     * fields of one size in declaration order, and a smaller one could land in a gap before the padding.
      */
-    long refusedAfterNanos = -1;
+    private long refusedAfterNanos = -1;
     /** After these: the other half of the padding. */
     @SuppressWarnings("unused")
     private long q0;
@@ -286,6 +286,52 @@ final class LeaseState extends CacheLinePadding {
     boolean markDeadIfLease(long leaseEpoch) {
         long w = word();
         return state(w) == State.LEASED && epoch(w) == leaseEpoch && apply(Transition.MARK_DEAD, w) >= 0;
+    }
+
+    // ---- the current borrower's record (its thread only) --------------------------------------------------------
+
+    /** What the current borrower's beginRequest found. */
+    enum Lease {
+        /** A lease on a connection that is still live. */
+        LIVE,
+        /** Dead, closed, held by a probe past its deadline, or found dead since it was leased. */
+        REFUSED,
+        /** HikariCP did not call beginRequest: request boundaries are off for this pool. */
+        NOT_BEGUN
+    }
+
+    /** The borrower's beginRequest got lease {@code leaseWord} ({@link #tryLease()}). */
+    void leased(long leaseWord) {
+        borrowerWord = leaseWord;
+        refusedAfterNanos = -1;
+    }
+
+    /** The borrower's beginRequest refused the lease, {@code nanos} after it began. */
+    void refusedAfter(long nanos) {
+        borrowerWord = -1;
+        refusedAfterNanos = nanos;
+    }
+
+    /** The borrower's endRequest: forgets its record. @return its lease word, to {@link #release}, or -1 */
+    long endLease() {
+        long w = borrowerWord;
+        borrowerWord = -1;
+        refusedAfterNanos = -1;
+        return w;
+    }
+
+    /** What the current borrower's beginRequest found, and whether its lease still holds. */
+    Lease lease() {
+        long w = borrowerWord;
+        if (w >= 0) {
+            return word() == w ? Lease.LIVE : Lease.REFUSED;
+        }
+        return refusedAfterNanos >= 0 ? Lease.REFUSED : Lease.NOT_BEGUN;
+    }
+
+    /** When {@link #lease()} is REFUSED: how long beginRequest took to refuse it (a wait for a probe, or next to 0). */
+    long refusedAfterNanos() {
+        return Math.max(refusedAfterNanos, 0);
     }
 
     /** Any → CLOSED. @return the state it was in, or null when it was already closed */

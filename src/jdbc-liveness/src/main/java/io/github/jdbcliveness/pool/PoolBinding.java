@@ -1,28 +1,27 @@
 package io.github.jdbcliveness.pool;
 
 import com.zaxxer.hikari.HikariDataSource;
-import io.github.jdbcliveness.EvictionReason;
 import io.github.jdbcliveness.LivenessConfig;
 import io.github.jdbcliveness.LivenessListener;
 import io.github.jdbcliveness.LivenessStats;
 import io.github.jdbcliveness.heartbeat.HeartbeatEvents;
 import io.github.jdbcliveness.heartbeat.HeartbeatScheduler;
 import io.github.jdbcliveness.inflight.InflightWatchdog;
+import io.github.jdbcliveness.inflight.WatchedLease;
 import io.github.jdbcliveness.keepalive.DriverKind;
 import io.github.jdbcliveness.keepalive.KeepaliveConnector;
 import io.github.jdbcliveness.keepalive.KeepaliveTally;
-import io.github.jdbcliveness.keepalive.Peek;
-import io.github.jdbcliveness.keepalive.SocketPeek;
-import java.net.Socket;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Duration;
+import java.util.AbstractCollection;
+import java.util.Collection;
+import java.util.Iterator;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ThreadFactory;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import javax.sql.DataSource;
 import org.slf4j.Logger;
@@ -31,15 +30,13 @@ import org.slf4j.LoggerFactory;
 /**
  * Binds one HikariCP pool to the heartbeat, and holds its named parts together: the {@link ConnectionFactory}
  * HikariCP opens physical connections through, the {@link HousekeepingExecutor} that hands HikariCP's own tasks to
- * the {@link Evictor}, the {@link BorrowGuard}, and the {@link PoolEvents} (counters and listeners). What happens
- * when a connection is found dead is decided here, once: abort it, count and tell, evict it, sweep its host when
- * the failure says the host may be gone. Internal: users meet it as {@code LivenessDataSource}.
+ * the {@link Evictor}, the {@link BorrowGuard}, the {@link Verdicts} (what happens once a connection or its host is
+ * found dead), and the {@link PoolEvents} (counters and listeners). Internal: users meet it as
+ * {@code LivenessDataSource}.
  */
 public final class PoolBinding implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(PoolBinding.class);
-    /** How much longer than the probe timeout a borrower waits for a running probe before giving up on it. */
-    static final long PROBE_WAIT_SLACK_NANOS = TimeUnit.MILLISECONDS.toNanos(50);
 
     private final String poolName;
     private final LivenessConfig config;
@@ -51,9 +48,33 @@ public final class PoolBinding implements AutoCloseable {
     private final long probeTimeoutNanos;
     private final PoolEvents events;
     private final Evictor evictor;
+    private final Verdicts verdicts;
     private final BorrowGuard guard;
     private final ConnectionFactory factory;
     private final Set<TrackedConnection> live = ConcurrentHashMap.newKeySet();
+    /** {@link #live} as the watchdog sees it: a view, walked once per look, never a copy. */
+    private final Collection<WatchedLease> watched = new AbstractCollection<>() {
+        @Override
+        public Iterator<WatchedLease> iterator() {
+            Iterator<TrackedConnection> each = live.iterator();
+            return new Iterator<>() {
+                @Override
+                public boolean hasNext() {
+                    return each.hasNext();
+                }
+
+                @Override
+                public WatchedLease next() {
+                    return each.next().watched();
+                }
+            };
+        }
+
+        @Override
+        public int size() {
+            return live.size();
+        }
+    };
     private final AtomicBoolean closed = new AtomicBoolean();
     private final InflightWatchdog watchdog;
     private final io.github.jdbcliveness.heartbeat.HeartbeatCore.Periodic watchdogTask;
@@ -86,10 +107,11 @@ public final class PoolBinding implements AutoCloseable {
         this.events = new PoolEvents(poolName);
         this.scheduler = HeartbeatScheduler.acquire();
         this.evictor = new Evictor(poolName, scheduler.maintenance());
+        this.verdicts = new Verdicts(events, evictor, scheduler, live, waiters, config.probeTimeout());
         this.guard = new BorrowGuard(this, config.validateOnBorrow());
         this.factory = new ConnectionFactory(this, connector, tally);
         this.watchdog = config.watchdogEnabled() && driverKind != null
-                ? new InflightWatchdog(this::live, config.unacknowledgedTimeout().toNanos()) : null;
+                ? new InflightWatchdog(() -> watched, config.unacknowledgedTimeout().toNanos()) : null;
         this.off = LayersOff.of(config, connector, io.github.jdbcliveness.inflight.ProcNetTcp.available());
         String line = LayersOff.logLine(poolName, off);
         if (line != null && LayersOff.driverBound(off)) {
@@ -198,6 +220,10 @@ public final class PoolBinding implements AutoCloseable {
         return evictor;
     }
 
+    Verdicts verdicts() {
+        return verdicts;
+    }
+
     long intervalNanos() {
         return intervalNanos;
     }
@@ -221,11 +247,11 @@ public final class PoolBinding implements AutoCloseable {
     /** A connection was opened (on HikariCP's thread). Refused once jdbc-liveness is closed. */
     void opened(TrackedConnection t) throws SQLException {
         if (closed.get()) {
-            t.abortPhysical();
+            t.physicalClose().abort();
             throw new SQLException(poolName + " - jdbc-liveness is closed", "08003");
         }
         live.add(t);
-        scheduler.register(t);
+        scheduler.register(t.probeTarget());
         events.opened(t.ref(), t.applied());
     }
 
@@ -243,64 +269,9 @@ public final class PoolBinding implements AutoCloseable {
         scheduler.probes().execute(HeartbeatScheduler.probeTask(t.hostKey(), call));
     }
 
-    /** Probes the other idle connections to this connection's host now. */
-    void sweep(TrackedConnection t) {
-        scheduler.sweep(t.hostKey(), t);
-    }
-
-    /**
-     * A probe on the caller's thread: HikariCP's borrow-time or keepalive check of an idle connection not probed
-     * within the interval, which the caller has claimed with {@code token}.
-     */
-    boolean probeInline(TrackedConnection t, long token) {
-        ProbeCall call = new ProbeCall(t::roundTrip);
-        long start = System.nanoTime();
-        try {
-            runProbe(t, call);
-        } catch (RuntimeException e) {
-            t.probeFailed(token, e, start, System.nanoTime());
-            return false;
-        }
-        switch (call.await(probeTimeoutNanos, start + probeTimeoutNanos)) {
-            case PASSED:
-                t.probePassed(token, call.startedNanos(), System.nanoTime());
-                return true;
-            case FAILED:
-                t.probeFailed(token, call.cause(), call.startedNanos(), System.nanoTime());
-                return false;
-            case TIMED_OUT:
-                t.probeTimedOut(token, call.startedNanos(), System.nanoTime());
-                sweep(t);
-                return false;
-            default:
-                // No probe thread for its host within the probe timeout (its lane is full of probes that hang): a
-                // probe that never ran says nothing about this connection. Answering false would make HikariCP close
-                // a connection nobody has found dead (and, at borrow, spend the borrower's connectionTimeout on it);
-                // answer as for one probed lately instead: valid unless its socket shows the server closed it.
-                return t.checkSocket(token);
-        }
-    }
-
-    /**
-     * Whether the server has closed this idle connection's socket already, read without a round trip.
-     *
-     * @return what the socket showed, or null when it looks open (or cannot be read)
-     */
-    String closedByServer(Socket socket) {
-        Peek peek = SocketPeek.peek(socket);
-        if (driverKind == null || !driverKind.closing(peek)) {
-            return null;
-        }
-        return (peek.isClosed() ? "the server had closed the connection (" + peek.detail() + ")"
-                : "the server sent a termination message on the idle connection (" + peek + ")")
-                + ", seen at borrow without a round trip";
-    }
-
-    /** The watchdog proved a leased connection's request went into a dead path: abort it, sweep its host. */
-    void abortInFlight(TrackedConnection t, long leaseEpoch, String detail, long nowNanos) {
-        if (t.state.markDeadIfLease(leaseEpoch)) {
-            dead(t, EvictionReason.UNACKNOWLEDGED_DATA, null, detail, 0, nowNanos);
-        }
+    /** The driver behind the URL, or null for one whose sockets jdbc-liveness does not see. */
+    DriverKind driverKind() {
+        return driverKind;
     }
 
     /** Whether the driver's sockets are unknown to us: its own abort() is all there is to end a connection. */
@@ -320,39 +291,12 @@ public final class PoolBinding implements AutoCloseable {
     long lastReceivedNanos() {
         long latest = 0;
         for (TrackedConnection t : live) {
-            long at = t.receivedAtNanos();
+            long at = t.watched().receivedAtNanos();
             if (at != 0 && (latest == 0 || at - latest > 0)) {
                 latest = at;
             }
         }
         return latest;
-    }
-
-    /** The host verdict says {@code t}'s request waits on a host that is down: abort it, if still in that lease. */
-    void abortOnDownHost(TrackedConnection t, long leaseEpoch, String detail, long nowNanos) {
-        if (t.state.markDeadIfLease(leaseEpoch)) {
-            dead(t, EvictionReason.HOST_DOWN, null, detail, 0, nowNanos);
-        }
-    }
-
-    /** The host was just judged down: abort the requests waiting on it, probe its idle connections now. */
-    void hostWentDown(long nowNanos) {
-        try {
-            String hostKey = null;
-            for (TrackedConnection t : live) {
-                hostKey = t.hostKey();
-                long epoch = t.leaseEpoch();
-                long waiting = t.waitingSinceNanos(nowNanos);
-                if (epoch >= 0 && waiting != 0) {
-                    host.requestWaiting(t, epoch, waiting, nowNanos);
-                }
-            }
-            if (hostKey != null) {
-                scheduler.sweep(hostKey, null);
-            }
-        } finally {
-            waiters.wakeAll(); // whatever failed above, no borrower waits out connectionTimeout
-        }
     }
 
     /**
@@ -393,61 +337,13 @@ public final class PoolBinding implements AutoCloseable {
         return host.downException();
     }
 
-    /**
-     * A connection was found dead (it is DEAD already): count and tell, end it, evict it, sweep if it says so. Counted
-     * before its socket closes: a borrower whose request fails on that close finds the eviction in the stats already.
-     */
-    void dead(TrackedConnection t, EvictionReason reason, Throwable cause, long tookNanos, long nowNanos) {
-        dead(t, reason, cause, describe(reason, cause, tookNanos), tookNanos, nowNanos);
-    }
-
-    void dead(TrackedConnection t, EvictionReason reason, Throwable cause, String why, long tookNanos,
-            long nowNanos) {
-        events.dead(t.ref(), reason, cause, why, tookNanos, nowNanos - t.lastAliveNanos(), nowNanos);
-        t.abortPhysical();
-        evictor.evict(t);
-        if (sweepsHost(reason, cause)) {
-            sweep(t);
-        }
-    }
-
-    /**
-     * A timeout, an in-flight abort, a connection the server closed, or a failure the driver classes as a
-     * connection error (SQLState 08xxx) may mean the whole host is gone, restarted or killed our sessions: probe
-     * its other idle connections now rather than one borrow at a time.
-     */
-    private static boolean sweepsHost(EvictionReason reason, Throwable cause) {
-        if (reason != EvictionReason.PROBE_FAILED) {
-            return reason != EvictionReason.PROBE_TIMEOUT; // the heartbeat sweeps after its own timeouts
-        }
-        for (Throwable c = cause; c != null; c = c.getCause()) {
-            if (c instanceof SQLException e && e.getSQLState() != null && e.getSQLState().startsWith("08")) {
-                return true;
-            }
-        }
-        return false;
-    }
-
-    private String describe(EvictionReason reason, Throwable cause, long tookNanos) {
-        if (reason == EvictionReason.PROBE_TIMEOUT) {
-            return "probe timeout (no answer within " + config.probeTimeout().toMillis() + " ms)";
-        }
-        if (cause == null) {
-            return "probe failed (the driver says the connection is not valid)";
-        }
-        String message = cause.getMessage() == null ? cause.getClass().getSimpleName() : cause.getMessage();
-        int nl = message.indexOf('\n');
-        return "probe failed after " + TimeUnit.NANOSECONDS.toMillis(tookNanos) + " ms: "
-                + (nl < 0 ? message : message.substring(0, nl));
-    }
-
     /** HikariCP closed or aborted a connection. */
     void closed(TrackedConnection t, LeaseState.State was) {
         if (t.leftSetup()) {
             evictor.closedAfterSetup();
         }
         live.remove(t);
-        scheduler.deregister(t);
+        scheduler.deregister(t.probeTarget());
         if (was == LeaseState.State.DEAD) {
             events.deadRemoved();
         }
@@ -481,7 +377,7 @@ public final class PoolBinding implements AutoCloseable {
             h.shutdownNow();
         }
         for (TrackedConnection t : live) {
-            scheduler.deregister(t);
+            scheduler.deregister(t.probeTarget());
         }
         scheduler.removeListener(heartbeatEvents);
         scheduler.release();

@@ -2,23 +2,11 @@ package io.github.jdbcliveness.pool;
 
 import io.github.jdbcliveness.AppliedKeepalive;
 import io.github.jdbcliveness.ConnectionRef;
-import io.github.jdbcliveness.heartbeat.Probeable;
-import io.github.jdbcliveness.inflight.LeaseWatch;
-import io.github.jdbcliveness.inflight.ProcNetTcp;
-import io.github.jdbcliveness.inflight.WatchedLease;
-import io.github.jdbcliveness.keepalive.SocketPeek;
 import io.github.jdbcliveness.pool.LeaseState.State;
-import java.io.IOException;
 import java.net.Socket;
 import java.sql.Connection;
 import java.sql.SQLException;
-import java.sql.Statement;
 import java.util.concurrent.Executor;
-import java.util.concurrent.Future;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
-import java.util.concurrent.locks.Condition;
-import java.util.concurrent.locks.ReentrantLock;
 
 /**
  * A physical connection as HikariCP holds it. HikariCP marks every lease with JDBC 4.3 request boundaries
@@ -28,21 +16,21 @@ import java.util.concurrent.locks.ReentrantLock;
  *
  * <p>The calls HikariCP makes on an idle connection (its borrow-time {@code isValid}, its keepalive, closing) are
  * answered from what the heartbeat knows where possible: a connection probed within the last interval is valid
- * without a round-trip, a dead one is invalid at once. A connection known dead is ended with {@code abort}, after
- * closing its socket ourselves — some drivers' {@code close()} and even {@code abort()} read from the dead socket.
+ * without a round-trip, a dead one is invalid at once.
+ *
+ * <p>This class is the JDBC face HikariCP sees, and HikariCP's entry (its tasks, whether it left setup or was drawn).
+ * The other protocols are parts it holds, made once per connection so that a borrow allocates nothing: the
+ * heartbeat probes its {@link ProbeTarget}, the in-flight watchdog and the host verdict read its
+ * {@link WatchdogView}, and its {@link PhysicalClose} ends the physical connection. All of them move the one
+ * {@link LeaseState} only through its named transitions.
  */
-final class TrackedConnection extends DelegatingConnection implements Probeable, WatchedLease {
+final class TrackedConnection extends DelegatingConnection {
 
     private final PoolBinding binding;
     private final ConnectionRef ref;
     private final AppliedKeepalive applied;
-    private final Socket socket;
-    private final String hostKey;
     /** In setup until HikariCP has scheduled its tasks for the entry, right before it adds it to its bag. */
     final LeaseState state = LeaseState.inSetup();
-    private final ReentrantLock probeEndLock = new ReentrantLock();
-    private final Condition probeEnd = probeEndLock.newCondition();
-    private volatile long lastAliveNanos;
     /** HikariCP's own tasks for this entry, captured by {@link HousekeepingExecutor}: the {@link Evictor}'s path. */
     private volatile Runnable maxLifetimeTask;
     private volatile Runnable keepaliveTask;
@@ -53,80 +41,35 @@ final class TrackedConnection extends DelegatingConnection implements Probeable,
      * Written once; every later borrow only reads it.
      */
     private volatile boolean drawn;
-    /** The socket's four-tuple in /proc/net/tcp, or null when no socket was seen. */
-    private final ProcNetTcp.Flow flow;
-    /** The in-flight watchdog's notes (its thread only). */
-    private final LeaseWatch watch = new LeaseWatch();
+    private final ProbeTarget probeTarget;
+    private final WatchdogView watched;
+    private final PhysicalClose physicalClose;
 
     TrackedConnection(PoolBinding binding, long id, Connection physical, AppliedKeepalive applied, Socket socket,
             String hostKey, long nowNanos) {
         super(physical);
         this.binding = binding;
         this.applied = applied;
-        this.socket = socket;
-        this.hostKey = hostKey;
         this.ref = new ConnectionRef(binding.poolName(), id, applied == null ? null : applied.local(),
                 applied == null ? null : applied.remote());
-        this.lastAliveNanos = nowNanos;
-        this.flow = applied == null ? null : ProcNetTcp.Flow.of(applied.local(), applied.remote());
+        this.probeTarget = new ProbeTarget(this, binding, state, physical, socket, hostKey, nowNanos);
+        this.watched = new WatchdogView(this, binding, state, socket, applied);
+        this.physicalClose = new PhysicalClose(binding, physical, socket);
     }
 
-    // ---- the in-flight watchdog's view ------------------------------------------------------------------------
-
-    @Override
-    public long leaseEpoch() {
-        long w = state.word();
-        return LeaseState.state(w) == State.LEASED ? LeaseState.epoch(w) : -1;
+    /** The connection as the heartbeat probes it. */
+    ProbeTarget probeTarget() {
+        return probeTarget;
     }
 
-    @Override
-    public ProcNetTcp.Flow flow() {
-        return flow;
+    /** Connections with the same key share a path: a timeout on one sweeps the others. */
+    String hostKey() {
+        return probeTarget.hostKey();
     }
 
-    @Override
-    public long bytesWritten() {
-        return SocketPeek.bytesWritten(socket);
-    }
-
-    @Override
-    public LeaseWatch watch() {
-        return watch;
-    }
-
-    @Override
-    public long readingSinceNanos() {
-        return SocketPeek.readingSinceNanos(socket);
-    }
-
-    /**
-     * Since when the current lease's request may be waiting on the host, for a host-down verdict: the driver's read
-     * on our socket (0 when it is not reading). With no socket of ours to watch (a driver we do not know, a Unix
-     * socket) a waiting request cannot be told from a lease between statements, so every lease counts as waiting
-     * since long before the verdict and is aborted, as Oracle UCP's Fast Connection Failover aborts borrowed
-     * connections on a host DOWN event; without it a request to a hung server on such a driver would wait as long as
-     * the server hangs. No clock is read at borrow for it.
-     */
-    long waitingSinceNanos(long nowNanos) {
-        return socket != null ? SocketPeek.readingSinceNanos(socket) : nowNanos - LEASE_COUNTS_AS_WAITING_NANOS;
-    }
-
-    /** Far enough back to precede any verdict's evidence, near enough that the subtraction cannot wrap. */
-    private static final long LEASE_COUNTS_AS_WAITING_NANOS = TimeUnit.HOURS.toNanos(1);
-
-    /** When the server last sent bytes on this connection ({@link System#nanoTime()}), or 0 (or no socket of ours). */
-    long receivedAtNanos() {
-        return SocketPeek.receivedAtNanos(socket);
-    }
-
-    @Override
-    public void waitingForAnswer(long epoch, long sinceNanos, long nowNanos) {
-        binding.host().requestWaiting(this, epoch, sinceNanos, nowNanos);
-    }
-
-    @Override
-    public void abortIfStillLeased(long epoch, String why, long nowNanos) {
-        binding.abortInFlight(this, epoch, why, nowNanos);
+    /** The connection as the in-flight watchdog and the host verdict see it. */
+    WatchdogView watched() {
+        return watched;
     }
 
     ConnectionRef ref() {
@@ -183,6 +126,11 @@ final class TrackedConnection extends DelegatingConnection implements Probeable,
         return applied;
     }
 
+    /** How its physical connection is ended. */
+    PhysicalClose physicalClose() {
+        return physicalClose;
+    }
+
     // ---- leases: HikariCP's request boundaries -------------------------------------------------------------
 
     @Override
@@ -192,8 +140,7 @@ final class TrackedConnection extends DelegatingConnection implements Probeable,
         }
         long r = state.tryLease();
         if (r >= 0) {
-            state.borrowerWord = r;
-            state.refusedAfterNanos = -1;
+            state.leased(r);
             return;
         }
         leaseSlowly();
@@ -209,7 +156,7 @@ final class TrackedConnection extends DelegatingConnection implements Probeable,
      */
     private void leaseSlowly() {
         long start = System.nanoTime();
-        long wait = binding.probeTimeoutNanos() + PoolBinding.PROBE_WAIT_SLACK_NANOS;
+        long wait = binding.probeTimeoutNanos() + ProbeTarget.WAIT_SLACK_NANOS;
         long queuedUntil = start + wait;
         long probingWord = -1;
         long probingUntil = 0;
@@ -217,8 +164,7 @@ final class TrackedConnection extends DelegatingConnection implements Probeable,
         while (true) {
             long r = state.tryLease();
             if (r >= 0) {
-                state.borrowerWord = r;
-                state.refusedAfterNanos = -1;
+                state.leased(r);
                 if (waited) {
                     binding.events().borrowWaitedForProbe();
                 }
@@ -254,50 +200,31 @@ final class TrackedConnection extends DelegatingConnection implements Probeable,
                 return;
             }
             waited = true;
-            awaitProbeEnd(until);
+            probeTarget.awaitEnd(until);
         }
     }
 
     private void refuse(long start) {
-        state.borrowerWord = -1;
-        state.refusedAfterNanos = System.nanoTime() - start;
+        state.refusedAfter(System.nanoTime() - start);
     }
 
     @Override
     public void endRequest() {
-        long w = state.borrowerWord;
-        state.borrowerWord = -1;
-        state.refusedAfterNanos = -1;
+        long w = state.endLease();
         if (w >= 0) {
-            long answered = SocketPeek.receivedAtNanos(socket);
-            if (answered - lastAliveNanos > 0) {
-                lastAliveNanos = answered; // the server answered the application: a round trip as good as a probe
-            }
+            probeTarget.answered(watched.receivedAtNanos());
             state.release(w);
         }
     }
 
-    /** What the current borrower's beginRequest found. */
-    enum Lease {
-        /** A lease on a connection that is still live. */
-        LIVE,
-        /** Dead, closed, held by a probe past its deadline, or found dead since it was leased. */
-        REFUSED,
-        /** HikariCP did not call beginRequest: request boundaries are off for this pool. */
-        NOT_BEGUN
-    }
-
     /** When {@link #lease()} is REFUSED: how long beginRequest took to refuse it (a wait for a probe, or next to 0). */
     long refusedAfterNanos() {
-        return Math.max(state.refusedAfterNanos, 0);
+        return state.refusedAfterNanos();
     }
 
-    Lease lease() {
-        long w = state.borrowerWord;
-        if (w >= 0) {
-            return state.word() == w ? Lease.LIVE : Lease.REFUSED;
-        }
-        return state.refusedAfterNanos >= 0 ? Lease.REFUSED : Lease.NOT_BEGUN;
+    /** What the current borrower's beginRequest found, and whether its lease still holds. */
+    LeaseState.Lease lease() {
+        return state.lease();
     }
 
     // ---- what HikariCP asks of an idle connection ------------------------------------------------------------
@@ -317,14 +244,14 @@ final class TrackedConnection extends DelegatingConnection implements Probeable,
                 case SETUP: // HikariCP checking the driver while it sets the first connection up
                     return delegate.isValid(timeoutSeconds);
                 case QUEUED:
-                    awaitProbeEnd(System.nanoTime() + binding.probeTimeoutNanos() + PoolBinding.PROBE_WAIT_SLACK_NANOS);
+                    probeTarget.awaitEnd();
                     state.cancelQueued(w); // still queued: its lane is full, no verdict; look at it ourselves
                     continue;
                 case DEAD:
                 case CLOSED:
                     return false;
                 case PROBING:
-                    awaitProbeEnd(System.nanoTime() + binding.probeTimeoutNanos() + PoolBinding.PROBE_WAIT_SLACK_NANOS);
+                    probeTarget.awaitEnd();
                     if (state.state() == State.PROBING) {
                         return false;
                     }
@@ -334,40 +261,12 @@ final class TrackedConnection extends DelegatingConnection implements Probeable,
                     if (token < 0) {
                         continue;
                     }
-                    if (System.nanoTime() - lastAliveNanos < binding.intervalNanos()) {
-                        return checkSocket(token);
+                    if (System.nanoTime() - probeTarget.lastAliveNanos() < binding.intervalNanos()) {
+                        return probeTarget.checkSocket(token);
                     }
-                    return binding.probeInline(this, token);
+                    return probeTarget.inline(token);
             }
         }
-    }
-
-    /**
-     * Whether the server has closed this connection already, read off its socket without a round trip (a FIN, a reset,
-     * or a termination message waiting): what it showed, or null when it looks open or there is no socket of ours.
-     * Only while nobody else uses the connection: claimed by a probe, or leased and not yet handed to the borrower.
-     */
-    String closedByServer() {
-        return socket == null ? null : binding.closedByServer(socket);
-    }
-
-    /**
-     * The zero-round-trip check of a claimed idle connection: has the server closed it already? For one probed within
-     * the interval, and for one whose probe could not get a thread (no verdict either way).
-     */
-    boolean checkSocket(long token) {
-        String closed = closedByServer();
-        if (closed == null) {
-            state.passProbe(token); // a look, not a sign of life: lastAliveNanos stays
-            probeEnded();
-            return true;
-        }
-        if (state.failProbe(token)) {
-            binding.dead(this, io.github.jdbcliveness.EvictionReason.CLOSED_BY_SERVER, null, closed, 0,
-                    System.nanoTime());
-        }
-        probeEnded();
-        return false;
     }
 
     /**
@@ -384,13 +283,13 @@ final class TrackedConnection extends DelegatingConnection implements Probeable,
                 case CLOSED:
                     return; // aborted; isValid will say so without a HikariCP warning
                 case PROBING:
-                    awaitProbeEnd(System.nanoTime() + binding.probeTimeoutNanos() + PoolBinding.PROBE_WAIT_SLACK_NANOS);
+                    probeTarget.awaitEnd();
                     if (state.state() == State.PROBING) {
                         return; // a probe past its deadline: the deadline will end it
                     }
                     continue;
                 case QUEUED:
-                    awaitProbeEnd(System.nanoTime() + binding.probeTimeoutNanos() + PoolBinding.PROBE_WAIT_SLACK_NANOS);
+                    probeTarget.awaitEnd();
                     state.cancelQueued(w);
                     continue;
                 case IDLE:
@@ -401,7 +300,7 @@ final class TrackedConnection extends DelegatingConnection implements Probeable,
                     try {
                         delegate.setNetworkTimeout(executor, milliseconds);
                     } finally {
-                        abandonProbe(token);
+                        probeTarget.abandon(token);
                     }
                     return;
                 default: // LEASED, SETUP
@@ -422,10 +321,10 @@ final class TrackedConnection extends DelegatingConnection implements Probeable,
             return; // aborted when it was found dead
         }
         if (was == State.PROBING) {
-            abortPhysical();
+            physicalClose.abort();
             return;
         }
-        closeBounded();
+        physicalClose.closeBounded();
     }
 
     @Override
@@ -434,7 +333,7 @@ final class TrackedConnection extends DelegatingConnection implements Probeable,
         if (was != null) {
             binding.closed(this, was);
             if (was != State.DEAD) {
-                abortPhysical();
+                physicalClose.abort();
             }
         }
     }
@@ -461,248 +360,10 @@ final class TrackedConnection extends DelegatingConnection implements Probeable,
         return iface.isInstance(this) || iface.isInstance(delegate) || delegate.isWrapperFor(iface);
     }
 
-    // ---- ending the physical connection ------------------------------------------------------------------
-
-    /**
-     * Ends the physical connection without waiting on the network: closes the socket (which frees any thread
-     * blocked reading it) and lets the driver abort on a probe thread.
-     */
-    void abortPhysical() {
-        if (socket != null) {
-            try {
-                socket.close();
-            } catch (IOException e) {
-                // already closed
-            }
-        }
-        Executor executor = binding.maintenance();
-        boolean noSocket = socket == null && binding.noSocketDriver();
-        try {
-            executor.execute(() -> {
-                if (noSocket) {
-                    endWithoutOurSocket(executor);
-                    return;
-                }
-                try {
-                    delegate.abort(executor);
-                } catch (SQLException | RuntimeException e) {
-                    // the socket is closed already; the driver may complain about it
-                }
-            });
-        } catch (RuntimeException e) {
-            // shutting down: the socket is closed, which is what matters
-        }
-    }
-
-    /**
-     * A driver whose socket we never had: its sockets are found and closed first (its {@code abort()} may do
-     * nothing, and its {@code close()} may wait for the dead server's answer, see {@link DriverSockets}); then the
-     * driver ends the connection its own way, which no longer waits on the network. On a maintenance thread: the
-     * caller never waits.
-     */
-    private void endWithoutOurSocket(Executor executor) {
-        DriverSockets.closeAll(delegate);
-        try {
-            delegate.abort(executor);
-        } catch (SQLException | RuntimeException e) {
-            // its socket is closed already; the driver may complain about it
-        }
-        try {
-            if (!delegate.isClosed()) {
-                delegate.close(); // frees what the driver holds besides the socket; the socket write fails at once
-            }
-        } catch (SQLException | RuntimeException e) {
-            // the connection is gone either way
-        }
-    }
-
-    /** A graceful close that may take at most the probe timeout; past that the connection is aborted. */
-    private void closeBounded() {
-        Future<?> closing;
-        try {
-            closing = binding.maintenance().submit(() -> {
-                delegate.close();
-                return null;
-            });
-        } catch (RuntimeException e) {
-            abortPhysical();
-            return;
-        }
-        try {
-            closing.get(binding.probeTimeoutNanos(), TimeUnit.NANOSECONDS);
-        } catch (TimeoutException e) {
-            abortPhysical();
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            abortPhysical();
-        } catch (Exception e) {
-            // close failed; nothing more to do
-        }
-    }
-
-    // ---- probes --------------------------------------------------------------------------------------------
-
-    /**
-     * Waits, at most until {@code untilNanos} (a probe timeout away), for the running probe to end. An interrupt
-     * does not cut the wait short: it would leave the probe running and the borrower spinning on a flag every later
-     * wait throws at once (a host-down verdict interrupts the borrowers it wakes). It is set again on the way out.
-     */
-    private void awaitProbeEnd(long untilNanos) {
-        boolean interrupted = false;
-        probeEndLock.lock();
-        try {
-            while (true) {
-                State s = state.state();
-                if (s != State.PROBING && s != State.QUEUED) {
-                    return;
-                }
-                long left = untilNanos - System.nanoTime();
-                if (left <= 0) {
-                    return;
-                }
-                try {
-                    probeEnd.awaitNanos(left);
-                } catch (InterruptedException e) {
-                    interrupted = true;
-                }
-            }
-        } finally {
-            probeEndLock.unlock();
-            if (interrupted) {
-                Thread.currentThread().interrupt();
-            }
-        }
-    }
-
-    private void probeEnded() {
-        probeEndLock.lock();
-        try {
-            probeEnd.signalAll();
-        } finally {
-            probeEndLock.unlock();
-        }
-    }
-
-    @Override
-    public String hostKey() {
-        return hostKey;
-    }
-
-    @Override
-    public long intervalNanos() {
-        return binding.intervalNanos();
-    }
-
-    @Override
-    public long probeTimeoutNanos() {
-        return binding.probeTimeoutNanos();
-    }
-
-    @Override
-    public long lastAliveNanos() {
-        return lastAliveNanos;
-    }
-
-    @Override
-    public long tryStartProbe() {
-        return state.tryQueueProbe();
-    }
-
-    /** The heartbeat's probe, on its thread: it starts only if no borrower took the connection back meanwhile. */
-    @Override
-    public boolean probe(long token) throws SQLException {
-        if (!state.startQueued(token)) {
-            probeEnded();
-            return false;
-        }
-        return roundTrip();
-    }
-
-    /**
-     * The probe's round trip: the driver's isValid, or the validation query. With auto-commit off, the query's
-     * implicit transaction is rolled back at once: a probe never leaves a session idle in a transaction (a stale
-     * snapshot and {@code now()} for the next borrower, VACUUM held back).
-     */
-    boolean roundTrip() throws SQLException {
-        binding.events().probeStarted();
-        int seconds = (int) Math.max(1, TimeUnit.NANOSECONDS.toSeconds(binding.probeTimeoutNanos() + 999_999_999L));
-        String query = binding.validationQuery();
-        if (query == null) {
-            // The driver's own timeout is a second past ours: our deadline decides.
-            return delegate.isValid(seconds + 1);
-        }
-        try (Statement s = delegate.createStatement()) {
-            s.setQueryTimeout(seconds + 1);
-            s.execute(query);
-        } catch (SQLException e) {
-            try {
-                endProbeTransaction();
-            } catch (SQLException | RuntimeException again) {
-                e.addSuppressed(again);
-            }
-            throw e;
-        }
-        endProbeTransaction();
-        return true;
-    }
-
-    private void endProbeTransaction() throws SQLException {
-        if (!delegate.getAutoCommit()) {
-            delegate.rollback();
-        }
-    }
-
-    @Override
-    public boolean probing(long token) {
-        long w = state.word();
-        return w == token || w == LeaseState.started(token);
-    }
-
-    @Override
-    public void probePassed(long token, long startNanos, long endNanos) {
-        if (state.passProbe(LeaseState.started(token))) {
-            lastAliveNanos = endNanos;
-            binding.events().probePassed(ref, endNanos - startNanos);
-            binding.host().answered(endNanos);
-        }
-        probeEnded();
-    }
-
-    /** Ends a claim that reached no verdict (no probe thread in time): idle again, with no new sign of life. */
-    void abandonProbe(long token) {
-        state.passProbe(LeaseState.started(token));
-        probeEnded();
-    }
-
-    @Override
-    public void probeFailed(long token, Throwable cause, long startNanos, long endNanos) {
-        if (state.failProbe(LeaseState.started(token)) || state.failProbe(token)) {
-            binding.dead(this, io.github.jdbcliveness.EvictionReason.PROBE_FAILED, cause, endNanos - startNanos,
-                    endNanos);
-        }
-        probeEnded();
-    }
-
-    @Override
-    public void probeTimedOut(long token, long startNanos, long nowNanos) {
-        if (state.failProbe(LeaseState.started(token))) {
-            binding.dead(this, io.github.jdbcliveness.EvictionReason.PROBE_TIMEOUT, null, nowNanos - startNanos,
-                    nowNanos);
-            binding.host().probeTimedOut(startNanos, nowNanos);
-        }
-        probeEnded();
-    }
-
-    @Override
-    public boolean retired() {
-        State s = state.state();
-        return s == State.DEAD || s == State.CLOSED;
-    }
-
     /** Marks the connection dead from outside a probe (a borrower found it unusable). */
     boolean markDead() {
         boolean changed = state.markDead();
-        probeEnded();
+        probeTarget.ended();
         return changed;
     }
 

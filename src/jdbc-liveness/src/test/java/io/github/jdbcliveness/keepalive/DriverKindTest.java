@@ -17,7 +17,7 @@ class DriverKindTest {
     @Test
     void pgjdbc_getsOurFactory_tcpKeepAliveForced_andTheValuesAsProperties() {
         Properties user = props("user", "app", "password", "secret");
-        Properties p = DriverKind.PGJDBC.prepare("jdbc:postgresql://db:5432/app", user, K);
+        Properties p = DriverKind.PGJDBC.prepare(JdbcUrl.parse("jdbc:postgresql://db:5432/app"), user, K);
         assertEquals(PgKeepaliveSocketFactory.class.getName(), p.getProperty("socketFactory"));
         assertEquals("true", p.getProperty("tcpKeepAlive"));
         assertEquals("2", p.getProperty("jdbcliveness.keepaliveIdle"));
@@ -29,14 +29,14 @@ class DriverKindTest {
 
     @Test
     void connectorJ_getsOurFactory() {
-        Properties p = DriverKind.CONNECTOR_J.prepare("jdbc:mysql://db/app", new Properties(), K);
+        Properties p = DriverKind.CONNECTOR_J.prepare(JdbcUrl.parse("jdbc:mysql://db/app"), new Properties(), K);
         assertEquals(MysqlKeepaliveSocketFactory.class.getName(), p.getProperty("socketFactory"));
         assertEquals("true", p.getProperty("tcpKeepAlive"));
     }
 
     @Test
     void mariadb_usesItsOwnKeepaliveProperties() {
-        Properties p = DriverKind.MARIADB.prepare("jdbc:mariadb://db/app", new Properties(), K);
+        Properties p = DriverKind.MARIADB.prepare(JdbcUrl.parse("jdbc:mariadb://db/app"), new Properties(), K);
         assertEquals("2", p.getProperty("tcpKeepIdle"));
         assertEquals("1", p.getProperty("tcpKeepInterval"));
         assertEquals("3", p.getProperty("tcpKeepCount"));
@@ -46,7 +46,7 @@ class DriverKindTest {
     @Test
     void usersOwnSocketFactory_inProperties_isRefusedByName() {
         var e = assertThrows(IllegalArgumentException.class, () -> DriverKind.PGJDBC.prepare(
-                "jdbc:postgresql://db/app", props("socketFactory", "com.example.TunnelFactory"), K));
+                JdbcUrl.parse("jdbc:postgresql://db/app"), props("socketFactory", "com.example.TunnelFactory"), K));
         assertEquals("socketFactory (com.example.TunnelFactory) is already set in the connection properties for "
                 + "jdbc:postgresql://db/app; jdbc-liveness needs socketFactory="
                 + PgKeepaliveSocketFactory.class.getName() + " to tune TCP keepalive per socket on pgjdbc: it cannot "
@@ -56,7 +56,7 @@ class DriverKindTest {
     @Test
     void usersOwnSocketFactory_inTheUrl_isRefusedWithoutLeakingTheUrlsSecrets() {
         var e = assertThrows(IllegalArgumentException.class, () -> DriverKind.CONNECTOR_J.prepare(
-                "jdbc:mysql://app:hunter2@db/app?password=hunter2&socketFactory=com.example.Socks",
+                JdbcUrl.parse("jdbc:mysql://app:hunter2@db/app?password=hunter2&socketFactory=com.example.Socks"),
                 new Properties(), K));
         assertEquals("socketFactory (com.example.Socks) is already set in the JDBC URL for jdbc:mysql://db/app; "
                 + "jdbc-liveness needs socketFactory=" + MysqlKeepaliveSocketFactory.class.getName() + " to tune TCP "
@@ -67,7 +67,7 @@ class DriverKindTest {
     @Test
     void tcpKeepAliveFalse_isRefused_becausePgjdbcWouldSwitchKeepaliveOffAfterConnect() {
         var e = assertThrows(IllegalArgumentException.class, () -> DriverKind.PGJDBC.prepare(
-                "jdbc:postgresql://db/app?tcpKeepAlive=false", new Properties(), K));
+                JdbcUrl.parse("jdbc:postgresql://db/app?tcpKeepAlive=false"), new Properties(), K));
         assertEquals("tcpKeepAlive (false) is already set in the JDBC URL for jdbc:postgresql://db/app; "
                 + "jdbc-liveness needs tcpKeepAlive=true to tune TCP keepalive per socket on pgjdbc: remove the "
                 + "setting", e.getMessage());
@@ -76,7 +76,7 @@ class DriverKindTest {
     @Test
     void conflictInProperties_isRefusedEvenWhenTheUrlAgrees() {
         var e = assertThrows(IllegalArgumentException.class, () -> DriverKind.PGJDBC.prepare(
-                "jdbc:postgresql://db/app?tcpKeepAlive=true", props("tcpKeepAlive", "false"), K));
+                JdbcUrl.parse("jdbc:postgresql://db/app?tcpKeepAlive=true"), props("tcpKeepAlive", "false"), K));
         assertEquals(true, e.getMessage().startsWith("tcpKeepAlive (false) is already set in the connection "
                 + "properties"), e.getMessage());
     }
@@ -84,7 +84,7 @@ class DriverKindTest {
     @Test
     void mariadbKeepIdle_conflictingWithTheBudget_isRefused() {
         var e = assertThrows(IllegalArgumentException.class, () -> DriverKind.MARIADB.prepare(
-                "jdbc:mariadb://db/app", props("tcpKeepIdle", "7200"), K));
+                JdbcUrl.parse("jdbc:mariadb://db/app"), props("tcpKeepIdle", "7200"), K));
         assertEquals("tcpKeepIdle (7200) is already set in the connection properties for jdbc:mariadb://db/app; "
                 + "jdbc-liveness needs tcpKeepIdle=2 to tune TCP keepalive per socket on MariaDB Connector/J: remove "
                 + "the setting", e.getMessage());
@@ -92,7 +92,7 @@ class DriverKindTest {
 
     @Test
     void sameValuesAsOurs_areAccepted_caseInsensitively() {
-        Properties p = DriverKind.MARIADB.prepare("jdbc:mariadb://db/app?TCPKEEPALIVE=TRUE",
+        Properties p = DriverKind.MARIADB.prepare(JdbcUrl.parse("jdbc:mariadb://db/app?TCPKEEPALIVE=TRUE"),
                 props("tcpKeepIdle", "2"), K);
         assertEquals("2", p.getProperty("tcpKeepIdle"));
     }
@@ -131,22 +131,22 @@ class DriverKindTest {
     @Test
     void keepaliveLeftToTheDriver_installsOnlyOurSocketFactory() {
         for (DriverKind kind : DriverKind.values()) {
-            Properties p = kind.prepare("jdbc:x://db/app", props("user", "app"), null);
+            Properties p = kind.prepare(JdbcUrl.parse("jdbc:x://db/app"), props("user", "app"), null);
             assertEquals(kind.socketFactory, p.getProperty("socketFactory"), kind.name());
             assertEquals(null, p.getProperty("tcpKeepAlive"), kind.name());
             assertEquals(null, p.getProperty("tcpKeepIdle"), kind.name());
             assertEquals(null, p.getProperty("jdbcliveness.keepaliveIdle"), kind.name());
             assertEquals("app", p.getProperty("user"), kind.name());
         }
-        Properties userChoice = DriverKind.PGJDBC.prepare("jdbc:postgresql://db/app?tcpKeepAlive=false",
-                props("tcpKeepAlive", "false"), null);
+        Properties userChoice = DriverKind.PGJDBC.prepare(
+                JdbcUrl.parse("jdbc:postgresql://db/app?tcpKeepAlive=false"), props("tcpKeepAlive", "false"), null);
         assertEquals("false", userChoice.getProperty("tcpKeepAlive"), "the user's keepalive choice stands");
     }
 
     @Test
     void keepaliveLeftToTheDriver_stillRefusesTheUsersOwnSocketFactory_sayingWhy() {
         var e = assertThrows(IllegalArgumentException.class, () -> DriverKind.MARIADB.prepare(
-                "jdbc:mariadb://db/app", props("socketFactory", "com.example.Socks"), null));
+                JdbcUrl.parse("jdbc:mariadb://db/app"), props("socketFactory", "com.example.Socks"), null));
         assertEquals("socketFactory (com.example.Socks) is already set in the connection properties for "
                 + "jdbc:mariadb://db/app; jdbc-liveness needs socketFactory="
                 + MariaDbKeepaliveSocketFactory.class.getName() + " to see each connection's socket (in-flight "
@@ -165,21 +165,23 @@ class DriverKindTest {
     @Test
     void connectTimeout_pgjdbcAlsoGetsALoginTimeout_andTheUsersOwnValuesWin() {
         java.util.Properties pg = new java.util.Properties();
-        DriverKind.PGJDBC.connectTimeout("jdbc:postgresql://db/app", pg, java.time.Duration.ofSeconds(2));
+        DriverKind.PGJDBC.connectTimeout(JdbcUrl.parse("jdbc:postgresql://db/app"), pg,
+                java.time.Duration.ofSeconds(2));
         org.junit.jupiter.api.Assertions.assertEquals("2", pg.getProperty("connectTimeout"));
         org.junit.jupiter.api.Assertions.assertEquals("2", pg.getProperty("loginTimeout"),
                 "pgjdbc's connectTimeout bounds only the TCP connect; a hung server would hold the login forever");
 
         java.util.Properties own = new java.util.Properties();
         own.setProperty("LOGINTIMEOUT", "30");
-        DriverKind.PGJDBC.connectTimeout("jdbc:postgresql://db/app?connectTimeout=7", own,
+        DriverKind.PGJDBC.connectTimeout(JdbcUrl.parse("jdbc:postgresql://db/app?connectTimeout=7"), own,
                 java.time.Duration.ofSeconds(2));
         org.junit.jupiter.api.Assertions.assertNull(own.getProperty("connectTimeout"), "the URL's value wins");
         org.junit.jupiter.api.Assertions.assertNull(own.getProperty("loginTimeout"));
         org.junit.jupiter.api.Assertions.assertEquals("30", own.getProperty("LOGINTIMEOUT"));
 
         java.util.Properties my = new java.util.Properties();
-        DriverKind.CONNECTOR_J.connectTimeout("jdbc:mysql://db/app", my, java.time.Duration.ofSeconds(2));
+        DriverKind.CONNECTOR_J.connectTimeout(JdbcUrl.parse("jdbc:mysql://db/app"), my,
+                java.time.Duration.ofSeconds(2));
         org.junit.jupiter.api.Assertions.assertEquals("2000", my.getProperty("connectTimeout"));
         org.junit.jupiter.api.Assertions.assertNull(my.getProperty("loginTimeout"));
     }

@@ -315,6 +315,32 @@ class LeaseStateTest {
     }
 
     @Test
+    void borrowerRecord_saysLive_untilTheLeaseIsTakenFromIt_andForgetsItAtEndLease() {
+        LeaseState s = new LeaseState();
+        assertEquals(LeaseState.Lease.NOT_BEGUN, s.lease());
+        long lease = s.tryLease();
+        s.leased(lease);
+        assertEquals(LeaseState.Lease.LIVE, s.lease());
+        assertTrue(s.markDeadIfLease(LeaseState.epoch(lease)));
+        assertEquals(LeaseState.Lease.REFUSED, s.lease(), "found dead since it was leased");
+        assertEquals(0, s.refusedAfterNanos());
+        assertEquals(lease, s.endLease());
+        assertEquals(LeaseState.Lease.NOT_BEGUN, s.lease());
+        assertEquals(-1, s.endLease());
+    }
+
+    @Test
+    void borrowerRecord_refused_keepsHowLongTheRefusalTook_untilEndLease() {
+        LeaseState s = new LeaseState();
+        s.markDead();
+        s.refusedAfter(1234);
+        assertEquals(LeaseState.Lease.REFUSED, s.lease());
+        assertEquals(1234, s.refusedAfterNanos());
+        assertEquals(-1, s.endLease(), "a refused borrower holds no lease to release");
+        assertEquals(LeaseState.Lease.NOT_BEGUN, s.lease());
+    }
+
+    @Test
     void markDead_fromLiveStates_thenFalseOnceDeadOrClosed() {
         for (State s : EnumSet.of(State.IDLE, State.QUEUED, State.PROBING, State.LEASED, State.SETUP)) {
             LeaseState ls = in(s);
