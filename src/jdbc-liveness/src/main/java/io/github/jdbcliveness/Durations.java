@@ -18,7 +18,7 @@ import java.util.regex.Pattern;
  */
 public final class Durations {
 
-    private static final Pattern WITH_UNIT = Pattern.compile("(\\d+)(ms|s|m|h|d)");
+    private static final Pattern WITH_UNIT = Pattern.compile("(\\d+)(ms|s|m|h|d)", Pattern.CASE_INSENSITIVE);
     private static final Pattern BARE_NUMBER = Pattern.compile("[+-]?\\d+(\\.\\d*)?");
 
     private Durations() {
@@ -38,7 +38,7 @@ public final class Durations {
         if (m.matches()) {
             try {
                 long n = Long.parseLong(m.group(1));
-                return switch (m.group(2)) {
+                return switch (m.group(2).toLowerCase(java.util.Locale.ROOT)) {
                     case "ms" -> Duration.ofMillis(n);
                     case "s" -> Duration.ofSeconds(n);
                     case "m" -> Duration.ofMinutes(n);

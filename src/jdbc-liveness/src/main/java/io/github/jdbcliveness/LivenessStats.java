@@ -18,7 +18,8 @@ import java.util.Map;
  * @param borrowsSkippedDead   borrows that drew a dead connection, evicted it, and asked again
  * @param borrowWaitsForProbe  borrows that waited for a running probe
  * @param stalls               ticker stalls in this JVM so far (JVM-wide: every pool shows the same number)
- * @param reprobesAfterStall   probe timeouts forgiven because of a stall (JVM-wide)
+ * @param reprobesAfterStall   probe timeouts forgiven because of a stall, by the heartbeat all pools share (every
+ *                             pool shows the same number; it restarts at zero when the last pool closes)
  * @param keepalive            what the sockets carry ({@code null} when keepalive tuning is off)
  * @param watchdog             what the in-flight watchdog did; its aborts are the {@code UNACKNOWLEDGED_DATA}
  *                             evictions

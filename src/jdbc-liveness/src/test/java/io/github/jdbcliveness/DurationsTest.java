@@ -21,6 +21,13 @@ class DurationsTest {
     }
 
     @Test
+    void parse_takesTheUnitInAnyCase_asTheCliDidBefore() {
+        assertEquals(Duration.ofSeconds(6), Durations.parse("6S"));
+        assertEquals(Duration.ofMillis(500), Durations.parse("500MS"));
+        assertEquals(Duration.ofHours(2), Durations.parse("2H"));
+    }
+
+    @Test
     void parse_takesAWholeNumberWithAUnit_orIso8601() {
         assertEquals(Duration.ofSeconds(6), Durations.parse("6s"));
         assertEquals(Duration.ofMillis(500), Durations.parse(" 500ms "));

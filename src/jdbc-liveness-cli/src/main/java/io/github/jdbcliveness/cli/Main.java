@@ -41,7 +41,7 @@ public final class Main {
               hung       a hung server or proxy under traffic, made by a relay in this JVM: the same three pools
                          (PostgreSQL only; needs neither root nor nft)
               all        the audit of the embedded PostgreSQL at the budget, then all four drills (the default of
-                         `mvn -q compile exec:java`)
+                         `mvn -q -pl src/jdbc-liveness-cli -am compile exec:java`)
               --db       which server for in-flight: postgresql (default), mariadb (with Connector/J and
                          MariaDB Connector/J), all
               --budget   detection budget, e.g. 6s, 30s, 2m (default 6s; at least 4s)
