@@ -14,6 +14,7 @@ module io.github.jdbcliveness {
     requires transitive java.sql;
     requires transitive com.zaxxer.hikari;
     requires jdk.net;
+    requires java.management;
     requires org.slf4j;
 
     requires static org.postgresql.jdbc;

@@ -6,6 +6,7 @@ import com.zaxxer.hikari.HikariPoolMXBean;
 import com.zaxxer.hikari.pool.HikariPool;
 import io.github.jdbcliveness.pool.BorrowWaiters;
 import io.github.jdbcliveness.pool.HikariInstall;
+import io.github.jdbcliveness.pool.OperatorEvictions;
 import io.github.jdbcliveness.pool.PoolBinding;
 import java.io.PrintWriter;
 import java.sql.Connection;
@@ -17,6 +18,7 @@ import java.util.Properties;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.BooleanSupplier;
+import javax.management.ObjectName;
 import javax.sql.DataSource;
 
 /**
@@ -53,6 +55,9 @@ public final class LivenessDataSource implements DataSource, AutoCloseable {
     /** Made once: a borrow allocates nothing of ours. */
     private final BorrowWaiters.Borrow fromPool;
     private final BooleanSupplier nothingIdle = this::nothingIdle;
+    private final OperatorEvictions operator;
+    /** The MXBean's name while it is registered (HikariCP's registerMbeans on), else null. */
+    private final ObjectName jmxName;
 
     private LivenessDataSource(HikariDataSource hikari, PoolBinding binding, HikariInstall unstarted) {
         this.hikari = hikari;
@@ -61,6 +66,8 @@ public final class LivenessDataSource implements DataSource, AutoCloseable {
         this.started = unstarted == null;
         this.fromPool = hikari::getConnection;
         this.validateOnBorrow = binding.validatesOnBorrow();
+        this.operator = new OperatorEvictions(binding, hikari);
+        this.jmxName = hikari.isRegisterMbeans() ? LivenessJmx.register(this) : null;
     }
 
     /**
@@ -252,6 +259,32 @@ public final class LivenessDataSource implements DataSource, AutoCloseable {
         return binding.config();
     }
 
+    /**
+     * Evicts every connection of the pool, gently: idle ones close now, a leased one when its borrower returns it, so
+     * no running work is cut. HikariCP refills the pool from wherever its URL leads now: the runbook's lever after a
+     * failover by DNS or a virtual IP, when a human knows before any probe does. Counted in no
+     * {@link EvictionReason}; also a JMX operation ({@link LivenessPoolMXBean}) and, in Spring Boot, the
+     * {@code jdbcliveness} actuator endpoint.
+     *
+     * @return how many connections were open and are now evicted (0 before the pool starts and after it closed)
+     */
+    public int evictAll() {
+        return operator.evictAll();
+    }
+
+    /**
+     * As {@link #evictAll()}, for the connections to one server only: {@code host} is a host name, an IP address,
+     * either with {@code :port}, or {@code [IPv6]:port}. A name is resolved once, now, and matches each of its
+     * addresses. Only drivers whose sockets jdbc-liveness sees (pgjdbc, MySQL Connector/J, MariaDB Connector/J) have
+     * a server address to match; for others this evicts nothing.
+     *
+     * @return how many connections were evicted
+     * @throws IllegalArgumentException naming {@code host} when it is blank, has a bad port or does not resolve
+     */
+    public int evictHost(String host) {
+        return operator.evictHost(host);
+    }
+
     /** Adds a listener; see {@link LivenessListener} for the rules (quick, non-blocking). */
     public void addListener(LivenessListener listener) {
         binding.addListener(Objects.requireNonNull(listener, "listener"));
@@ -267,7 +300,11 @@ public final class LivenessDataSource implements DataSource, AutoCloseable {
         try {
             hikari.close();
         } finally {
-            binding.close();
+            try {
+                binding.close();
+            } finally {
+                LivenessJmx.unregister(jmxName);
+            }
         }
     }
 
