@@ -23,5 +23,12 @@ public enum EvictionReason {
      * or a termination message waiting (a session killed server-side, a restart, {@code wait_timeout}), seen without
      * a round trip.
      */
-    CLOSED_BY_SERVER
+    CLOSED_BY_SERVER,
+    /**
+     * The server answered, but not in the role the pool needs: its URL asks for a primary (pgjdbc's
+     * {@code targetServerType=primary}) and the server reports itself a standby or read-only, as an old primary
+     * does after a failover; or the reverse. Its other idle connections are swept at once, and the pool refills from
+     * wherever its URL leads now.
+     */
+    WRONG_ROLE
 }

@@ -105,6 +105,7 @@ final class DrillRecorder implements LivenessListener {
                 case UNACKNOWLEDGED_DATA -> "in-flight watchdog";
                 case HOST_DOWN -> "host verdict";
                 case CLOSED_BY_SERVER -> "borrow check";
+                case WRONG_ROLE -> "role check";
             };
         }
     }

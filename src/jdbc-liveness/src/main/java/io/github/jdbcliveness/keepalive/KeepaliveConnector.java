@@ -121,6 +121,24 @@ public final class KeepaliveConnector {
         return settings;
     }
 
+    /**
+     * A driver setting as pgjdbc reads it: the URL's parameter (which wins over a property of the same name), else
+     * the properties passed on (HikariCP's {@code dataSourceProperties}); null when it is set in neither.
+     * Case-insensitive in the name.
+     */
+    public String driverSetting(String name) {
+        String inUrl = url.parameters().get(name.toLowerCase(java.util.Locale.ROOT));
+        if (inUrl != null) {
+            return inUrl;
+        }
+        for (String key : prepared.stringPropertyNames()) {
+            if (key.equalsIgnoreCase(name)) {
+                return prepared.getProperty(key);
+            }
+        }
+        return null;
+    }
+
     /** The URL without credentials or parameters. */
     public String redactedUrl() {
         return url.redacted();

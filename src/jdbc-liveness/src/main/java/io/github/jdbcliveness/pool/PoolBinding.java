@@ -42,6 +42,8 @@ public final class PoolBinding implements AutoCloseable {
     private final LivenessConfig config;
     private final String validationQuery;
     private final DriverKind driverKind;
+    /** The server role the pool needs, checked after every probe's round trip. */
+    private final RoleCheck roleCheck;
     private final KeepaliveTally tally;
     private final HeartbeatScheduler scheduler;
     private final long intervalNanos;
@@ -99,6 +101,10 @@ public final class PoolBinding implements AutoCloseable {
         this.config = config;
         this.validationQuery = validationQuery;
         this.driverKind = connector.driverKind();
+        this.roleCheck = RoleCheck.of(connector);
+        if (roleCheck.describe() != null) {
+            LOG.info("{} - probes check the server's role: it must be a {}", poolName, roleCheck.describe());
+        }
         // Only when our factory tunes the sockets: with keepalive switched off, or a driver whose sockets we do not
         // see, there is no request to compare with (the stats say which, in off).
         this.tally = connector.settings() != null ? new KeepaliveTally(connector) : null;
@@ -267,6 +273,10 @@ public final class PoolBinding implements AutoCloseable {
     /** Runs a round trip for a waiting caller in the connection's host lane. */
     void runProbe(TrackedConnection t, ProbeCall call) {
         scheduler.probes().execute(HeartbeatScheduler.probeTask(t.hostKey(), call));
+    }
+
+    RoleCheck roleCheck() {
+        return roleCheck;
     }
 
     /** The driver behind the URL, or null for one whose sockets jdbc-liveness does not see. */

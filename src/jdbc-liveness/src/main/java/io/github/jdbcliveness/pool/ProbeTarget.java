@@ -102,7 +102,11 @@ final class ProbeTarget implements Probeable {
         String query = binding.validationQuery();
         if (query == null) {
             // The driver's own timeout is a second past ours: our deadline decides.
-            return physical.isValid(seconds + 1);
+            boolean valid = physical.isValid(seconds + 1);
+            if (valid) {
+                checkRole();
+            }
+            return valid;
         }
         try (Statement s = physical.createStatement()) {
             s.setQueryTimeout(seconds + 1);
@@ -116,7 +120,16 @@ final class ProbeTarget implements Probeable {
             throw e;
         }
         endProbeTransaction();
+        checkRole();
         return true;
+    }
+
+    /** After a round trip, whose answer carried any change of the server's role: the role the pool needs? */
+    private void checkRole() throws SQLException {
+        String wrong = binding.roleCheck().wrongRole(physical);
+        if (wrong != null) {
+            throw new WrongRoleException(wrong);
+        }
     }
 
     private void endProbeTransaction() throws SQLException {
@@ -220,7 +233,12 @@ final class ProbeTarget implements Probeable {
     @Override
     public void probeFailed(long token, Throwable cause, long startNanos, long endNanos) {
         if (state.failProbe(LeaseState.started(token)) || state.failProbe(token)) {
-            binding.verdicts().dead(connection, EvictionReason.PROBE_FAILED, cause, endNanos - startNanos, endNanos);
+            boolean wrongRole = cause instanceof WrongRoleException;
+            if (wrongRole) {
+                binding.host().answered(endNanos); // the server is up: it answered, in the wrong role
+            }
+            binding.verdicts().dead(connection, wrongRole ? EvictionReason.WRONG_ROLE : EvictionReason.PROBE_FAILED,
+                    cause, endNanos - startNanos, endNanos);
         }
         ended();
     }

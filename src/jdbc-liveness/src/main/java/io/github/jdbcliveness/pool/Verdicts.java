@@ -118,6 +118,9 @@ final class Verdicts {
         if (cause == null) {
             return "probe failed (the driver says the connection is not valid)";
         }
+        if (reason == EvictionReason.WRONG_ROLE) {
+            return "wrong role: " + cause.getMessage();
+        }
         String message = cause.getMessage() == null ? cause.getClass().getSimpleName() : cause.getMessage();
         int nl = message.indexOf('\n');
         return "probe failed after " + TimeUnit.NANOSECONDS.toMillis(tookNanos) + " ms: "

@@ -63,7 +63,7 @@ class LivenessMetricsTest {
                 expected.add(id("jdbc.liveness.probes", "outcome", outcome));
             }
             for (String reason : new String[] {"probe_failed", "probe_timeout", "unacknowledged_data", "host_down",
-                    "closed_by_server"}) {
+                    "closed_by_server", "wrong_role"}) {
                 expected.add(id("jdbc.liveness.evictions", "reason", reason));
                 expected.add(id("jdbc.liveness.detection.latency", "reason", reason));
             }
