@@ -81,6 +81,15 @@ abstract class LivenessBeanProperties extends HikariBeanProperties {
         return getLiveness(Setting.VALIDATE_ON_BORROW);
     }
 
+    /** {@code primary}, {@code standby} or {@code any} ({@link LivenessConfig.Builder#requiredRole}). */
+    public void setRequiredRole(String role) {
+        setLiveness(Setting.REQUIRED_ROLE, role);
+    }
+
+    public String getRequiredRole() {
+        return getLiveness(Setting.REQUIRED_ROLE);
+    }
+
     public void setMiddleboxIdleTimeout(String duration) {
         setLiveness(Setting.MIDDLEBOX_IDLE_TIMEOUT, duration);
     }

@@ -39,6 +39,7 @@ public final class LivenessConfig {
     private final Duration watchdogInterval;
     private final Duration unacknowledgedTimeout;
     private final boolean validateOnBorrow;
+    private final ServerRole requiredRole;
 
     public static final Duration MIN_WATCHDOG_INTERVAL = Duration.ofMillis(50);
     public static final Duration MIN_UNACKNOWLEDGED_TIMEOUT = Duration.ofMillis(200);
@@ -64,6 +65,7 @@ public final class LivenessConfig {
         this.unacknowledgedTimeout = b.unacknowledgedTimeout != null ? b.unacknowledgedTimeout
                 : max(b.detectionBudget.dividedBy(6), MIN_UNACKNOWLEDGED_TIMEOUT);
         this.validateOnBorrow = b.validateOnBorrow;
+        this.requiredRole = b.requiredRole;
     }
 
     private static Duration min(Duration a, Duration b) {
@@ -182,6 +184,14 @@ public final class LivenessConfig {
         return validateOnBorrow;
     }
 
+    /**
+     * The server role the pool needs, when one was set ({@link Builder#requiredRole}); empty: the driver's own setting
+     * decides (pgjdbc's {@code targetServerType}), and without one any role will do.
+     */
+    public Optional<ServerRole> requiredRole() {
+        return Optional.ofNullable(requiredRole);
+    }
+
     /** The probe's statement, or empty for the driver's {@code isValid} (pgjdbc: empty query; MySQL: COM_PING). */
     public Optional<String> validationQuery() {
         return Optional.ofNullable(validationQuery);
@@ -202,7 +212,8 @@ public final class LivenessConfig {
                 + validationQuery().map(q -> ", validationQuery=" + q).orElse("")
                 + ", watchdog=" + (watchdogEnabled ? Durations.format(watchdogInterval) + "/"
                         + Durations.format(unacknowledgedTimeout) : "off")
-                + (validateOnBorrow ? ", validateOnBorrow" : "") + "}";
+                + (validateOnBorrow ? ", validateOnBorrow" : "")
+                + requiredRole().map(r -> ", requiredRole=" + r).orElse("") + "}";
     }
 
     /** Validating builder; nothing is checked until {@link #build()}, which checks everything. */
@@ -220,8 +231,22 @@ public final class LivenessConfig {
         private Duration watchdogInterval;
         private Duration unacknowledgedTimeout;
         private boolean validateOnBorrow;
+        private ServerRole requiredRole;
 
         private Builder() {
+        }
+
+        /**
+         * The server role the pool needs (default: the driver's own setting, pgjdbc's {@code targetServerType},
+         * else any). {@code PRIMARY} or {@code STANDBY}: every probe checks it, with no round trip of its own on
+         * PostgreSQL 14+ (which reports its role to the client) and within the probe's one round trip on the MySQL
+         * protocol ({@code SELECT @@global.read_only} instead of a ping); a connection to a server in another role is
+         * evicted ({@link EvictionReason#WRONG_ROLE}) and its siblings swept. A role that contradicts the driver's
+         * own setting fails the start, naming both.
+         */
+        public Builder requiredRole(ServerRole role) {
+            this.requiredRole = Objects.requireNonNull(role, "requiredRole");
+            return this;
         }
 
         /**

@@ -44,7 +44,7 @@ final class LivenessKeys {
 
     private static final Pattern WHOLE_NUMBER = Pattern.compile("[+-]?\\d+");
 
-    enum Kind { DURATION, BOOLEAN, COUNT, TEXT }
+    enum Kind { DURATION, BOOLEAN, COUNT, TEXT, ROLE }
 
     /**
      * One setting: its key in a file, the same in the shape of its Spring Boot property, its name as a bean property
@@ -60,6 +60,7 @@ final class LivenessKeys {
         VALIDATION_QUERY("validationQuery", "validation-query", Kind.TEXT, (b, v) -> b.validationQuery((String) v)),
         VALIDATE_ON_BORROW("validateOnBorrow", "validate-on-borrow", Kind.BOOLEAN,
                 (b, v) -> b.validateOnBorrow((Boolean) v)),
+        REQUIRED_ROLE("requiredRole", "required-role", Kind.ROLE, (b, v) -> b.requiredRole((ServerRole) v)),
         MIDDLEBOX_IDLE_TIMEOUT("middleboxIdleTimeout", "middlebox-idle-timeout", Kind.DURATION,
                 (b, v) -> b.middleboxIdleTimeout((Duration) v)),
         KEEPALIVE_ENABLED("keepaliveEnabled", "keepalive.enabled", Kind.BOOLEAN,
@@ -285,6 +286,13 @@ final class LivenessKeys {
                 }
                 throw new IllegalArgumentException(name + " " + shown(raw) + " must be a whole number between 1 "
                         + "and " + KeepaliveSettings.MAX_COUNT);
+            case ROLE:
+                for (ServerRole r : ServerRole.values()) {
+                    if (r.name().equalsIgnoreCase(v)) {
+                        return r;
+                    }
+                }
+                throw new IllegalArgumentException(name + " " + shown(raw) + " must be primary, standby or any");
             default:
                 return raw; // SQL as written; the builder refuses a blank one
         }

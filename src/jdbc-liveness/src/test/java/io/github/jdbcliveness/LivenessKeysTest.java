@@ -30,6 +30,7 @@ class LivenessKeysTest {
     /** Every key the README documents, in its order. */
     static final List<String> KEYS = List.of("liveness.detectionBudget", "liveness.heartbeatInterval",
             "liveness.probeTimeout", "liveness.connectTimeout", "liveness.validationQuery", "liveness.validateOnBorrow",
+            "liveness.requiredRole",
             "liveness.middleboxIdleTimeout", "liveness.keepaliveEnabled", "liveness.keepalive.idle",
             "liveness.keepalive.interval", "liveness.keepalive.count", "liveness.watchdogEnabled",
             "liveness.watchdogInterval", "liveness.unacknowledgedTimeout");
@@ -293,5 +294,17 @@ class LivenessKeysTest {
         assertEquals("jdbc:stub:unused", split.hikari().getProperty("jdbcUrl"));
         assertEquals(1, split.hikari().size(), split.hikari().toString());
         return split.liveness();
+    }
+
+    @Test
+    void requiredRole_inEitherShape_anyCase_andABadValueIsNamed() {
+        java.util.Properties p = new java.util.Properties();
+        p.setProperty("liveness.required-role", "Primary");
+        assertEquals(java.util.Optional.of(ServerRole.PRIMARY), LivenessKeys.split(p).liveness().requiredRole());
+        java.util.Properties bad = new java.util.Properties();
+        bad.setProperty("liveness.requiredRole", "leader");
+        assertEquals("liveness.requiredRole (leader) must be primary, standby or any",
+                org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+                        () -> LivenessKeys.split(bad)).getMessage());
     }
 }

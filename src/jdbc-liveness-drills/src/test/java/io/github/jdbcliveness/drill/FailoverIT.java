@@ -15,14 +15,8 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
-import java.util.concurrent.ConcurrentLinkedQueue;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.locks.LockSupport;
-import javax.sql.DataSource;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -45,9 +39,6 @@ class FailoverIT {
     private static final Duration PACE = Duration.ofMillis(10);
     private static final Duration WARM_UP = Duration.ofSeconds(1);
 
-    private record Write(long startNanos, long endNanos, int serverPort, String sqlState) {
-    }
-
     @Test
     void oldPrimaryStaysUpReadOnly_writesMoveToTheNewPrimaryWithinB_plainHikariKeepsFailing() throws Exception {
         try (EmbeddedPostgresTarget a = EmbeddedPostgresTarget.start();
@@ -66,8 +57,9 @@ class FailoverIT {
                 assertEquals(POOL, sessions(a, "failover-plain"));
                 assertEquals(POOL, sessions(a, "failover-liveness"));
 
-                Writes plainWrites = Writes.start(plain, "failover-plain");
-                Writes ourWrites = Writes.start(ours, "failover-liveness");
+                WriteTraffic plainWrites = WriteTraffic.start(plain, "failover-plain", THREADS, PACE, FailoverIT::write);
+                WriteTraffic ourWrites = WriteTraffic.start(ours, "failover-liveness", THREADS, PACE,
+                        FailoverIT::write);
                 Pools.parkUntil(System.nanoTime() + WARM_UP.toNanos());
 
                 long failover = System.nanoTime();
@@ -80,8 +72,8 @@ class FailoverIT {
                 plainWrites.stop();
                 ourWrites.stop();
 
-                Result p = plainWrites.result(failover, a.port(), b.port());
-                Result o = ourWrites.result(failover, a.port(), b.port());
+                WriteTraffic.Result p = plainWrites.result(failover, B, b.port());
+                WriteTraffic.Result o = ourWrites.result(failover, B, b.port());
                 System.out.printf(Locale.ROOT, "Failover drill (PostgreSQL 14, pgjdbc targetServerType=primary, "
                         + "B = %.2f s): old primary read-only, still up%n", B.toMillis() / 1000.0);
                 System.out.printf(Locale.ROOT, "  %-20s %s; sessions left on the old primary at B: %d%n",
@@ -89,15 +81,26 @@ class FailoverIT {
                 System.out.printf(Locale.ROOT, "  %-20s %s; sessions left on the old primary at B: %d; %s%n",
                         "jdbc-liveness", o, oursLeftOnA, ours.stats().evictions());
 
-                assertEquals(0, o.failedAfterB, "jdbc-liveness writes started after B that failed: " + o);
+                assertEquals(0, o.failedAfterB(), "jdbc-liveness writes started after B that failed: " + o);
                 assertEquals(0, oursLeftOnA, "jdbc-liveness sessions on the old primary at B");
-                assertTrue(o.onNewPrimary > 0, "jdbc-liveness writes reached the new primary: " + o);
+                assertTrue(o.onNewPrimary() > 0, "jdbc-liveness writes reached the new primary: " + o);
                 assertTrue(ours.stats().evictions().get(EvictionReason.WRONG_ROLE) >= POOL - THREADS,
                         "evicted for the wrong role: " + ours.stats());
                 // Never worse than plain HikariCP, which keeps its sessions on the old primary.
-                assertTrue(p.failedAfterB > 0 && plainLeftOnA > 0, "plain HikariCP stayed on the old primary: " + p);
-                assertTrue(o.failed <= p.failed, "no more failed writes than plain HikariCP: " + o + " vs " + p);
+                assertTrue(p.failedAfterB() > 0 && plainLeftOnA > 0,
+                        "plain HikariCP stayed on the old primary: " + p);
+                assertTrue(o.failed() <= p.failed(), "no more failed writes than plain HikariCP: " + o + " vs " + p);
             }
+        }
+    }
+
+    /** One row, and the port of the server that took it. */
+    private static int write(Connection c) throws SQLException {
+        try (PreparedStatement s = c.prepareStatement(
+                "INSERT INTO failover_writes (pool) VALUES ('w') RETURNING inet_server_port()");
+                ResultSet rs = s.executeQuery()) {
+            rs.next();
+            return rs.getInt(1);
         }
     }
 
@@ -134,78 +137,6 @@ class FailoverIT {
                 rs.next();
                 return rs.getInt(1);
             }
-        }
-    }
-
-    private record Result(long ok, long failed, long failedAfterB, long onNewPrimary, double lastFailureSeconds) {
-        @Override
-        public String toString() {
-            return String.format(Locale.ROOT, "%d writes ok (%d on the new primary), %d failed, %d of them started "
-                    + "after B; last failure %.2f s after the failover", ok, onNewPrimary, failed, failedAfterB,
-                    lastFailureSeconds);
-        }
-    }
-
-    /** Application threads writing one row each {@link #PACE}, asking the server which one took it. */
-    private static final class Writes {
-        private final AtomicBoolean stop = new AtomicBoolean();
-        private final ConcurrentLinkedQueue<Write> writes = new ConcurrentLinkedQueue<>();
-        private final List<Thread> threads = new ArrayList<>();
-
-        static Writes start(DataSource ds, String pool) {
-            Writes w = new Writes();
-            for (int i = 0; i < THREADS; i++) {
-                Thread t = new Thread(() -> w.loop(ds, pool), pool + "-writer-" + i);
-                t.setDaemon(true);
-                w.threads.add(t);
-                t.start();
-            }
-            return w;
-        }
-
-        private void loop(DataSource ds, String pool) {
-            long next = System.nanoTime();
-            while (!stop.get()) {
-                long start = System.nanoTime();
-                try (Connection c = ds.getConnection(); PreparedStatement s = c.prepareStatement(
-                        "INSERT INTO failover_writes (pool) VALUES (?) RETURNING inet_server_port()")) {
-                    s.setString(1, pool);
-                    try (ResultSet rs = s.executeQuery()) {
-                        rs.next();
-                        writes.add(new Write(start, System.nanoTime(), rs.getInt(1), null));
-                    }
-                } catch (SQLException e) {
-                    writes.add(new Write(start, System.nanoTime(), -1, String.valueOf(e.getSQLState())));
-                }
-                next += PACE.toNanos();
-                LockSupport.parkNanos(Math.max(0, next - System.nanoTime()));
-            }
-        }
-
-        void stop() throws InterruptedException {
-            stop.set(true);
-            for (Thread t : threads) {
-                t.join(TimeUnit.SECONDS.toMillis(30));
-            }
-        }
-
-        Result result(long failover, int oldPort, int newPort) {
-            long ok = 0;
-            long failed = 0;
-            long failedAfterB = 0;
-            long onNew = 0;
-            long lastFailure = failover;
-            for (Write w : writes) {
-                if (w.sqlState == null) {
-                    ok++;
-                    onNew += w.serverPort == newPort ? 1 : 0;
-                } else if (w.startNanos - failover >= 0) {
-                    failed++;
-                    failedAfterB += w.startNanos - failover - B.toNanos() >= 0 ? 1 : 0;
-                    lastFailure = Math.max(lastFailure, w.endNanos);
-                }
-            }
-            return new Result(ok, failed, failedAfterB, onNew, (lastFailure - failover) / 1e9);
         }
     }
 }

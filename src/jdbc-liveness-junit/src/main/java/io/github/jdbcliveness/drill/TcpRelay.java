@@ -69,6 +69,8 @@ public final class TcpRelay implements AutoCloseable {
     private final ServerSocket listener;
     private final String targetHost;
     private final int targetPort;
+    /** Where new connections go: the target, until {@link #retarget} moves it (a virtual IP after a failover). */
+    private volatile InetSocketAddress upstreamAddress;
     private final String name;
     private final Thread acceptor;
 
@@ -76,6 +78,7 @@ public final class TcpRelay implements AutoCloseable {
         this.listener = listener;
         this.targetHost = targetHost;
         this.targetPort = targetPort;
+        this.upstreamAddress = new InetSocketAddress(targetHost, targetPort);
         this.name = "relay 127.0.0.1:" + listener.getLocalPort() + " -> " + targetHost + ":" + targetPort;
         this.acceptor = newThread("accept", this::acceptLoop);
     }
@@ -171,6 +174,16 @@ public final class TcpRelay implements AutoCloseable {
         doomed.forEach(p -> p.close(true));
         long end = System.nanoTime() + JOIN_DEADLINE.toNanos();
         doomed.forEach(p -> p.awaitEnded(end));
+    }
+
+    /**
+     * Sends new connections to {@code host:port} from now on, as a virtual IP or a proxy does after a failover; the
+     * connections relayed so far stay on the server they reached. {@link #rewrite} still takes URLs of the first
+     * target.
+     */
+    public void retarget(String host, int port) {
+        upstreamAddress = new InetSocketAddress(host, port);
+        LOG.info("{}: new connections go to {}:{} from now on", name, host, port);
     }
 
     /** Delivers each chunk {@code oneWay} after it arrived (per chunk, not compounded); zero for none. */
@@ -378,11 +391,11 @@ public final class TcpRelay implements AutoCloseable {
             }
             Socket upstream = new Socket();
             try {
-                upstream.connect(new InetSocketAddress(targetHost, targetPort), CONNECT_TIMEOUT_MILLIS);
+                upstream.connect(upstreamAddress, CONNECT_TIMEOUT_MILLIS);
                 client.setTcpNoDelay(true);
                 upstream.setTcpNoDelay(true);
             } catch (IOException e) {
-                LOG.warn("{}: cannot reach the upstream {}:{}, closing {}", name, targetHost, targetPort,
+                LOG.warn("{}: cannot reach the upstream {}, closing {}", name, upstreamAddress,
                         client.getRemoteSocketAddress(), e);
                 RelayPair.abort(upstream);
                 RelayPair.abort(client);

@@ -1,6 +1,7 @@
 package io.github.jdbcliveness.spring;
 
 import io.github.jdbcliveness.LivenessConfig;
+import io.github.jdbcliveness.ServerRole;
 import java.time.Duration;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
@@ -31,6 +32,7 @@ public class LivenessProperties {
             Map.entry("connectTimeout", "connect-timeout"),
             Map.entry("validationQuery", "validation-query"),
             Map.entry("middleboxIdleTimeout", "middlebox-idle-timeout"),
+            Map.entry("requiredRole", "required-role"),
             Map.entry("keepaliveIdle", "keepalive.idle"),
             Map.entry("keepaliveInterval", "keepalive.interval"),
             Map.entry("keepaliveCount", "keepalive.count"),
@@ -66,6 +68,12 @@ public class LivenessProperties {
     /** Whether every borrow is probed before it is handed out. */
     private boolean validateOnBorrow = false;
 
+    /**
+     * The server role the pool needs: primary, standby or any. Unset, the driver's own setting decides (pgjdbc's
+     * targetServerType), else any; a connection to a server in another role is evicted.
+     */
+    private ServerRole requiredRole;
+
     /** Idle timeout of a NAT, firewall or load balancer on the path (at least 2s); keepalive and heartbeats stay below it. */
     @DurationUnit(ChronoUnit.SECONDS)
     private Duration middleboxIdleTimeout;
@@ -100,6 +108,9 @@ public class LivenessProperties {
             }
             if (middleboxIdleTimeout != null) {
                 b.middleboxIdleTimeout(middleboxIdleTimeout);
+            }
+            if (requiredRole != null) {
+                b.requiredRole(requiredRole);
             }
             keepalive.applyTo(b);
             watchdog.applyTo(b);
@@ -309,6 +320,14 @@ public class LivenessProperties {
 
     public void setValidateOnBorrow(boolean validateOnBorrow) {
         this.validateOnBorrow = validateOnBorrow;
+    }
+
+    public ServerRole getRequiredRole() {
+        return requiredRole;
+    }
+
+    public void setRequiredRole(ServerRole requiredRole) {
+        this.requiredRole = requiredRole;
     }
 
     public Duration getMiddleboxIdleTimeout() {

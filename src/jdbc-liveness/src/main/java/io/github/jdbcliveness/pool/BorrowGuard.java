@@ -53,6 +53,15 @@ final class BorrowGuard {
                     skip(t, proxy);
                     return 0;
                 }
+                String wrongRole = t.probeTarget().wrongRoleAtBorrow();
+                if (wrongRole != null) {
+                    if (t.markDead()) {
+                        binding.verdicts().dead(t, EvictionReason.WRONG_ROLE, null, "wrong role: " + wrongRole, 0,
+                                System.nanoTime());
+                    }
+                    skip(t, proxy);
+                    return 0;
+                }
                 return validateOnBorrow ? validate(t, proxy, giveUpNanos) : USE;
             case NOT_BEGUN:
                 proxy.close();

@@ -78,6 +78,10 @@ public final class HikariInstall {
         }
         HikariTimers timers = ensureTaskPerConnection(target);
         PoolBinding binding = new PoolBinding(target.getPoolName(), config, connector, validationQuery);
+        if (binding.roleCheck().refusalsAreEvidence() && target.getExceptionOverride() == null
+                && target.getExceptionOverrideClassName() == null) {
+            target.setExceptionOverride(new ReadOnlyEvidence());
+        }
         target.setDataSource(binding.dataSource());
         target.setScheduledExecutor(binding.housekeeping(target.getThreadFactory(), timers.keepaliveScheduled()));
         return new HikariInstall(binding, target);

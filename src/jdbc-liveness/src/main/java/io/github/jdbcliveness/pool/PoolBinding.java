@@ -101,7 +101,7 @@ public final class PoolBinding implements AutoCloseable {
         this.config = config;
         this.validationQuery = validationQuery;
         this.driverKind = connector.driverKind();
-        this.roleCheck = RoleCheck.of(connector);
+        this.roleCheck = RoleCheck.of(connector, config.requiredRole());
         if (roleCheck.describe() != null) {
             LOG.info("{} - probes check the server's role: it must be a {}", poolName, roleCheck.describe());
         }

@@ -100,17 +100,22 @@ final class ProbeTarget implements Probeable {
         binding.events().probeStarted();
         int seconds = (int) Math.max(1, TimeUnit.NANOSECONDS.toSeconds(binding.probeTimeoutNanos() + 999_999_999L));
         String query = binding.validationQuery();
-        if (query == null) {
+        RoleCheck role = binding.roleCheck();
+        if (query == null && !role.asksByQuery()) {
             // The driver's own timeout is a second past ours: our deadline decides.
             boolean valid = physical.isValid(seconds + 1);
             if (valid) {
-                checkRole();
+                refuseWrongRole(role.wrongRole(physical, null));
             }
             return valid;
         }
+        String wrong;
         try (Statement s = physical.createStatement()) {
             s.setQueryTimeout(seconds + 1);
-            s.execute(query);
+            if (query != null) {
+                s.execute(query);
+            }
+            wrong = role.wrongRole(physical, s);
         } catch (SQLException e) {
             try {
                 endProbeTransaction();
@@ -120,13 +125,28 @@ final class ProbeTarget implements Probeable {
             throw e;
         }
         endProbeTransaction();
-        checkRole();
+        refuseWrongRole(wrong);
         return true;
     }
 
-    /** After a round trip, whose answer carried any change of the server's role: the role the pool needs? */
-    private void checkRole() throws SQLException {
-        String wrong = binding.roleCheck().wrongRole(physical);
+    /**
+     * At borrow, for a pool whose server reports its role (PostgreSQL): why the server is in the wrong role as of
+     * its last answer to anyone on this connection, or null. No round trip; only while nobody else uses it.
+     */
+    String wrongRoleAtBorrow() {
+        RoleCheck role = binding.roleCheck();
+        if (!role.readsWithoutQuery()) {
+            return null;
+        }
+        try {
+            return role.wrongRole(physical, null);
+        } catch (SQLException | RuntimeException e) {
+            return null; // nothing to read: the heartbeat's probe decides
+        }
+    }
+
+    /** A round trip answered by a server in the wrong role ({@link RoleCheck}): the connection must go. */
+    private static void refuseWrongRole(String wrong) throws WrongRoleException {
         if (wrong != null) {
             throw new WrongRoleException(wrong);
         }
