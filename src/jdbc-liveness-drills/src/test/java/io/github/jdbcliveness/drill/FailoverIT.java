@@ -13,7 +13,6 @@ import java.sql.DriverManager;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.sql.Statement;
 import java.time.Duration;
 import java.util.List;
 import java.util.Locale;
@@ -105,21 +104,13 @@ class FailoverIT {
     }
 
     private static HikariConfig hikari(String url, String name) {
-        HikariConfig c = new HikariConfig();
-        c.setPoolName(name);
-        c.setJdbcUrl(url);
-        c.setUsername("postgres");
-        c.setMaximumPoolSize(POOL);
-        c.setMinimumIdle(POOL);
+        HikariConfig c = Pools.fixedPool(url, name, "postgres", null, POOL);
         c.addDataSourceProperty("ApplicationName", name);
         return c;
     }
 
     private static void admin(EmbeddedPostgresTarget server, String sql) throws SQLException {
-        try (Connection c = DriverManager.getConnection(server.jdbcUrl("postgresql"), server.credentials());
-                Statement s = c.createStatement()) {
-            s.execute(sql);
-        }
+        Pools.admin(server, "postgresql", sql);
     }
 
     private static void setReadOnly(EmbeddedPostgresTarget server, boolean on) throws SQLException {

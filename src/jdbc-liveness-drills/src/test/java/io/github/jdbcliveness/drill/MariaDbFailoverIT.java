@@ -107,21 +107,11 @@ class MariaDbFailoverIT {
     }
 
     private static HikariConfig hikari(String url, String name) {
-        HikariConfig c = new HikariConfig();
-        c.setPoolName(name);
-        c.setJdbcUrl(url);
-        c.setUsername("app");
-        c.setPassword("app");
-        c.setMaximumPoolSize(POOL);
-        c.setMinimumIdle(POOL);
-        return c;
+        return Pools.fixedPool(url, name, "app", "app", POOL);
     }
 
     private static void admin(EmbeddedMariaDbTarget server, String sql) throws SQLException {
-        try (Connection c = DriverManager.getConnection(server.jdbcUrl("mariadb"), server.credentials());
-                Statement s = c.createStatement()) {
-            s.execute(sql);
-        }
+        Pools.admin(server, "mariadb", sql);
     }
 
     /** The application user's sessions on {@code server}, from the server's own view. */

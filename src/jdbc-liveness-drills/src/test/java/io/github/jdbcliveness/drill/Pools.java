@@ -107,4 +107,24 @@ final class Pools {
             LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(10));
         }
     }
+
+    /** Runs one statement as the target's drill user, on a connection of its own, outside any pool. */
+    static void admin(DatabaseTarget target, String driver, String sql) throws SQLException {
+        try (Connection c = DriverManager.getConnection(target.jdbcUrl(driver), target.credentials());
+                java.sql.Statement s = c.createStatement()) {
+            s.execute(sql);
+        }
+    }
+
+    /** A pool on {@code url} that opens all {@code size} connections at its start. */
+    static HikariConfig fixedPool(String url, String name, String user, String password, int size) {
+        HikariConfig c = new HikariConfig();
+        c.setPoolName(name);
+        c.setJdbcUrl(url);
+        c.setUsername(user);
+        c.setPassword(password);
+        c.setMaximumPoolSize(size);
+        c.setMinimumIdle(size);
+        return c;
+    }
 }
