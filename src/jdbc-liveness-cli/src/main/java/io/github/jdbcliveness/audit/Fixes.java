@@ -15,6 +15,11 @@ final class Fixes {
         this.server = server;
     }
 
+    String role() {
+        return "jdbc-liveness with the role the pool needs: pgjdbc's targetServerType=primary, or requiredRole=primary"
+                + " (checked by every probe, every " + Times.format(c.heartbeatInterval()) + ")";
+    }
+
     String idle() {
         return "jdbc-liveness: heartbeatInterval " + Times.format(c.heartbeatInterval()) + " + probeTimeout "
                 + Times.format(c.probeTimeout());

@@ -68,7 +68,30 @@ final class LivenessModel {
                             "remove socketTimeout: the watchdog and the host verdict cover what it was for"))
                     .orElseGet(() -> Cell.neverRight("never, and rightly: an acknowledged request shows nothing "
                             + "unacknowledged, and the host answers its checks; a long query is not aborted"));
+            case FAILOVER -> roleCheck(b);
         };
+    }
+
+    /**
+     * The role check of every probe, when the pool knows the role it needs (its own setting, else the driver's).
+     * Without one, the question does not arise for the gate: a pool on one server never meets it, and one that does
+     * is told what to set.
+     */
+    private Cell roleCheck(Duration b) {
+        java.util.Optional<String> role = c.requiredRole()
+                .filter(r -> r != io.github.jdbcliveness.ServerRole.ANY)
+                .map(r -> r.name().toLowerCase(java.util.Locale.ROOT) + " (requiredRole)")
+                .or(() -> in.pool().driverRole());
+        if (role.isEmpty()) {
+            Duration lifetime = in.pool().maxLifetime();
+            return Cell.notApplicable("no role asked for, so none is checked: after a failover that leaves the old "
+                    + "primary up, its connections stay " + (lifetime.isZero() ? "for good"
+                            : "until maxLifetime " + Times.format(lifetime)) + "; if that can happen, set "
+                    + "pgjdbc's targetServerType=primary or requiredRole=primary");
+        }
+        return Cell.of(Candidate.at(c.worstCases().heartbeat(), "the role check of the next probe (a " + role.get()
+                + "), every " + Times.format(c.heartbeatInterval()) + "; its siblings are swept at once"), b,
+                fixes.role());
     }
 
     private Optional<String> keptIdle() {

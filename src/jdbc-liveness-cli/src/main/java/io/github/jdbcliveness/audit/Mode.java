@@ -9,7 +9,8 @@ public enum Mode {
     HUNG_SERVER("hung server, its kernel alive", "hung-server", List.of(State.IDLE, State.AWAITING)),
     SERVER_KILL("server-side kill or restart", "server-kill", List.of(State.IDLE, State.AWAITING)),
     DEAD_PATH_REQUEST("a request sent into a dead path", "request-into-dead-path", List.of(State.UNACKNOWLEDGED)),
-    LONG_QUERY("a long query on a healthy path", "long-query", List.of(State.AWAITING));
+    LONG_QUERY("a long query on a healthy path", "long-query", List.of(State.AWAITING)),
+    FAILOVER("failover, the old primary stays up read-only", "failover-old-primary-up", List.of(State.IDLE));
 
     private final String label;
     private final String key;

@@ -41,6 +41,7 @@ final class PlainModel {
                     .map(t -> Cell.wronglyAborted(t, "socketTimeout " + Times.format(t) + " aborts a healthy query",
                             "remove socketTimeout: the watchdog and the host verdict cover what it was for"))
                     .orElseGet(() -> Cell.neverRight("nothing aborts it (no socketTimeout)"));
+            case FAILOVER -> Cell.of(lifetime(), b, fixes.role());
         };
     }
 

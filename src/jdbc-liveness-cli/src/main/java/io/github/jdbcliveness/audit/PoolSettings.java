@@ -15,7 +15,7 @@ import java.util.Properties;
  */
 public record PoolSettings(Duration keepaliveTime, Duration connectionTimeout, Duration validationTimeout,
         Duration maxLifetime, Duration idleTimeout, Optional<Duration> socketTimeout, boolean tcpKeepAlive,
-        String source) {
+        Optional<String> driverRole, String source) {
 
     /** HikariCP 7.1 refuses a keepaliveTime below this and disables its keepalive instead. */
     static final Duration HIKARI_MIN_KEEPALIVE = Duration.ofSeconds(30);
@@ -24,7 +24,7 @@ public record PoolSettings(Duration keepaliveTime, Duration connectionTimeout, D
     public static PoolSettings defaults(String jdbcUrl) {
         return new PoolSettings(Duration.ofSeconds(120), Duration.ofSeconds(30), Duration.ofSeconds(5),
                 Duration.ofMinutes(30), Duration.ofMinutes(10), Optional.empty(), !isPostgres(jdbcUrl),
-                "HikariCP defaults");
+                driverRole(jdbcUrl, null), "HikariCP defaults");
     }
 
     /**
@@ -45,13 +45,36 @@ public record PoolSettings(Duration keepaliveTime, Duration connectionTimeout, D
         return new PoolSettings(millis(p, "keepaliveTime", d.keepaliveTime), millis(p, "connectionTimeout",
                 d.connectionTimeout), millis(p, "validationTimeout", d.validationTimeout),
                 millis(p, "maxLifetime", d.maxLifetime), millis(p, "idleTimeout", d.idleTimeout), socketTimeout,
-                keepAlive == null ? d.tcpKeepAlive : Boolean.parseBoolean(keepAlive.trim()), source);
+                keepAlive == null ? d.tcpKeepAlive : Boolean.parseBoolean(keepAlive.trim()),
+                driverRole(jdbcUrl, p.getProperty("dataSource.targetServerType")), source);
     }
 
     /** Whether HikariCP's own keepalive check runs: at least 30 s, and below maxLifetime when that is set. */
     public boolean hikariKeepaliveRuns() {
         return keepaliveTime.compareTo(HIKARI_MIN_KEEPALIVE) >= 0
                 && (maxLifetime.isZero() || keepaliveTime.compareTo(maxLifetime) < 0);
+    }
+
+    /**
+     * The server role the driver's own setting asks for, as the pool would read it: pgjdbc's
+     * {@code targetServerType} in the URL (which wins), else in {@code dataSource.targetServerType}; empty for any
+     * role, or another driver.
+     */
+    private static Optional<String> driverRole(String jdbcUrl, String property) {
+        if (!isPostgres(jdbcUrl)) {
+            return Optional.empty();
+        }
+        String v = io.github.jdbcliveness.keepalive.JdbcUrl.parse(jdbcUrl).parameters().getOrDefault("targetservertype",
+                property);
+        if (v == null) {
+            return Optional.empty();
+        }
+        String role = switch (v.trim().toLowerCase(Locale.ROOT)) {
+            case "primary", "master" -> "primary";
+            case "secondary" -> "standby";
+            default -> null;
+        };
+        return Optional.ofNullable(role).map(r -> r + " (pgjdbc targetServerType=" + v.trim() + ")");
     }
 
     private static boolean isPostgres(String jdbcUrl) {

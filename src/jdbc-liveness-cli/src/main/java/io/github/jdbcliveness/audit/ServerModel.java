@@ -52,6 +52,7 @@ final class ServerModel {
             case HUNG_SERVER -> Cell.notApplicable("the server is hung: it notices nothing until it runs again");
             case SERVER_KILL -> Cell.notApplicable("the server ended the session itself");
             case LONG_QUERY -> Cell.neverRight("the client is there: nothing to notice");
+            case FAILOVER -> Cell.notApplicable("the old primary keeps serving its sessions, read-only");
         };
     }
 

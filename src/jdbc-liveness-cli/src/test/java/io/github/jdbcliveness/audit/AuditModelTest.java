@@ -178,4 +178,27 @@ class AuditModelTest {
         assertTrue(json.contains("\"mode\":\"long-query\""), json);
         assertTrue(json.trim().endsWith("\"liveness_misses\":0,\"exit\":0}"), json);
     }
+
+    @Test
+    void failover_withTheRoleInTheUrl_isNoticedByTheNextProbe_plainHikariWaitsForMaxLifetime() {
+        AuditTable t = predict(budget(30), PoolSettings.defaults(PG_URL + "?targetServerType=primary"));
+        Row r = t.row(Mode.FAILOVER, State.IDLE);
+        assertEquals(Optional.of(Duration.ofSeconds(15)), r.liveness().after(), r.toString());
+        assertEquals(Verdict.WITHIN, r.liveness().verdict());
+        assertTrue(r.liveness().how().contains("primary (pgjdbc targetServerType=primary)"), r.liveness().how());
+        assertEquals(Optional.of(Duration.ofMinutes(30)), r.plain().after());
+        assertEquals(Verdict.OVER, r.plain().verdict());
+        assertTrue(r.plain().fix().orElseThrow().contains("targetServerType=primary"), r.plain().fix().get());
+    }
+
+    @Test
+    void failover_withoutARole_doesNotFailTheGate_butSaysWhatToSet() {
+        AuditTable t = predict(budget(30), PoolSettings.defaults(PG_URL));
+        Cell c = t.row(Mode.FAILOVER, State.IDLE).liveness();
+        assertEquals(Verdict.NOT_APPLICABLE, c.verdict());
+        assertTrue(c.how().contains("until maxLifetime 30 min") && c.how().contains("requiredRole=primary"), c.how());
+        assertEquals(Verdict.WITHIN, predict(LivenessConfig.builder().detectionBudget(Duration.ofSeconds(30))
+                .requiredRole(io.github.jdbcliveness.ServerRole.PRIMARY).build(), PoolSettings.defaults(PG_URL))
+                .row(Mode.FAILOVER, State.IDLE).liveness().verdict());
+    }
 }
