@@ -55,8 +55,7 @@ public final class OperatorEvictions {
         int port = port(server);
         int n = 0;
         for (TrackedConnection t : binding.live()) {
-            if (matches(t.hostKey(), addresses, port) && t.state.state() != LeaseState.State.CLOSED
-                    && t.state.state() != LeaseState.State.DEAD) {
+            if (open(t) && matches(t.hostKey(), addresses, port)) {
                 binding.evictor().evict(t);
                 n++;
             }
@@ -69,12 +68,15 @@ public final class OperatorEvictions {
     private int countOpen() {
         int n = 0;
         for (TrackedConnection t : binding.live()) {
-            LeaseState.State s = t.state.state();
-            if (s != LeaseState.State.CLOSED && s != LeaseState.State.DEAD) {
-                n++;
-            }
+            n += open(t) ? 1 : 0;
         }
         return n;
+    }
+
+    /** Not closed, and not found dead already (the engine's own eviction takes those). */
+    private static boolean open(TrackedConnection t) {
+        LeaseState.State s = t.state.state();
+        return s != LeaseState.State.CLOSED && s != LeaseState.State.DEAD;
     }
 
     /** Whether a connection's key ({@code ip:port}, as ConnectionFactory makes it) is one of {@code addresses}. */
