@@ -1,6 +1,7 @@
 package io.github.jdbcliveness;
 
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -23,7 +24,11 @@ import java.util.Map;
  * @param keepalive            what the sockets carry ({@code null} when keepalive tuning is off)
  * @param watchdog             what the in-flight watchdog did; its aborts are the {@code UNACKNOWLEDGED_DATA}
  *                             evictions
- * @param host                 the verdict on the pool's database host
+ * @param host                 the verdict on the pool's database host; for a URL that names several hosts, the
+ *                             pool's: down when every one of them is (borrowers then fail fast), named by them all
+ * @param hosts                the verdict on each host the URL names, in the URL's order: one element, equal to
+ *                             {@code host}, for a URL that names one (or a driver whose sockets jdbc-liveness does
+ *                             not see)
  * @param off                  the layers not running for this pool, each with the reason (empty when all run):
  *                             switched off, not possible here ({@code /proc/net/tcp} unreadable), or not possible
  *                             with this driver, whose sockets jdbc-liveness cannot see (heartbeats, eviction and the
@@ -32,7 +37,8 @@ import java.util.Map;
 public record LivenessStats(long probes, long probesPassed, long probeFailures, long probeTimeouts,
         Map<EvictionReason, Long> evictions, Duration detectionLatencyMax, Duration detectionLatencyMean,
         int knownDeadNow, int tracked, long borrowsSkippedDead, long borrowWaitsForProbe, long stalls,
-        long reprobesAfterStall, KeepaliveSummary keepalive, Watchdog watchdog, Host host, Map<Layer, String> off) {
+        long reprobesAfterStall, KeepaliveSummary keepalive, Watchdog watchdog, Host host, List<Host> hosts,
+        Map<Layer, String> off) {
 
     /** The layers that need the connection's socket, which jdbc-liveness sees for some drivers only. */
     public enum Layer {
@@ -54,6 +60,10 @@ public record LivenessStats(long probes, long probesPassed, long probeFailures, 
      * @param checks        new connections opened to check it so far
      */
     public record Host(String name, boolean down, String evidence, long timesDown, long checks) {
+    }
+
+    public LivenessStats {
+        hosts = List.copyOf(hosts);
     }
 
     /**

@@ -50,10 +50,35 @@ public record JdbcUrl(String text, DriverKind kind, List<HostPort> hosts, Map<St
         return parameters.containsKey(name.toLowerCase(java.util.Locale.ROOT));
     }
 
-    private static List<HostPort> hosts(String url, DriverKind kind) {
+    /**
+     * The same URL naming only {@code host}, one of {@link #hosts()}: for a connection to that one host of a
+     * multi-host URL. A MySQL-protocol URL's mode ({@code jdbc:mysql:replication:}, {@code jdbc:mariadb:sequential:},
+     * ...) is dropped with the other hosts: one host needs none, and a mode may refuse a single host.
+     *
+     * @throws IllegalArgumentException when {@code host} is not one of this URL's hosts
+     */
+    public JdbcUrl onlyHost(HostPort host) {
+        if (!hosts.contains(host)) {
+            throw new IllegalArgumentException(host + " is not a host of " + redacted);
+        }
+        int[] bounds = hostsBounds(text);
+        String scheme = text.substring(0, text.indexOf("://"));
+        if (kind == DriverKind.CONNECTOR_J || kind == DriverKind.MARIADB) {
+            String[] parts = scheme.split(":", -1);
+            scheme = parts[0] + ":" + parts[1];
+        }
+        String authorityStart = text.substring(text.indexOf("://"), bounds[0]);
+        return parse(scheme + authorityStart + host + text.substring(bounds[1]));
+    }
+
+    /**
+     * Where the host list of a {@code scheme://[userinfo@]hosts/...} URL begins and ends, or null when the URL has
+     * none that can be read.
+     */
+    private static int[] hostsBounds(String url) {
         int scheme = url.indexOf("://");
         if (scheme < 0) {
-            return List.of();
+            return null;
         }
         int start = scheme + 3;
         int end = start;
@@ -62,10 +87,18 @@ public record JdbcUrl(String text, DriverKind kind, List<HostPort> hosts, Map<St
         }
         int query = url.indexOf('?', start);
         if (url.lastIndexOf('@', query < 0 ? url.length() - 1 : query - 1) >= end) {
-            return List.of(); // user info holding a '/': the authority cannot be told from it
+            return null; // user info holding a '/': the authority cannot be told from it
         }
-        String authority = url.substring(start, end);
-        authority = authority.substring(authority.lastIndexOf('@') + 1);
+        int at = url.lastIndexOf('@', end - 1);
+        return new int[] {at >= start ? at + 1 : start, end};
+    }
+
+    private static List<HostPort> hosts(String url, DriverKind kind) {
+        int[] bounds = hostsBounds(url);
+        if (bounds == null) {
+            return List.of();
+        }
+        String authority = url.substring(bounds[0], bounds[1]);
         if (authority.isEmpty() || authority.chars().anyMatch(c -> "()=;@".indexOf(c) >= 0)) {
             return List.of();
         }

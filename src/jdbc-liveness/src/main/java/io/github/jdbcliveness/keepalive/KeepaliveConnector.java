@@ -139,6 +139,19 @@ public final class KeepaliveConnector {
         return null;
     }
 
+    /** The hosts the URL names, in its order (empty when it names none in a form we read). */
+    public java.util.List<JdbcUrl.HostPort> hosts() {
+        return url.hosts();
+    }
+
+    /**
+     * The same driver, properties and keepalive, to {@code host} alone ({@link JdbcUrl#onlyHost}): a check of one host
+     * of a multi-host URL.
+     */
+    public KeepaliveConnector onlyHost(JdbcUrl.HostPort host) {
+        return new KeepaliveConnector(url.onlyHost(host), driver, kind, prepared, settings);
+    }
+
     /** The URL without credentials or parameters. */
     public String redactedUrl() {
         return url.redacted();

@@ -55,7 +55,7 @@ final class ConnectionFactory implements DataSource {
         try {
             c = connector.connect(username, password, attempt);
         } catch (SQLException e) {
-            binding.host().connectFailed(start, e, attempt);
+            binding.hosts().connectFailed(start, e, attempt);
             throw e;
         } finally {
             connecting.remove(attempt);
@@ -67,12 +67,13 @@ final class ConnectionFactory implements DataSource {
         String hostKey = applied != null && applied.remote() != null
                 ? applied.remote().getAddress().getHostAddress() + ":" + applied.remote().getPort()
                 : connector.redactedUrl();
+        HostWatch host = binding.hosts().opened(hostKey, applied != null ? applied.remote() : null);
         TrackedConnection t = new TrackedConnection(binding, ids.incrementAndGet(), c.connection(), applied,
                 c.socket(), hostKey, System.nanoTime());
         binding.opened(t);
-        binding.host().named(hostKey);
-        binding.host().connected(applied != null ? applied.remote() : null, attempt.tcpConnectNanos());
-        binding.host().answered(System.nanoTime());
+        host.named(hostKey);
+        host.connected(applied != null ? applied.remote() : null, attempt.tcpConnectNanos());
+        host.answered(System.nanoTime());
         HousekeepingExecutor.opened(t);
         return t;
     }
@@ -82,7 +83,12 @@ final class ConnectionFactory implements DataSource {
      * registered; the caller closes it.
      */
     Connection openUnpooled(KeepaliveConnector.Attempt attempt) throws SQLException {
-        return connector.connect(username, password, attempt).connection();
+        return openUnpooled(connector, attempt);
+    }
+
+    /** The same, through {@code to}: one host of a multi-host URL ({@link KeepaliveConnector#onlyHost}). */
+    Connection openUnpooled(KeepaliveConnector to, KeepaliveConnector.Attempt attempt) throws SQLException {
+        return to.connect(username, password, attempt).connection();
     }
 
     /**

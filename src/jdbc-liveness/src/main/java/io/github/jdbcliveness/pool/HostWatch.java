@@ -36,8 +36,8 @@ import org.slf4j.LoggerFactory;
  * connection fail at once, and listeners hear of it. The host is checked again every recheck period, and anything
  * that answers re-admits it.
  *
- * <p>One verdict per pool: its connections go to the host of its URL. A pool over a multi-host URL (failover) is
- * judged as one.
+ * <p>One verdict per host: a pool over a multi-host URL has one of these for each ({@link HostWatches}), whose
+ * check opens a connection to its host alone.
  */
 final class HostWatch implements AutoCloseable {
 
@@ -52,8 +52,14 @@ final class HostWatch implements AutoCloseable {
     /** At most a thousand trials a second, however short the round trip (loopback: tens of microseconds). */
     private static final long TRIAL_SPACING_FLOOR_NANOS = TimeUnit.MILLISECONDS.toNanos(1);
 
+    /** Opens the check's own connection, to this host alone. */
+    interface CheckConnection {
+        Connection open(KeepaliveConnector.Attempt attempt) throws SQLException;
+    }
+
     private final PoolBinding binding;
     private final ConnectionFactory connector;
+    private final CheckConnection checkConnection;
     private final HostHealth health;
     private final long checkDeadlineNanos;
     /** How long a verdict waits before it takes effect: a late answer takes it back within this. */
@@ -79,10 +85,12 @@ final class HostWatch implements AutoCloseable {
     /** The latest borrower's trial (half-open), for the borrowers that come while it runs. */
     private volatile CompletableFuture<Boolean> latestTrial;
 
-    HostWatch(PoolBinding binding, ConnectionFactory connector, LivenessConfig config, HeartbeatScheduler scheduler) {
+    HostWatch(PoolBinding binding, ConnectionFactory connector, String name, CheckConnection checkConnection,
+            LivenessConfig config, HeartbeatScheduler scheduler) {
         this.binding = binding;
         this.connector = connector;
-        this.name = connector.target();
+        this.checkConnection = checkConnection;
+        this.name = name;
         long interval = config.heartbeatInterval().toNanos();
         long recheckNanos = Math.max(interval, config.connectTimeout().toNanos());
         this.health = new HostHealth(name, interval, recheckNanos, System.nanoTime());
@@ -110,6 +118,16 @@ final class HostWatch implements AutoCloseable {
             long avg = handshakeNanos; // racy by design: a lost update costs nothing
             handshakeNanos = avg == 0 ? handshake : avg + (handshake - avg) / 4;
         }
+    }
+
+    /** The host, as {@code address:port} of its connections (or as the URL names it before any). */
+    String name() {
+        return name;
+    }
+
+    /** What made the verdict, while one stands; else null. */
+    String evidence() {
+        return health.evidence();
     }
 
     /** Whether a verdict is in effect (reached, and past its grace). */
@@ -144,6 +162,16 @@ final class HostWatch implements AutoCloseable {
     }
 
     void probeTimedOut(long startNanos, long nowNanos) {
+        if (health.probeUnanswered(startNanos, nowNanos)) {
+            check(nowNanos);
+        }
+    }
+
+    /**
+     * A new connection that may have gone to this host, started at {@code startNanos}, got no answer: checks the host
+     * alone if nothing of it answered since.
+     */
+    void freshAttemptUnanswered(long startNanos, long nowNanos) {
         if (health.probeUnanswered(startNanos, nowNanos)) {
             check(nowNanos);
         }
@@ -262,7 +290,7 @@ final class HostWatch implements AutoCloseable {
                 checkAttempt = null;
                 checkThread = null;
             }
-        }, binding.poolName() + "-host-check");
+        }, binding.poolName() + "-host-check " + name);
         thread.setDaemon(true);
         checkAttempt = attempt;
         checkThread = thread;
@@ -311,7 +339,7 @@ final class HostWatch implements AutoCloseable {
     }
 
     private Found openAndAsk(KeepaliveConnector.Attempt attempt, long startNanos) {
-        try (Connection c = connector.openUnpooled(attempt)) {
+        try (Connection c = checkConnection.open(attempt)) {
             c.isValid(validSeconds); // answered either way: the server spoke
             answered(System.nanoTime()); // also after the deadline: a late answer still re-admits the host
             return Found.ANSWER;
@@ -328,7 +356,7 @@ final class HostWatch implements AutoCloseable {
 
     /** A fresh connection got no answer: may make the host down, with effect after the grace. */
     private void silent(long startNanos, long nowNanos, String why, boolean fromCheck, boolean tcpSilent) {
-        long heard = binding.lastReceivedNanos(); // a connection in use that was answered meanwhile: not silence
+        long heard = binding.lastReceivedNanos(this); // its connection in use that was answered meanwhile: not silence
         if (heard != 0) {
             health.heard(heard);
         }
@@ -359,7 +387,7 @@ final class HostWatch implements AutoCloseable {
             } finally {
                 publish.unlock();
             }
-            binding.verdicts().hostWentDown(this, now);
+            binding.hosts().wentDown(this, now);
         } catch (RuntimeException e) {
             LOG.warn("{} - host verdict failed to take effect", binding.poolName(), e);
         }

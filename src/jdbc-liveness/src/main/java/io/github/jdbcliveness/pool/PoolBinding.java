@@ -81,7 +81,7 @@ public final class PoolBinding implements AutoCloseable {
     private final InflightWatchdog watchdog;
     private final io.github.jdbcliveness.heartbeat.HeartbeatCore.Periodic watchdogTask;
     private final HeartbeatEvents heartbeatEvents;
-    private final HostWatch host;
+    private final HostWatches hosts;
     private final java.util.Map<LivenessStats.Layer, String> off;
     /** Made once: a borrow allocates nothing of ours. */
     private final java.util.function.BooleanSupplier hostDownNow;
@@ -126,10 +126,10 @@ public final class PoolBinding implements AutoCloseable {
             LOG.info(line);
         }
         this.watchdogTask = watchdog == null ? null : scheduler.every(config.watchdogInterval(), watchdog);
-        this.host = new HostWatch(this, factory, config, scheduler);
-        this.hostDownNow = host::down;
-        this.tryHost = host::tryWhileDown;
-        this.downException = host::downException;
+        this.hosts = new HostWatches(this, factory, connector, config, scheduler);
+        this.hostDownNow = hosts::down;
+        this.tryHost = hosts::tryWhileDown;
+        this.downException = hosts::downException;
         this.heartbeatEvents = new HeartbeatEvents() {
             @Override
             public void stalled(long lagNanos) {
@@ -289,8 +289,8 @@ public final class PoolBinding implements AutoCloseable {
         return driverKind == null;
     }
 
-    HostWatch host() {
-        return host;
+    HostWatches hosts() {
+        return hosts;
     }
 
     /**
@@ -298,9 +298,12 @@ public final class PoolBinding implements AutoCloseable {
      * ({@link System#nanoTime()}), or 0: an answer to the application's own request is as good an answer as a
      * probe's. Scans every connection; for the rare moment a verdict is weighed, not for the borrow path.
      */
-    long lastReceivedNanos() {
+    long lastReceivedNanos(HostWatch on) {
         long latest = 0;
         for (TrackedConnection t : live) {
+            if (hosts.of(t.hostKey()) != on) {
+                continue;
+            }
             long at = t.watched().receivedAtNanos();
             if (at != 0 && (latest == 0 || at - latest > 0)) {
                 latest = at;
@@ -325,9 +328,9 @@ public final class PoolBinding implements AutoCloseable {
         return guard.validatesOnBorrow();
     }
 
-    /** Whether the pool's host is judged down now (one volatile read). */
+    /** Whether the pool's host (every host, for a multi-host URL) is judged down now (one volatile read each). */
     public boolean hostDown() {
-        return host.down();
+        return hosts.down();
     }
 
     /**
@@ -336,7 +339,7 @@ public final class PoolBinding implements AutoCloseable {
      * that no borrower fails after a heal that a round trip would have seen.
      */
     public boolean hostStillDown() {
-        return host.down() && !host.tryWhileDown();
+        return hosts.down() && !hosts.tryWhileDown();
     }
 
     /**
@@ -344,7 +347,7 @@ public final class PoolBinding implements AutoCloseable {
      * otherwise wait {@code connectionTimeout} for a new connection that cannot come.
      */
     public SQLException hostDownException() {
-        return host.downException();
+        return hosts.downException();
     }
 
     /** HikariCP closed or aborted a connection. */
@@ -365,7 +368,7 @@ public final class PoolBinding implements AutoCloseable {
                 watchdog == null ? new LivenessStats.Watchdog(false, false, 0, 0, Duration.ZERO)
                         : new LivenessStats.Watchdog(true, watchdog.available(), watchdog.looks(),
                                 watchdog.procReads(), Duration.ofNanos(watchdog.procReadMaxNanos())),
-                host.stats(), off);
+                hosts.stats(), hosts.each(), off);
     }
 
     /**
@@ -381,7 +384,7 @@ public final class PoolBinding implements AutoCloseable {
         if (watchdogTask != null) {
             watchdogTask.cancel();
         }
-        host.close();
+        hosts.close();
         HousekeepingExecutor h = housekeeping;
         if (h != null) {
             h.shutdownNow();

@@ -134,14 +134,16 @@ final class PoolEvents {
     }
 
     LivenessStats stats(int tracked, long stalls, long reprobes, KeepaliveSummary keepalive,
-            LivenessStats.Watchdog watchdog, LivenessStats.Host host, Map<LivenessStats.Layer, String> off) {
+            LivenessStats.Watchdog watchdog, LivenessStats.Host host, List<LivenessStats.Host> hosts,
+            Map<LivenessStats.Layer, String> off) {
         Map<EvictionReason, Long> byReason = new EnumMap<>(EvictionReason.class);
         evictions.forEach((r, n) -> byReason.put(r, n.sum()));
         long count = latencyCount.sum();
         return new LivenessStats(probes.sum(), probesPassed.sum(), probeFailures.sum(), probeTimeouts.sum(),
                 Map.copyOf(byReason), Duration.ofNanos(latencyMaxNanos.get()),
                 count == 0 ? Duration.ZERO : Duration.ofNanos(latencySumNanos.sum() / count), knownDead.get(),
-                tracked, borrowsSkippedDead.sum(), borrowWaits.sum(), stalls, reprobes, keepalive, watchdog, host, off);
+                tracked, borrowsSkippedDead.sum(), borrowWaits.sum(), stalls, reprobes, keepalive, watchdog, host, hosts,
+                off);
     }
 
     private void tell(Consumer<LivenessListener> event) {

@@ -239,7 +239,7 @@ final class ProbeTarget implements Probeable {
         if (state.passProbe(LeaseState.started(token))) {
             lastAliveNanos = endNanos;
             binding.events().probePassed(connection.ref(), endNanos - startNanos);
-            binding.host().answered(endNanos);
+            binding.hosts().of(hostKey).answered(endNanos);
         }
         ended();
     }
@@ -255,7 +255,7 @@ final class ProbeTarget implements Probeable {
         if (state.failProbe(LeaseState.started(token)) || state.failProbe(token)) {
             boolean wrongRole = cause instanceof WrongRoleException;
             if (wrongRole) {
-                binding.host().answered(endNanos); // the server is up: it answered, in the wrong role
+                binding.hosts().of(hostKey).answered(endNanos); // the server is up: it answered, in the wrong role
             }
             binding.verdicts().dead(connection, wrongRole ? EvictionReason.WRONG_ROLE : EvictionReason.PROBE_FAILED,
                     cause, endNanos - startNanos, endNanos);
@@ -267,7 +267,7 @@ final class ProbeTarget implements Probeable {
     public void probeTimedOut(long token, long startNanos, long nowNanos) {
         if (state.failProbe(LeaseState.started(token))) {
             binding.verdicts().dead(connection, EvictionReason.PROBE_TIMEOUT, null, nowNanos - startNanos, nowNanos);
-            binding.host().probeTimedOut(startNanos, nowNanos);
+            binding.hosts().of(hostKey).probeTimedOut(startNanos, nowNanos);
         }
         ended();
     }

@@ -73,23 +73,34 @@ final class Verdicts {
         }
     }
 
-    /** {@code host} was just judged down: abort the requests waiting on it, probe its idle connections now. */
-    void hostWentDown(HostWatch host, long nowNanos) {
+    /**
+     * {@code host} was just judged down: abort the requests waiting on it, probe its idle connections now, and wake the
+     * borrowers waiting for a new connection if no host is left ({@code everyHostDown}).
+     *
+     * @param onHost which connections went to that host
+     */
+    void hostWentDown(HostWatch host, java.util.function.Predicate<TrackedConnection> onHost, boolean everyHostDown,
+            long nowNanos) {
         try {
-            String hostKey = null;
+            Set<String> hostKeys = new java.util.HashSet<>();
             for (TrackedConnection t : live) {
-                hostKey = t.hostKey();
+                if (!onHost.test(t)) {
+                    continue;
+                }
+                hostKeys.add(t.hostKey());
                 long epoch = t.watched().leaseEpoch();
                 long waiting = t.watched().waitingSinceNanos(nowNanos);
                 if (epoch >= 0 && waiting != 0) {
                     host.requestWaiting(t, epoch, waiting, nowNanos);
                 }
             }
-            if (hostKey != null) {
+            for (String hostKey : hostKeys) {
                 scheduler.sweep(hostKey, null);
             }
         } finally {
-            waiters.wakeAll(); // whatever failed above, no borrower waits out connectionTimeout
+            if (everyHostDown) {
+                waiters.wakeAll(); // whatever failed above, no borrower waits out connectionTimeout
+            }
         }
     }
 

@@ -83,7 +83,7 @@ final class WatchdogView implements WatchedLease {
 
     @Override
     public void waitingForAnswer(long epoch, long sinceNanos, long nowNanos) {
-        binding.host().requestWaiting(connection, epoch, sinceNanos, nowNanos);
+        binding.hosts().of(connection.hostKey()).requestWaiting(connection, epoch, sinceNanos, nowNanos);
     }
 
     @Override

@@ -25,6 +25,20 @@ class JdbcUrlTest {
     }
 
     @Test
+    void onlyHost_keepsUserInfoPathAndParameters_dropsTheOtherHostsAndAMySqlMode() {
+        JdbcUrl pg = JdbcUrl.parse("jdbc:postgresql://app:pw@a:5432,[::1]:5433/db?targetServerType=primary");
+        assertEquals("jdbc:postgresql://app:pw@[::1]:5433/db?targetServerType=primary",
+                pg.onlyHost(new HostPort("::1", 5433)).text());
+        assertEquals(List.of(new HostPort("a", 5432)), pg.onlyHost(new HostPort("a", 5432)).hosts());
+        assertEquals("jdbc:mysql://b:3306/db",
+                JdbcUrl.parse("jdbc:mysql:replication://a,b/db").onlyHost(new HostPort("b", 3306)).text());
+        assertEquals("jdbc:mariadb://a:3307?user=x",
+                JdbcUrl.parse("jdbc:mariadb:sequential://a:3307,b:3308?user=x").onlyHost(new HostPort("a", 3307))
+                        .text());
+        assertThrows(IllegalArgumentException.class, () -> pg.onlyHost(new HostPort("c", 5432)));
+    }
+
+    @Test
     void toString_isTheRedactedForm_neverThePassword() {
         JdbcUrl u = JdbcUrl.parse("jdbc:mysql://app:hunter2@db/app?password=hunter2");
         assertEquals("jdbc:mysql://db/app", u.toString());
