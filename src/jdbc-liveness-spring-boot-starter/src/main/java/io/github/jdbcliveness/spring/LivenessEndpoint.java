@@ -1,6 +1,7 @@
 package io.github.jdbcliveness.spring;
 
 import io.github.jdbcliveness.LivenessDataSource;
+import io.github.jdbcliveness.LivenessStats;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import javax.sql.DataSource;
@@ -36,8 +37,14 @@ public final class LivenessEndpoint {
         LivenessDataSources.byBeanName(dataSources).forEach((bean, ds) -> {
             Map<String, Object> pool = new LinkedHashMap<>();
             pool.put("pool", ds.poolName());
-            pool.put("connections", ds.stats().tracked());
-            pool.put("hostDown", ds.stats().host().down());
+            LivenessStats stats = ds.stats();
+            pool.put("connections", stats.tracked());
+            pool.put("hostDown", stats.host().down());
+            if (stats.hosts().size() > 1) {
+                Map<String, Boolean> hosts = new LinkedHashMap<>();
+                stats.hosts().forEach(h -> hosts.put(h.name(), h.down()));
+                pool.put("hostsDown", hosts);
+            }
             out.put(bean, pool);
         });
         return out;

@@ -63,6 +63,10 @@ public final class LivenessHealthIndicator implements HealthIndicator {
                 .withDetail("deadConnectionsFound", s.evictionsTotal())
                 .withDetail("evictions", evictions)
                 .withDetail("knownDeadNow", s.knownDeadNow());
+        if (s.hosts().size() > 1) { // a multi-host URL: each host's verdict, DOWN only when every one is down
+            health.withDetail("hosts", s.hosts().stream().map(h -> h.down() ? Map.of("name", h.name(), "down", true,
+                    "evidence", String.valueOf(h.evidence())) : Map.of("name", h.name(), "down", false)).toList());
+        }
         Detection d = last.get();
         if (d != null) {
             health.withDetail("lastDetection", Map.of("at", d.at().toString(),
