@@ -59,6 +59,10 @@ final class PostgresProcess implements DatabaseTarget, AutoCloseable {
         if (!new File("/usr/sbin/runuser").canExecute() && !new File("/sbin/runuser").canExecute()) {
             return "runuser is missing: PostgreSQL must run as a non-root user";
         }
+        if (!"root".equals(System.getProperty("user.name"))) {
+            return "the drill starts PostgreSQL as " + RUN_AS + " with runuser, which needs root (this JVM runs as "
+                    + System.getProperty("user.name") + ")";
+        }
         try {
             Path.of("/").getFileSystem().getUserPrincipalLookupService().lookupPrincipalByName(RUN_AS);
         } catch (UserPrincipalNotFoundException e) {
