@@ -23,7 +23,8 @@ final class DrillMap {
                     : "not drilled: the server's FIN or RST reaches the waiting read at once";
             case DEAD_PATH_REQUEST -> kernel("InflightWatchdogIT (D8)", kernelFaults);
             case LONG_QUERY -> "InflightWatchdogIT (D9)";
-            case FAILOVER -> "FailoverIT (PostgreSQL), MariaDbFailoverIT (a relay as the virtual IP)";
+            case FAILOVER -> "PromotionIT (PostgreSQL streaming replication), MariaDbFailoverIT (a relay as the "
+                    + "virtual IP)";
         };
     }
 
