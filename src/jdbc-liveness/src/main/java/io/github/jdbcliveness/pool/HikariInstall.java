@@ -41,9 +41,12 @@ public final class HikariInstall {
     }
 
     /**
-     * @throws IllegalArgumentException for a configuration jdbc-liveness cannot work with, naming the setting
+     * @throws IllegalArgumentException for a configuration jdbc-liveness cannot work with, naming the setting; thrown
+     *                                  before anything is set on {@code target}
      */
     public static HikariInstall install(HikariConfig target, LivenessConfig config) {
+        // Every refusal comes before the first change: for wrap() the target is the user's own pool, which a refused
+        // start must leave as it was.
         if (target.getDataSource() != null) {
             throw new IllegalArgumentException("HikariConfig.dataSource (" + target.getDataSource().getClass().getName()
                     + ") is already set; jdbc-liveness needs the jdbcUrl form to open physical connections itself");
@@ -67,6 +70,11 @@ public final class HikariInstall {
         if (connector.driverKind() == null) {
             refuseDemandedLayers(config, connector);
         }
+        RoleCheck roleCheck = RoleCheck.of(connector, config.requiredRole());
+
+        if (target.getConnectionTestQuery() != null) {
+            target.setConnectionTestQuery(null); // the probe's statement now, see probeStatement
+        }
         if (target.getPoolName() == null) {
             target.validate(); // names the pool; HikariCP validates again when it starts
         }
@@ -77,8 +85,8 @@ public final class HikariInstall {
                     target.getConnectionTimeout(), config.detectionBudget());
         }
         HikariTimers timers = ensureTaskPerConnection(target);
-        PoolBinding binding = new PoolBinding(target.getPoolName(), config, connector, validationQuery);
-        if (binding.roleCheck().refusalsAreEvidence() && target.getExceptionOverride() == null
+        PoolBinding binding = new PoolBinding(target.getPoolName(), config, connector, roleCheck, validationQuery);
+        if (roleCheck.refusalsAreEvidence() && target.getExceptionOverride() == null
                 && target.getExceptionOverrideClassName() == null) {
             target.setExceptionOverride(new ReadOnlyEvidence());
         }
@@ -163,7 +171,7 @@ public final class HikariInstall {
     /**
      * The probe's statement. HikariCP's {@code connectionTestQuery} would run on connections the heartbeat may be
      * probing at that moment, so it becomes the probe's statement instead and HikariCP asks {@code isValid}, which
-     * jdbc-liveness answers from what it knows.
+     * jdbc-liveness answers from what it knows. Decided here; {@link #install} takes it off HikariCP's configuration.
      */
     private static String probeStatement(HikariConfig target, LivenessConfig config) {
         String hikariQuery = target.getConnectionTestQuery();
@@ -176,7 +184,6 @@ public final class HikariInstall {
                     + "LivenessConfig.validationQuery (" + ours + ") differ; jdbc-liveness probes with one statement: "
                     + "set one of them");
         }
-        target.setConnectionTestQuery(null);
         return hikariQuery;
     }
 

@@ -93,15 +93,18 @@ public final class PoolBinding implements AutoCloseable {
     private volatile HousekeepingExecutor housekeeping;
 
     /**
+     * @param roleCheck       the role the pool needs, decided (and refused, if it must be) before anything was
+     *                        installed ({@link RoleCheck#of})
      * @param validationQuery the probe's statement (the config's, or HikariCP's {@code connectionTestQuery} moved
      *                        here), or null for the driver's {@code isValid}
      */
-    public PoolBinding(String poolName, LivenessConfig config, KeepaliveConnector connector, String validationQuery) {
+    PoolBinding(String poolName, LivenessConfig config, KeepaliveConnector connector, RoleCheck roleCheck,
+            String validationQuery) {
         this.poolName = poolName;
         this.config = config;
         this.validationQuery = validationQuery;
         this.driverKind = connector.driverKind();
-        this.roleCheck = RoleCheck.of(connector, config.requiredRole());
+        this.roleCheck = roleCheck;
         if (roleCheck.describe() != null) {
             LOG.info("{} - probes check the server's role: it must be a {}", poolName, roleCheck.describe());
         }
