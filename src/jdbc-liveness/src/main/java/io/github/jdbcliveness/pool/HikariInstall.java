@@ -2,13 +2,16 @@ package io.github.jdbcliveness.pool;
 
 import com.zaxxer.hikari.HikariConfig;
 import io.github.jdbcliveness.LivenessConfig;
+import io.github.jdbcliveness.ServerRole;
 import io.github.jdbcliveness.keepalive.KeepaliveConnector;
 import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.Properties;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.function.BiFunction;
 import javax.sql.DataSource;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -45,6 +48,12 @@ public final class HikariInstall {
      *                                  before anything is set on {@code target}
      */
     public static HikariInstall install(HikariConfig target, LivenessConfig config) {
+        return install(target, config, RoleCheck::of);
+    }
+
+    /** @param roleOf the role check for the driver and the configured role (a test gives the stub driver one) */
+    static HikariInstall install(HikariConfig target, LivenessConfig config,
+            BiFunction<KeepaliveConnector, Optional<ServerRole>, RoleCheck> roleOf) {
         // Every refusal comes before the first change: for wrap() the target is the user's own pool, which a refused
         // start must leave as it was.
         if (target.getDataSource() != null) {
@@ -70,7 +79,7 @@ public final class HikariInstall {
         if (connector.driverKind() == null) {
             refuseDemandedLayers(config, connector);
         }
-        RoleCheck roleCheck = RoleCheck.of(connector, config.requiredRole());
+        RoleCheck roleCheck = roleOf.apply(connector, config.requiredRole());
 
         if (target.getConnectionTestQuery() != null) {
             target.setConnectionTestQuery(null); // the probe's statement now, see probeStatement
@@ -88,7 +97,7 @@ public final class HikariInstall {
         PoolBinding binding = new PoolBinding(target.getPoolName(), config, connector, roleCheck, validationQuery);
         if (roleCheck.refusalsAreEvidence() && target.getExceptionOverride() == null
                 && target.getExceptionOverrideClassName() == null) {
-            target.setExceptionOverride(new ReadOnlyEvidence());
+            target.setExceptionOverride(binding.readOnlyEvidence());
         }
         target.setDataSource(binding.dataSource());
         target.setScheduledExecutor(binding.housekeeping(target.getThreadFactory(), timers.keepaliveScheduled()));
