@@ -26,9 +26,10 @@ public enum EvictionReason {
     CLOSED_BY_SERVER,
     /**
      * The server answered, but not in the role the pool needs: its URL asks for a primary (pgjdbc's
-     * {@code targetServerType=primary}) and the server reports itself a standby or read-only, as an old primary
-     * does after a failover; or the reverse. Its other idle connections are swept at once, and the pool refills from
-     * wherever its URL leads now.
+     * {@code targetServerType=primary}, or {@code requiredRole}) and the server reports itself a standby or read-only,
+     * as an old primary does after a failover; or the reverse. On the MySQL protocol, for a pool that needs a primary,
+     * also a write the server refused as read-only (error 1290 or 1836), which HikariCP evicted. Its other idle
+     * connections are swept at once, and the pool refills from wherever its URL leads now.
      */
     WRONG_ROLE
 }

@@ -2,13 +2,16 @@ package io.github.jdbcliveness.pool;
 
 import com.zaxxer.hikari.HikariConfig;
 import io.github.jdbcliveness.LivenessConfig;
+import io.github.jdbcliveness.ServerRole;
 import io.github.jdbcliveness.keepalive.KeepaliveConnector;
 import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.Properties;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.function.BiFunction;
 import javax.sql.DataSource;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -41,9 +44,18 @@ public final class HikariInstall {
     }
 
     /**
-     * @throws IllegalArgumentException for a configuration jdbc-liveness cannot work with, naming the setting
+     * @throws IllegalArgumentException for a configuration jdbc-liveness cannot work with, naming the setting; thrown
+     *                                  before anything is set on {@code target}
      */
     public static HikariInstall install(HikariConfig target, LivenessConfig config) {
+        return install(target, config, RoleCheck::of);
+    }
+
+    /** @param roleOf the role check for the driver and the configured role (a test gives the stub driver one) */
+    static HikariInstall install(HikariConfig target, LivenessConfig config,
+            BiFunction<KeepaliveConnector, Optional<ServerRole>, RoleCheck> roleOf) {
+        // Every refusal comes before the first change: for wrap() the target is the user's own pool, which a refused
+        // start must leave as it was.
         if (target.getDataSource() != null) {
             throw new IllegalArgumentException("HikariConfig.dataSource (" + target.getDataSource().getClass().getName()
                     + ") is already set; jdbc-liveness needs the jdbcUrl form to open physical connections itself");
@@ -67,6 +79,11 @@ public final class HikariInstall {
         if (connector.driverKind() == null) {
             refuseDemandedLayers(config, connector);
         }
+        RoleCheck roleCheck = roleOf.apply(connector, config.requiredRole());
+
+        if (target.getConnectionTestQuery() != null) {
+            target.setConnectionTestQuery(null); // the probe's statement now, see probeStatement
+        }
         if (target.getPoolName() == null) {
             target.validate(); // names the pool; HikariCP validates again when it starts
         }
@@ -77,10 +94,10 @@ public final class HikariInstall {
                     target.getConnectionTimeout(), config.detectionBudget());
         }
         HikariTimers timers = ensureTaskPerConnection(target);
-        PoolBinding binding = new PoolBinding(target.getPoolName(), config, connector, validationQuery);
-        if (binding.roleCheck().refusalsAreEvidence() && target.getExceptionOverride() == null
+        PoolBinding binding = new PoolBinding(target.getPoolName(), config, connector, roleCheck, validationQuery);
+        if (roleCheck.refusalsAreEvidence() && target.getExceptionOverride() == null
                 && target.getExceptionOverrideClassName() == null) {
-            target.setExceptionOverride(new ReadOnlyEvidence());
+            target.setExceptionOverride(binding.readOnlyEvidence());
         }
         target.setDataSource(binding.dataSource());
         target.setScheduledExecutor(binding.housekeeping(target.getThreadFactory(), timers.keepaliveScheduled()));
@@ -163,7 +180,7 @@ public final class HikariInstall {
     /**
      * The probe's statement. HikariCP's {@code connectionTestQuery} would run on connections the heartbeat may be
      * probing at that moment, so it becomes the probe's statement instead and HikariCP asks {@code isValid}, which
-     * jdbc-liveness answers from what it knows.
+     * jdbc-liveness answers from what it knows. Decided here; {@link #install} takes it off HikariCP's configuration.
      */
     private static String probeStatement(HikariConfig target, LivenessConfig config) {
         String hikariQuery = target.getConnectionTestQuery();
@@ -176,7 +193,6 @@ public final class HikariInstall {
                     + "LivenessConfig.validationQuery (" + ours + ") differ; jdbc-liveness probes with one statement: "
                     + "set one of them");
         }
-        target.setConnectionTestQuery(null);
         return hikariQuery;
     }
 

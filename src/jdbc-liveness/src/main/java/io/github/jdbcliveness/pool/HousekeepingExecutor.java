@@ -1,9 +1,12 @@
 package io.github.jdbcliveness.pool;
 
+import java.util.concurrent.Delayed;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 
 /**
  * The housekeeping executor jdbc-liveness gives HikariCP ({@code HikariConfig.setScheduledExecutor}), configured as
@@ -15,7 +18,9 @@ import java.util.concurrent.TimeUnit;
  * its keepalive task ({@code KeepaliveTask}: reserve if idle, check, evict, refill), on this executor and on the
  * thread that opened it. {@link ConnectionFactory} marks that thread with the connection it just opened, and this
  * executor hands each task to that connection, so the {@link Evictor} can run it the moment the connection is found
- * dead: the one path into HikariCP that removes exactly that entry, idle or in use, and refills the pool.
+ * dead: the one path into HikariCP that removes exactly that entry, idle or in use, and refills the pool. The future
+ * returned for each such task knows its connection as well, for the other direction: HikariCP cancels it when it
+ * removes the entry, and {@link ReadOnlyEvidence} learns from that which connection a refused write evicted.
  */
 final class HousekeepingExecutor extends ScheduledThreadPoolExecutor {
 
@@ -65,29 +70,79 @@ final class HousekeepingExecutor extends ScheduledThreadPoolExecutor {
 
     @Override
     public ScheduledFuture<?> schedule(Runnable command, long delay, TimeUnit unit) {
-        capture(command);
-        return super.schedule(command, delay, unit);
+        TrackedConnection t = capture(command);
+        ScheduledFuture<?> f = super.schedule(command, delay, unit);
+        return t == null ? f : new EntryTask<>(f, t);
     }
 
     @Override
     public ScheduledFuture<?> scheduleWithFixedDelay(Runnable command, long initialDelay, long delay,
             TimeUnit unit) {
-        capture(command);
-        return super.scheduleWithFixedDelay(command, initialDelay, delay, unit);
+        TrackedConnection t = capture(command);
+        ScheduledFuture<?> f = super.scheduleWithFixedDelay(command, initialDelay, delay, unit);
+        return t == null ? f : new EntryTask<>(f, t);
     }
 
-    private void capture(Runnable command) {
+    /** @return the connection whose entry {@code command} is one of HikariCP's tasks for, or null */
+    private TrackedConnection capture(Runnable command) {
         onFirstTask.run();
         TrackedConnection t = JUST_OPENED.get();
         if (t == null) {
-            return;
+            return null;
         }
         EvictTask kind = EvictTask.of(command);
-        if (kind != null) {
-            t.hikariTask(kind, command);
-            if (kind == EvictTask.KEEPALIVE || !keepaliveScheduled) {
-                JUST_OPENED.remove(); // the entry's last task: hold no reference to it on HikariCP's thread
-            }
+        if (kind == null) {
+            return null;
+        }
+        t.hikariTask(kind, command);
+        if (kind == EvictTask.KEEPALIVE || !keepaliveScheduled) {
+            JUST_OPENED.remove(); // the entry's last task: hold no reference to it on HikariCP's thread
+        }
+        return t;
+    }
+
+    /**
+     * The future HikariCP keeps for one of an entry's tasks. HikariCP cancels it when it removes the entry from its
+     * bag, on the removing thread, before it hands the connection to its closer: the one moment a removal names its
+     * connection on the thread that caused it ({@link TrackedConnection#entryRemoved()}).
+     */
+    private record EntryTask<V>(ScheduledFuture<V> task, TrackedConnection connection) implements ScheduledFuture<V> {
+
+        @Override
+        public boolean cancel(boolean mayInterruptIfRunning) {
+            boolean cancelled = task.cancel(mayInterruptIfRunning);
+            connection.entryRemoved();
+            return cancelled;
+        }
+
+        @Override
+        public long getDelay(TimeUnit unit) {
+            return task.getDelay(unit);
+        }
+
+        @Override
+        public int compareTo(Delayed o) {
+            return task.compareTo(o);
+        }
+
+        @Override
+        public boolean isCancelled() {
+            return task.isCancelled();
+        }
+
+        @Override
+        public boolean isDone() {
+            return task.isDone();
+        }
+
+        @Override
+        public V get() throws InterruptedException, ExecutionException {
+            return task.get();
+        }
+
+        @Override
+        public V get(long timeout, TimeUnit unit) throws InterruptedException, ExecutionException, TimeoutException {
+            return task.get(timeout, unit);
         }
     }
 

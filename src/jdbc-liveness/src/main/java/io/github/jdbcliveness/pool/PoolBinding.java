@@ -44,6 +44,8 @@ public final class PoolBinding implements AutoCloseable {
     private final DriverKind driverKind;
     /** The server role the pool needs, checked after every probe's round trip. */
     private final RoleCheck roleCheck;
+    /** HikariCP's exceptionOverride for a pool whose refused writes are evidence of the role, else null. */
+    private final ReadOnlyEvidence readOnlyEvidence;
     private final KeepaliveTally tally;
     private final HeartbeatScheduler scheduler;
     private final long intervalNanos;
@@ -93,15 +95,18 @@ public final class PoolBinding implements AutoCloseable {
     private volatile HousekeepingExecutor housekeeping;
 
     /**
+     * @param roleCheck       the role the pool needs, decided (and refused, if it must be) before anything was
+     *                        installed ({@link RoleCheck#of})
      * @param validationQuery the probe's statement (the config's, or HikariCP's {@code connectionTestQuery} moved
      *                        here), or null for the driver's {@code isValid}
      */
-    public PoolBinding(String poolName, LivenessConfig config, KeepaliveConnector connector, String validationQuery) {
+    PoolBinding(String poolName, LivenessConfig config, KeepaliveConnector connector, RoleCheck roleCheck,
+            String validationQuery) {
         this.poolName = poolName;
         this.config = config;
         this.validationQuery = validationQuery;
         this.driverKind = connector.driverKind();
-        this.roleCheck = RoleCheck.of(connector, config.requiredRole());
+        this.roleCheck = roleCheck;
         if (roleCheck.describe() != null) {
             LOG.info("{} - probes check the server's role: it must be a {}", poolName, roleCheck.describe());
         }
@@ -114,6 +119,8 @@ public final class PoolBinding implements AutoCloseable {
         this.scheduler = HeartbeatScheduler.acquire();
         this.evictor = new Evictor(poolName, scheduler.maintenance());
         this.verdicts = new Verdicts(events, evictor, scheduler, live, waiters, config.probeTimeout());
+        this.readOnlyEvidence = roleCheck.refusalsAreEvidence()
+                ? new ReadOnlyEvidence(verdicts, roleCheck.describe()) : null;
         this.guard = new BorrowGuard(this, config.validateOnBorrow());
         this.factory = new ConnectionFactory(this, connector, tally);
         this.watchdog = config.watchdogEnabled() && driverKind != null
@@ -277,6 +284,11 @@ public final class PoolBinding implements AutoCloseable {
 
     RoleCheck roleCheck() {
         return roleCheck;
+    }
+
+    /** See {@link #readOnlyEvidence}: null unless a refused write proves the role wrong. */
+    ReadOnlyEvidence readOnlyEvidence() {
+        return readOnlyEvidence;
     }
 
     /** The driver behind the URL, or null for one whose sockets jdbc-liveness does not see. */

@@ -37,7 +37,8 @@ final class RoleCheck {
     private final String source;
     private final DriverKind kind;
 
-    private RoleCheck(ServerRole role, String source, DriverKind kind) {
+    /** Use {@link #of}; a test gives the stub driver a role check of the MySQL protocol's kind. */
+    RoleCheck(ServerRole role, String source, DriverKind kind) {
         this.role = role;
         this.source = source;
         this.kind = kind;

@@ -106,6 +106,17 @@ final class TrackedConnection extends DelegatingConnection {
         state.ready();
     }
 
+    /**
+     * HikariCP is removing this connection's entry from its bag, on this thread (it cancels the entry's tasks): after a
+     * write refused as read-only, the removal that refusal caused ({@link ReadOnlyEvidence}).
+     */
+    void entryRemoved() {
+        ReadOnlyEvidence evidence = binding.readOnlyEvidence();
+        if (evidence != null) {
+            evidence.removing(this);
+        }
+    }
+
     /** Whether HikariCP has handed it out: its entry is in HikariCP's bag, or has been removed from it. */
     boolean drawn() {
         return drawn;

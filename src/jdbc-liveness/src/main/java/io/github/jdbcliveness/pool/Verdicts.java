@@ -50,6 +50,19 @@ final class Verdicts {
         }
     }
 
+    /**
+     * A write on leased {@code t} (DEAD by that lease now) was refused because its server is read-only, and HikariCP
+     * is removing it already ({@link ReadOnlyEvidence}): count and tell it as a probe's {@code WRONG_ROLE} is, end it
+     * (HikariCP's close of a dead connection does nothing), and sweep its host, whose other idle connections are
+     * likely on the same server.
+     */
+    void refusedAsReadOnly(TrackedConnection t, SQLException refusal, String why, long nowNanos) {
+        events.dead(t.ref(), EvictionReason.WRONG_ROLE, refusal, why, 0, nowNanos - t.probeTarget().lastAliveNanos(),
+                nowNanos);
+        t.physicalClose().abort();
+        sweep(t);
+    }
+
     /** Probes the other idle connections to this connection's host now. */
     void sweep(TrackedConnection t) {
         scheduler.sweep(t.hostKey(), t.probeTarget());

@@ -20,6 +20,7 @@ import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.SQLTransientConnectionException;
 import java.time.Duration;
+import java.util.List;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
@@ -247,6 +248,49 @@ class PoolBindingTest {
             }
         }
         assertTrue(pool.isClosed());
+    }
+
+    /**
+     * wrap() installs into the user's own pool: a start refused for the role (one that contradicts the driver's
+     * setting, or one on a driver whose role jdbc-liveness cannot read) or for a layer the driver cannot give must
+     * leave that pool as it was. The role was refused only after HikariCP's timers, the pool's name and its test query
+     * had been changed; the layer, after the test query.
+     */
+    @Test
+    void wrap_refused_failsBeforeChangingTheUsersPool() {
+        StubServer server = StubServer.start();
+        LivenessConfig standby = fast().requiredRole(io.github.jdbcliveness.ServerRole.STANDBY).build();
+        record Refused(String url, String driver, LivenessConfig config, String message) {
+        }
+        List<Refused> refused = List.of(
+                new Refused("jdbc:postgresql://127.0.0.1:1/app?targetServerType=primary", null, standby,
+                        "requiredRole (standby) contradicts the driver's pgjdbc targetServerType=primary: set one of "
+                                + "them"),
+                new Refused(server.url(), StubServer.StubDriver.class.getName(), standby,
+                        "requiredRole (standby) needs a driver whose server role jdbc-liveness reads"),
+                new Refused(server.url(), StubServer.StubDriver.class.getName(),
+                        fast().keepaliveEnabled(true).build(), "keepaliveEnabled (true) is set explicitly"));
+        for (Refused r : refused) {
+            HikariDataSource pool = new HikariDataSource();
+            pool.setJdbcUrl(r.url());
+            pool.setDriverClassName(r.driver());
+            pool.setMaxLifetime(0); // with no keepaliveTime either: HikariCP would schedule no task per connection
+            pool.setKeepaliveTime(0);
+            pool.setConnectionTestQuery("SELECT 2");
+            String before = settings(pool);
+            var e = assertThrows(IllegalArgumentException.class, () -> LivenessDataSource.wrap(pool, r.config()));
+            assertTrue(e.getMessage().startsWith(r.message()), e.getMessage());
+            assertEquals(before, settings(pool), "wrap() refused after changing the pool: " + e.getMessage());
+            pool.close();
+        }
+    }
+
+    /** Every setting jdbc-liveness installs into, or decides on, in a HikariCP configuration. */
+    private static String settings(HikariConfig c) {
+        return "poolName=" + c.getPoolName() + ", maxLifetime=" + c.getMaxLifetime() + ", keepaliveTime="
+                + c.getKeepaliveTime() + ", connectionTestQuery=" + c.getConnectionTestQuery() + ", dataSource="
+                + c.getDataSource() + ", scheduledExecutor=" + c.getScheduledExecutor() + ", exceptionOverride="
+                + c.getExceptionOverride() + ", dataSourceProperties=" + c.getDataSourceProperties();
     }
 
     @Test

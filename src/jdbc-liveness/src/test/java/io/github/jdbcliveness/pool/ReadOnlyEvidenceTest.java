@@ -9,7 +9,7 @@ import org.junit.jupiter.api.Test;
 /** Only the server's own read-only refusals are evidence; the application's read-only transaction is not. */
 class ReadOnlyEvidenceTest {
 
-    private final ReadOnlyEvidence evidence = new ReadOnlyEvidence();
+    private final ReadOnlyEvidence evidence = new ReadOnlyEvidence(null, "primary (requiredRole primary)");
 
     @Test
     void serverReadOnlyRefusals_mustEvict() {

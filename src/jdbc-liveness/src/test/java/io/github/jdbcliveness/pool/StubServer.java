@@ -48,6 +48,11 @@ public final class StubServer {
     volatile CountDownLatch hang;
     /** While set, new connections wait for it to count down (a server that accepts nothing and refuses nothing). */
     volatile CountDownLatch connectHang;
+    /**
+     * The server's {@code read_only}, as the MySQL protocol reports it: {@code SELECT @@global.read_only} answers it,
+     * and while it is on a write fails as MariaDB refuses one (error 1290 naming the read-only option).
+     */
+    volatile boolean readOnly;
     /** How long a connect, an isValid and a statement each take (a round trip). */
     volatile long latencyNanos;
     /** Calls blocked in {@link #hang} right now. */
@@ -105,6 +110,8 @@ public final class StubServer {
         volatile boolean aborted;
         volatile boolean autoCommit = true;
         volatile boolean inTransaction;
+        /** In the application's own {@code START TRANSACTION READ ONLY}, until it commits or rolls back. */
+        volatile boolean readOnlyTransaction;
         final AtomicInteger rollbacks = new AtomicInteger();
         /** Set by a test while its application thread holds the connection. */
         final AtomicInteger applicationHolds = new AtomicInteger();
@@ -229,6 +236,7 @@ public final class StubServer {
                     failIfDead();
                     c.rollbacks.incrementAndGet();
                     c.inTransaction = false;
+                    c.readOnlyTransaction = false;
                     return null;
                 case "createStatement":
                     failIfDead();
@@ -273,10 +281,18 @@ public final class StubServer {
                 if (c.dead) {
                     throw new SQLException("stub connection " + c.id + " is dead", "08006");
                 }
-                c.statements.add((String) args[0]);
+                String sql = (String) args[0];
+                c.statements.add(sql);
                 c.statementThreads.add(Thread.currentThread().getName());
                 if (!c.autoCommit) {
                     c.inTransaction = true;
+                }
+                if (sql.equalsIgnoreCase("START TRANSACTION READ ONLY")) {
+                    c.readOnlyTransaction = true;
+                } else if (isWrite(sql)) {
+                    refuseWrite(c);
+                } else if (sql.equalsIgnoreCase("SELECT @@global.read_only")) {
+                    return oneInt(readOnly ? 1 : 0);
                 }
                 return name.equals("execute") ? Boolean.FALSE : defaultValue(m.getReturnType());
             }
@@ -285,6 +301,37 @@ public final class StubServer {
             }
             return defaultValue(m.getReturnType());
         }
+    }
+
+    private static boolean isWrite(String sql) {
+        String verb = sql.stripLeading().split("\\s", 2)[0];
+        return verb.equalsIgnoreCase("INSERT") || verb.equalsIgnoreCase("UPDATE") || verb.equalsIgnoreCase("DELETE");
+    }
+
+    /** A write refused as MariaDB refuses it: in a read-only transaction of the application's, or on a read-only server. */
+    private void refuseWrite(StubConnection c) throws SQLException {
+        if (c.readOnlyTransaction) {
+            throw new SQLException("Cannot execute statement in a READ ONLY transaction", "25006", 1792);
+        }
+        if (readOnly) {
+            throw new SQLException("The MariaDB server is running with the --read-only option so it cannot execute "
+                    + "this statement", "HY000", 1290);
+        }
+    }
+
+    /** A result set of one row and one column. */
+    private static java.sql.ResultSet oneInt(int value) {
+        boolean[] read = {false};
+        return proxy(java.sql.ResultSet.class, (p, m, a) -> switch (m.getName()) {
+            case "next" -> {
+                boolean first = !read[0];
+                read[0] = true;
+                yield first;
+            }
+            case "getInt" -> value;
+            case "toString" -> "StubResultSet";
+            default -> defaultValue(m.getReturnType());
+        });
     }
 
     private static Object defaultValue(Class<?> type) {
