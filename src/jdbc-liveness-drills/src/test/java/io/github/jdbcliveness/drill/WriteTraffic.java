@@ -9,6 +9,7 @@ import java.util.Locale;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLongArray;
 import java.util.concurrent.locks.LockSupport;
 import javax.sql.DataSource;
 
@@ -18,7 +19,10 @@ import javax.sql.DataSource;
  */
 final class WriteTraffic {
 
-    /** One write on a borrowed connection; returns the port of the server that took it. */
+    /**
+     * One write on a borrowed connection; returns which server took it: its port, or any number that tells the
+     * servers apart (two servers on one port and two addresses).
+     */
     interface Write {
         int on(Connection c) throws SQLException;
     }
@@ -36,17 +40,42 @@ final class WriteTraffic {
         }
     }
 
+    /**
+     * How writes came back after a failover, counted from it: when the last write that was not yet normal ended (one
+     * that failed, reached another server than the new primary, or took longer than {@link #SLOW}: a borrow that waits
+     * is as bad as a failure to the application; 0 when none), and the longest write.
+     */
+    record Settling(double backSeconds, double longestSeconds) {
+        @Override
+        public String toString() {
+            return String.format(Locale.ROOT, "writes normal again (on the new primary, none slower than %.1f s) from "
+                    + "%.2f s after the failover; the longest took %.2f s", SLOW.toMillis() / 1000.0, backSeconds,
+                    longestSeconds);
+        }
+    }
+
+    /** A write slower than this was held up: on loopback a write takes milliseconds. */
+    static final Duration SLOW = Duration.ofMillis(500);
+
     private final AtomicBoolean stop = new AtomicBoolean();
     private final ConcurrentLinkedQueue<Done> writes = new ConcurrentLinkedQueue<>();
     private final List<Thread> threads = new ArrayList<>();
+    /** Per thread, when its write under way started, or {@link #IDLE}: a write that hangs is in no result yet. */
+    private final AtomicLongArray underWay;
+    private static final long IDLE = Long.MIN_VALUE;
 
-    private WriteTraffic() {
+    private WriteTraffic(int threads) {
+        underWay = new AtomicLongArray(threads);
+        for (int i = 0; i < threads; i++) {
+            underWay.set(i, IDLE);
+        }
     }
 
     static WriteTraffic start(DataSource ds, String name, int threads, Duration pace, Write write) {
-        WriteTraffic w = new WriteTraffic();
+        WriteTraffic w = new WriteTraffic(threads);
         for (int i = 0; i < threads; i++) {
-            Thread t = new Thread(() -> w.loop(ds, pace, write), name + "-writer-" + i);
+            int slot = i;
+            Thread t = new Thread(() -> w.loop(slot, ds, pace, write), name + "-writer-" + i);
             t.setDaemon(true);
             w.threads.add(t);
             t.start();
@@ -54,19 +83,33 @@ final class WriteTraffic {
         return w;
     }
 
-    private void loop(DataSource ds, Duration pace, Write write) {
+    private void loop(int slot, DataSource ds, Duration pace, Write write) {
         long next = System.nanoTime();
         while (!stop.get()) {
             long start = System.nanoTime();
+            underWay.set(slot, start);
             try (Connection c = ds.getConnection()) {
                 int port = write.on(c);
                 writes.add(new Done(start, System.nanoTime(), port, null));
             } catch (SQLException e) {
                 writes.add(new Done(start, System.nanoTime(), -1, String.valueOf(e.getSQLState())));
             }
+            underWay.set(slot, IDLE);
             next += pace.toNanos();
             LockSupport.parkNanos(Math.max(0, next - System.nanoTime()));
         }
+    }
+
+    /** How long the oldest write still under way has taken so far at {@code nowNanos} (0 when none is). */
+    long longestUnderWayNanos(long nowNanos) {
+        long longest = 0;
+        for (int i = 0; i < underWay.length(); i++) {
+            long start = underWay.get(i);
+            if (start != IDLE) {
+                longest = Math.max(longest, nowNanos - start);
+            }
+        }
+        return longest;
     }
 
     void stop() throws InterruptedException {
@@ -94,5 +137,22 @@ final class WriteTraffic {
             }
         }
         return new Result(ok, failed, failedAfterB, onNew, (lastFailure - failoverNanos) / 1e9);
+    }
+
+    /** {@link Settling} for writes started after {@code failoverNanos}; {@code newServer} as {@link Write} returns it. */
+    Settling settling(long failoverNanos, int newServer) {
+        long back = failoverNanos;
+        long longest = 0;
+        for (Done w : writes) {
+            if (w.startNanos - failoverNanos < 0) {
+                continue;
+            }
+            long took = w.endNanos - w.startNanos;
+            longest = Math.max(longest, took);
+            if (w.sqlState != null || w.serverPort != newServer || took > SLOW.toNanos()) {
+                back = Math.max(back, w.endNanos);
+            }
+        }
+        return new Settling((back - failoverNanos) / 1e9, longest / 1e9);
     }
 }
