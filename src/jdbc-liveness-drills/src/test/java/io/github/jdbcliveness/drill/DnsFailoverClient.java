@@ -10,6 +10,7 @@ import io.github.jdbcliveness.LivenessDataSource;
 import io.github.jdbcliveness.LivenessListener;
 import io.github.jdbcliveness.ServerRole;
 import java.io.BufferedReader;
+import java.io.IOException;
 import java.io.InputStreamReader;
 import java.io.PrintStream;
 import java.net.InetAddress;
@@ -33,13 +34,13 @@ import java.util.stream.Collectors;
  * writes ({@code -Djdk.net.hosts.file}), which the JDK reads again on every lookup that misses its cache.
  *
  * <p>{@code java -Djdk.net.hosts.file=FILE [-Djava.security.properties=FILE] DnsFailoverClient NAME PORT NEW_SERVER
- * LABEL PLAIN RESOLVE_FIRST}: with RESOLVE_FIRST it looks NAME up at once and prints {@code resolved ...}. On
- * {@code start} it opens a jdbc-liveness pool ({@code requiredRole} primary, B = 6 s, nothing else set) and, when
- * PLAIN is true, a plain HikariCP pool beside it, on {@code jdbc:postgresql://NAME:PORT/postgres}, each with writers,
- * and prints {@code ready ...} once they write. It reads {@code moved NANOS} (the failover, on the monotonic clock
- * that {@code System.nanoTime()} reads in every JVM of this machine), watches until the writes have been normal
- * again on NEW_SERVER (the last byte of its address) for a while, and prints one {@code result ...} line of
- * {@code key=value} per pool.
+ * LABEL PLAIN}, then commands on its standard input. {@code resolve}: look NAME up once every answer cached so far
+ * has expired, and print {@code resolved from=NANOS by=NANOS}. {@code start}: open a jdbc-liveness pool
+ * ({@code requiredRole} primary, B = 6 s, nothing else set) and, when PLAIN is true, a plain HikariCP pool beside it,
+ * on {@code jdbc:postgresql://NAME:PORT/postgres}, each with writers; print {@code ready ...} once they write.
+ * {@code moved NANOS}: the failover, on the monotonic clock that {@code System.nanoTime()} reads in every JVM of this
+ * machine; watch until the writes have been normal again on NEW_SERVER (the last byte of its address) for a while,
+ * and print one {@code result ...} line of {@code key=value} per pool.
  */
 public final class DnsFailoverClient {
 
@@ -63,41 +64,45 @@ public final class DnsFailoverClient {
         int newServer = Integer.parseInt(args[2]);
         String label = args[3];
         boolean withPlain = Boolean.parseBoolean(args[4]);
-        boolean resolveFirst = Boolean.parseBoolean(args[5]);
         PrintStream out = new PrintStream(System.out, true, StandardCharsets.UTF_8);
         BufferedReader in = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
         String url = "jdbc:postgresql://" + name + ":" + port + "/postgres";
+        long ttl = TimeUnit.SECONDS.toNanos(cacheTtlSeconds());
 
-        // The cache keeps an answer for its TTL from the lookup that got it, however often it is asked meanwhile. With
-        // RESOLVE_FIRST the name is looked up now, while the servers start (so that the default cache's 30 s run
-        // from an instant the drill knows, and early); else the pool's first connection looks it up.
-        if (resolveFirst) {
-            long from = System.nanoTime();
-            String address = InetAddress.getByName(name).getHostAddress();
-            out.println("resolved from=" + from + " by=" + System.nanoTime() + " address=" + address);
-        }
-        expect(in, "start");
-        long beforeStart = System.nanoTime();
-        LivenessDataSource ours = LivenessDataSource.create(hikari(url, label + "-liveness"),
-                LivenessConfig.builder().detectionBudget(B).requiredRole(ServerRole.PRIMARY).build());
-        long afterStart = System.nanoTime();
-        Opens opens = new Opens();
-        ours.addListener(opens);
-        HikariDataSource plain = withPlain ? new HikariDataSource(hikari(url, label + "-plain")) : null;
+        // The cache keeps an answer for its TTL from the lookup that got it, however often it is asked meanwhile, and
+        // the drill wants that lookup at an instant it knows: "resolve" first waits until every answer this JVM got
+        // so far has expired (nothing cached yet; or the pools' own lookups, all made before "ready"), then looks up.
+        long allExpiredBy = System.nanoTime();
+        LivenessDataSource ours = null;
+        HikariDataSource plain = null;
         try {
+            String command;
+            while (!(command = next(in)).equals("start")) {
+                resolve(command, name, allExpiredBy, out);
+                allExpiredBy = System.nanoTime() + ttl;
+            }
+            ours = LivenessDataSource.create(hikari(url, label + "-liveness"),
+                    LivenessConfig.builder().detectionBudget(B).requiredRole(ServerRole.PRIMARY).build());
+            Opens opens = new Opens();
+            ours.addListener(opens);
+            plain = withPlain ? new HikariDataSource(hikari(url, label + "-plain")) : null;
             Waits.awaitFull(ours.unwrap(HikariDataSource.class), POOL);
             if (plain != null) {
                 Waits.awaitFull(plain, POOL);
             }
+            allExpiredBy = Math.max(allExpiredBy, System.nanoTime() + ttl);
             WriteTraffic ourWrites = WriteTraffic.start(ours, label + "-liveness", THREADS, PACE,
                     DnsFailoverClient::write);
             WriteTraffic plainWrites = plain == null ? null
                     : WriteTraffic.start(plain, label + "-plain", THREADS, PACE, DnsFailoverClient::write);
-            out.println("ready resolvedFrom=" + beforeStart + " resolvedBy=" + afterStart + " networkaddress.cache.ttl="
-                    + Security.getProperty("networkaddress.cache.ttl") + " sun.net.inetaddr.ttl="
-                    + System.getProperty("sun.net.inetaddr.ttl"));
+            out.println("ready ttl=" + TimeUnit.NANOSECONDS.toSeconds(ttl) + " networkaddress.cache.ttl="
+                    + Security.getProperty("networkaddress.cache.ttl"));
 
-            long failover = Long.parseLong(expect(in, "moved "));
+            while (!(command = next(in)).startsWith("moved ")) {
+                resolve(command, name, allExpiredBy, out);
+                allExpiredBy = System.nanoTime() + ttl;
+            }
+            long failover = Long.parseLong(command.substring("moved ".length()));
             watch(ourWrites, failover, newServer);
             ourWrites.stop();
             if (plainWrites != null) {
@@ -113,20 +118,46 @@ public final class DnsFailoverClient {
                 out.println(line(result(label + "-plain", plainWrites, failover, newServer)));
             }
         } finally {
-            ours.close();
+            if (ours != null) {
+                ours.close();
+            }
             if (plain != null) {
                 plain.close();
             }
         }
     }
 
-    /** The rest of the next line, which must start with {@code command}. */
-    private static String expect(BufferedReader in, String command) throws java.io.IOException {
-        String line = in.readLine();
-        if (line == null || !line.startsWith(command)) {
-            throw new IllegalStateException("expected '" + command.trim() + "', got " + line);
+    /** Looks the name up once every earlier answer has expired: the cache then holds this answer for one TTL. */
+    private static void resolve(String command, String name, long allExpiredBy, PrintStream out)
+            throws IOException {
+        if (!command.equals("resolve")) {
+            throw new IllegalStateException("unknown command: " + command);
         }
-        return line.substring(command.length()).trim();
+        Waits.parkUntil(allExpiredBy + TimeUnit.MILLISECONDS.toNanos(50));
+        long from = System.nanoTime();
+        String address = InetAddress.getByName(name).getHostAddress();
+        out.println("resolved from=" + from + " by=" + System.nanoTime() + " address=" + address);
+    }
+
+    /**
+     * The TTL of this JVM's name cache, by the JDK's own rule ({@code sun.net.InetAddressCachePolicy}): the security
+     * property {@code networkaddress.cache.ttl}, else the system property {@code sun.net.inetaddr.ttl}, else 30 s
+     * (no security manager here).
+     */
+    private static int cacheTtlSeconds() {
+        String ttl = Security.getProperty("networkaddress.cache.ttl");
+        if (ttl == null) {
+            ttl = System.getProperty("sun.net.inetaddr.ttl");
+        }
+        return ttl == null ? 30 : Integer.parseInt(ttl.trim());
+    }
+
+    private static String next(BufferedReader in) throws IOException {
+        String line = in.readLine();
+        if (line == null) {
+            throw new IllegalStateException("the drill closed its end before the failover");
+        }
+        return line.trim();
     }
 
     /**
