@@ -50,7 +50,7 @@ public final class DnsFailoverClient {
     private static final Duration PACE = Duration.ofMillis(10);
     /** Watched at least this long after the failover (past B, to count what failed after it)... */
     static final Duration WATCH_MIN = B.multipliedBy(2);
-    /** ...then until every write has been on the new primary for this long... */
+    /** ...then until writes have been normal (on the new primary, none held up) for this long... */
     private static final Duration SETTLED_FOR = Duration.ofSeconds(1);
     /** ...but never longer than this: the JVM's default cache holds a name for 30 s. */
     static final Duration WATCH_MAX = Duration.ofSeconds(36);
