@@ -20,7 +20,10 @@ import javax.sql.DataSource;
  */
 final class WriteTraffic {
 
-    /** One write on a borrowed connection; returns the port of the server that took it. */
+    /**
+     * One write on a borrowed connection; returns which server took it: its port, or any number that tells the
+     * servers apart (two servers on one port and two addresses).
+     */
     interface Write {
         int on(Connection c) throws SQLException;
     }
@@ -53,17 +56,39 @@ final class WriteTraffic {
         }
     }
 
+    /**
+     * How writes came back after a failover, counted from it: when the last write that was not yet normal ended (one
+     * that failed, reached another server than the new primary, or took longer than {@link #SLOW}: a borrow that waits
+     * is as bad as a failure to the application; 0 when none), and the longest write.
+     */
+    record Settling(double backSeconds, double longestSeconds) {
+        @Override
+        public String toString() {
+            return String.format(Locale.ROOT, "writes normal again (on the new primary, none slower than %.1f s) from "
+                    + "%.2f s after the failover; the longest took %.2f s", SLOW.toMillis() / 1000.0, backSeconds,
+                    longestSeconds);
+        }
+    }
+
+    /** A write slower than this was held up: on loopback a write takes milliseconds. */
+    static final Duration SLOW = Duration.ofMillis(500);
+
     private final AtomicBoolean stop = new AtomicBoolean();
     private final ConcurrentLinkedQueue<Done> writes = new ConcurrentLinkedQueue<>();
     private final List<Thread> threads = new ArrayList<>();
-    /** Each thread's request under way: when it started, or 0 between requests. */
-    private final AtomicLongArray busySince = new AtomicLongArray(64);
+    /** Per thread, when its write under way started, or {@link #IDLE}: a write that hangs is in no result yet. */
+    private final AtomicLongArray underWay;
+    private static final long IDLE = Long.MIN_VALUE;
 
-    private WriteTraffic() {
+    private WriteTraffic(int threads) {
+        underWay = new AtomicLongArray(threads);
+        for (int i = 0; i < threads; i++) {
+            underWay.set(i, IDLE);
+        }
     }
 
     static WriteTraffic start(DataSource ds, String name, int threads, Duration pace, Write write) {
-        WriteTraffic w = new WriteTraffic();
+        WriteTraffic w = new WriteTraffic(threads);
         for (int i = 0; i < threads; i++) {
             int slot = i;
             Thread t = new Thread(() -> w.loop(slot, ds, pace, write), name + "-writer-" + i);
@@ -78,16 +103,15 @@ final class WriteTraffic {
         long next = System.nanoTime();
         while (!stop.get()) {
             long start = System.nanoTime();
-            busySince.set(slot, start);
+            underWay.set(slot, start);
             try (Connection c = ds.getConnection()) {
                 int port = write.on(c);
                 writes.add(new Done(start, System.nanoTime(), port, null, false));
             } catch (SQLException e) {
                 writes.add(new Done(start, System.nanoTime(), -1, String.valueOf(e.getSQLState()),
                         e instanceof HostDownException));
-            } finally {
-                busySince.set(slot, 0);
             }
+            underWay.set(slot, IDLE);
             next += pace.toNanos();
             LockSupport.parkNanos(Math.max(0, next - System.nanoTime()));
         }
@@ -97,11 +121,23 @@ final class WriteTraffic {
     long waitingLongerThan(Duration longerThan) {
         long now = System.nanoTime();
         long n = 0;
-        for (int i = 0; i < threads.size(); i++) {
-            long since = busySince.get(i);
-            n += since != 0 && now - since > longerThan.toNanos() ? 1 : 0;
+        for (int i = 0; i < underWay.length(); i++) {
+            long start = underWay.get(i);
+            n += start != IDLE && now - start > longerThan.toNanos() ? 1 : 0;
         }
         return n;
+    }
+
+    /** How long the oldest write still under way has taken so far at {@code nowNanos} (0 when none is). */
+    long longestUnderWayNanos(long nowNanos) {
+        long longest = 0;
+        for (int i = 0; i < underWay.length(); i++) {
+            long start = underWay.get(i);
+            if (start != IDLE) {
+                longest = Math.max(longest, nowNanos - start);
+            }
+        }
+        return longest;
     }
 
     void stop() throws InterruptedException {
@@ -152,5 +188,22 @@ final class WriteTraffic {
             afterB += w.startNanos - fromNanos - budget.toNanos() >= 0 ? 1 : 0;
         }
         return new Outage(ok, hostDown, other, afterB, slowest / 1e9, unfinished);
+    }
+
+    /** {@link Settling} for writes started after {@code failoverNanos}; {@code newServer} as {@link Write} returns it. */
+    Settling settling(long failoverNanos, int newServer) {
+        long back = failoverNanos;
+        long longest = 0;
+        for (Done w : writes) {
+            if (w.startNanos - failoverNanos < 0) {
+                continue;
+            }
+            long took = w.endNanos - w.startNanos;
+            longest = Math.max(longest, took);
+            if (w.sqlState != null || w.serverPort != newServer || took > SLOW.toNanos()) {
+                back = Math.max(back, w.endNanos);
+            }
+        }
+        return new Settling((back - failoverNanos) / 1e9, longest / 1e9);
     }
 }
