@@ -30,6 +30,7 @@ final class PoolEvents {
     private static final Logger LOG = LoggerFactory.getLogger(PoolEvents.class);
 
     private final String poolName;
+    private final WarnBudget warnBudget = new WarnBudget();
     private final List<LivenessListener> listeners = new CopyOnWriteArrayList<>();
     private final LongAdder probes = new LongAdder();
     private final LongAdder probesPassed = new LongAdder();
@@ -90,7 +91,8 @@ final class PoolEvents {
     }
 
     /**
-     * A connection was found dead (it is DEAD already): counted once, logged once at WARN, told once.
+     * A connection was found dead (it is DEAD already): counted once, logged once (at WARN within the
+     * {@link WarnBudget}, else at DEBUG), told once.
      *
      * @param latencyNanos how long since it was last known alive
      * @param why          the log's explanation
@@ -107,7 +109,16 @@ final class PoolEvents {
         latencyMaxNanos.accumulateAndGet(latencyNanos, Math::max);
         latencySumNanos.add(latencyNanos);
         latencyCount.increment();
-        LOG.warn("{} - evicted connection {}: {}", poolName, ref, why);
+        long heldBack = warnBudget.admit(nowNanos);
+        if (heldBack > 0) {
+            LOG.warn("{} - evicted connection {}: {} ({} more evicted since the line before, logged at DEBUG: more than "
+                    + "{} at once, then one line a second; the stats count every one)", poolName, ref, why, heldBack,
+                    WarnBudget.BURST);
+        } else if (heldBack == 0) {
+            LOG.warn("{} - evicted connection {}: {}", poolName, ref, why);
+        } else {
+            LOG.debug("{} - evicted connection {}: {}", poolName, ref, why);
+        }
         if (reason == EvictionReason.PROBE_FAILED || reason == EvictionReason.PROBE_TIMEOUT) {
             Duration took = Duration.ofNanos(tookNanos);
             tell(l -> l.onProbeFailed(ref, reason, took, cause));
