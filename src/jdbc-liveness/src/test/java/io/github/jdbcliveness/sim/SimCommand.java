@@ -54,6 +54,7 @@ public final class SimCommand {
         long total = 0;
         List<Long> failed = new ArrayList<>();
         java.util.Map<OpenFinding, Long> open = new java.util.EnumMap<>(OpenFinding.class);
+        java.util.Map<OpenFinding, Long> firstSeed = new java.util.EnumMap<>(OpenFinding.class);
         System.out.println("seeds from " + from + ", for " + seconds + " s");
         for (long seed = from; total < maxSeeds && System.nanoTime() < end; seed++) {
             Sim.Outcome o = Sim.run(seed, false);
@@ -66,8 +67,12 @@ public final class SimCommand {
                 System.out.println("seed " + seed + " FAILED: " + first + " (" + o.violations().size()
                         + " violations; replay: --seed " + seed + " --trace)");
             }
+            long s = seed;
             o.violations().stream().map(Violation::finding).filter(java.util.Objects::nonNull).distinct()
-                    .forEach(f -> open.merge(f, 1L, Long::sum));
+                    .forEach(f -> {
+                        open.merge(f, 1L, Long::sum);
+                        firstSeed.putIfAbsent(f, s);
+                    });
             long now = System.nanoTime();
             if (now - lastPrint >= 1_000_000_000L) {
                 System.out.printf("%6.1f s  %5d seeds/s  %8d steps/s  %d seeds, %d failed, open findings %s%n",
@@ -81,6 +86,9 @@ public final class SimCommand {
         System.out.printf("%d seeds in %.1f s (%.0f seeds/s), %d failed%s; seeds showing an open finding: %s%n", total,
                 took, total / took, failed.size(), failed.isEmpty() ? "" : ": " + failed.subList(0, Math.min(50,
                         failed.size())), open);
+        if (!firstSeed.isEmpty()) {
+            System.out.println("the first seed showing each open finding: " + firstSeed);
+        }
         return failed.isEmpty();
     }
 
@@ -96,7 +104,8 @@ public final class SimCommand {
 
     static String summary(Sim.Outcome o) {
         StringBuilder b = new StringBuilder("seed " + o.seed() + " (" + o.settings() + "): " + o.steps() + " steps, "
-                + (o.passed() ? "every invariant held" : o.violations().size() + " violations"));
+                + (o.clean() ? "every invariant held" : o.passed() ? "only open findings" : o.violations().size()
+                        + " violations"));
         for (Violation v : o.violations()) {
             b.append("\n  ").append(v);
         }
