@@ -8,6 +8,7 @@ import java.util.Map;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.LongAdder;
+import java.util.function.LongSupplier;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -28,16 +29,38 @@ public final class InflightWatchdog implements Runnable {
     private static final Logger LOG = LoggerFactory.getLogger(InflightWatchdog.class);
     private static final AtomicBoolean WARNED_UNAVAILABLE = new AtomicBoolean();
 
+    /** The kernel's record of the sockets asked about: {@link ProcNetTcp#scan} in production. */
+    @FunctionalInterface
+    public interface KernelTable {
+        Map<ProcNetTcp.Flow, ProcNetTcp.Entry> scan(Collection<ProcNetTcp.Flow> flows) throws IOException;
+    }
+
     private final Supplier<? extends Collection<? extends WatchedLease>> leases;
     private final long unacknowledgedNanos;
-    private final boolean available = ProcNetTcp.available();
+    private final boolean available;
+    private final LongSupplier clock;
+    private final KernelTable kernel;
     private final LongAdder looks = new LongAdder();
     private final LongAdder procReads = new LongAdder();
     private final AtomicLong procReadMaxNanos = new AtomicLong();
 
     public InflightWatchdog(Supplier<? extends Collection<? extends WatchedLease>> leases, long unacknowledgedNanos) {
+        this(leases, unacknowledgedNanos, System::nanoTime, ProcNetTcp::scan, ProcNetTcp.available());
+    }
+
+    /**
+     * With the clock and the kernel's socket table passed in: the simulator runs this watchdog on simulated time
+     * against a simulated kernel.
+     *
+     * @param available whether the kernel's table can be read at all (else: warn once, and judge nothing)
+     */
+    public InflightWatchdog(Supplier<? extends Collection<? extends WatchedLease>> leases, long unacknowledgedNanos,
+            LongSupplier clock, KernelTable kernel, boolean available) {
         this.leases = leases;
         this.unacknowledgedNanos = unacknowledgedNanos;
+        this.clock = clock;
+        this.kernel = kernel;
+        this.available = available;
         if (!available && WARNED_UNAVAILABLE.compareAndSet(false, true)) {
             LOG.warn("the in-flight watchdog cannot run on {} {}: /proc/net/tcp is not readable. A request sent into "
                     + "a dead path then waits until the kernel gives up (about 15 min on Linux defaults); the blunt "
@@ -65,7 +88,7 @@ public final class InflightWatchdog implements Runnable {
     @Override
     public void run() {
         looks.increment();
-        long now = System.nanoTime();
+        long now = clock.getAsLong();
         List<WatchedLease> suspects = null;
         for (WatchedLease lease : leases.get()) {
             long epoch = lease.leaseEpoch();
@@ -87,20 +110,20 @@ public final class InflightWatchdog implements Runnable {
         for (WatchedLease lease : suspects) {
             flows.add(lease.flow());
         }
-        Map<ProcNetTcp.Flow, ProcNetTcp.Entry> kernel;
-        long start = System.nanoTime();
+        Map<ProcNetTcp.Flow, ProcNetTcp.Entry> table;
+        long start = clock.getAsLong();
         try {
-            kernel = ProcNetTcp.scan(flows);
+            table = kernel.scan(flows);
         } catch (IOException | RuntimeException e) { // unreadable, or a line this parser does not know
             LOG.debug("could not read /proc/net/tcp", e);
             return;
         } finally {
             procReads.increment();
-            procReadMaxNanos.accumulateAndGet(System.nanoTime() - start, Math::max);
+            procReadMaxNanos.accumulateAndGet(clock.getAsLong() - start, Math::max);
         }
         for (WatchedLease lease : suspects) {
             LeaseWatch watch = lease.watch();
-            String why = watch.judge(kernel.get(lease.flow()), lease.bytesWritten(), now, unacknowledgedNanos);
+            String why = watch.judge(table.get(lease.flow()), lease.bytesWritten(), now, unacknowledgedNanos);
             if (why != null) {
                 lease.abortIfStillLeased(watch.epoch(), "request unacknowledged: " + why, now);
             }

@@ -1,0 +1,58 @@
+package io.github.jdbcliveness.pool;
+
+import io.github.jdbcliveness.ConnectionRef;
+import io.github.jdbcliveness.EvictionReason;
+import io.github.jdbcliveness.LivenessListener;
+import io.github.jdbcliveness.LivenessStats;
+import java.util.List;
+import java.util.Map;
+
+/** The real {@link PoolEvents} (one pool's counters and listeners), opened up for the simulator. Test code. */
+public final class SimPoolEvents {
+
+    private final PoolEvents events;
+
+    public SimPoolEvents(String poolName) {
+        this.events = new PoolEvents(poolName);
+    }
+
+    public void addListener(LivenessListener l) {
+        events.addListener(l);
+    }
+
+    public void opened(ConnectionRef ref) {
+        events.opened(ref, null);
+    }
+
+    public void probeStarted() {
+        events.probeStarted();
+    }
+
+    public void probePassed(ConnectionRef ref, long tookNanos) {
+        events.probePassed(ref, tookNanos);
+    }
+
+    public void borrowWaitedForProbe() {
+        events.borrowWaitedForProbe();
+    }
+
+    public void borrowSkippedDead(ConnectionRef ref) {
+        events.borrowSkippedDead(ref);
+    }
+
+    /** As {@link Verdicts#dead}: counted and told once, with the reason's one-line description. */
+    public void dead(ConnectionRef ref, EvictionReason reason, Throwable cause, long tookNanos, long latencyNanos,
+            long nowNanos, long probeTimeoutNanos) {
+        String why = Verdicts.describe(reason, cause, tookNanos, java.time.Duration.ofNanos(probeTimeoutNanos));
+        events.dead(ref, reason, cause, why, tookNanos, latencyNanos, nowNanos);
+    }
+
+    public void deadRemoved() {
+        events.deadRemoved();
+    }
+
+    public LivenessStats stats(int tracked) {
+        return events.stats(tracked, 0, 0, null, new LivenessStats.Watchdog(true, true, 0, 0,
+                java.time.Duration.ZERO), new LivenessStats.Host("db", false, null, 0, 0), List.of(), Map.of());
+    }
+}
