@@ -144,6 +144,14 @@ public final class NftFaults implements AutoCloseable {
         apply(NftRules.drop(table, serverPort, NftRules.Direction.FROM_SERVER));
     }
 
+    /**
+     * Drops only new connections to the server port (their SYNs); connections already open keep working: a full
+     * listen queue, a firewall or a conntrack table that admits no new flow.
+     */
+    public void dropNewConnections(int serverPort) {
+        apply(NftRules.dropNewConnections(table, serverPort));
+    }
+
     /** Answers the client's next packet to the server port with a TCP reset. */
     public void reset(int serverPort) {
         apply(NftRules.reset(table, serverPort));

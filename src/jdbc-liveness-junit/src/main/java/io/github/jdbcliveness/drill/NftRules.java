@@ -56,6 +56,11 @@ final class NftRules {
                 + rule(table, "input", "tcp sport " + port(serverPort) + " tcp dport " + set, "drop");
     }
 
+    /** The client's SYNs to the server port (new connections only); established flows pass. */
+    static String dropNewConnections(String table, int serverPort) {
+        return toServer(table, "tcp dport " + port(serverPort) + " tcp flags & (syn | ack) == syn", "drop");
+    }
+
     static String reset(String table, int serverPort) {
         return toServer(table, "tcp dport " + port(serverPort), "reject with tcp reset");
     }

@@ -34,6 +34,13 @@ class NftRulesTest {
     }
 
     @Test
+    void dropNewConnections_matchesOnlyTheClientsSyn() {
+        assertEquals("add rule inet t input tcp dport 5432 tcp flags & (syn | ack) == syn drop\n"
+                + "add rule inet t output tcp dport 5432 tcp flags & (syn | ack) == syn fib daddr type != local drop\n",
+                NftRules.dropNewConnections("t", 5432));
+    }
+
+    @Test
     void dropFlows_withoutPorts_isRefused() {
         assertThrows(IllegalArgumentException.class, () -> NftRules.dropFlows("t", 5432, List.of()));
     }

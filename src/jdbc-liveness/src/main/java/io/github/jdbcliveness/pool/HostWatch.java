@@ -71,6 +71,15 @@ final class HostWatch implements AutoCloseable {
     private long timesDown;
     private long checks;
     private volatile String name;
+    /**
+     * When a probe last timed out on a flow the kernel held acknowledged (the server's process was silent, not the
+     * path), or 0; it stands until anything of the host answers after it.
+     */
+    private volatile long serverSilentAtNanos;
+    /** When anything of the host last answered (a probe, a connect, a check), or 0. */
+    private volatile long lastAnsweredNanos;
+    private volatile long lastFlowLookNanos;
+    private final long flowLookSpacingNanos;
     /** For the borrow path: when the verdict in effect was reached, or 0 while there is none (one volatile read). */
     private volatile long downSince;
     private volatile Thread checkThread;
@@ -99,6 +108,7 @@ final class HostWatch implements AutoCloseable {
         this.validSeconds = (int) Math.max(1, config.connectTimeout().toSeconds());
         this.recheck = scheduler.every(Duration.ofNanos(recheckNanos), this::recheck);
         this.trialCapNanos = Math.min(config.connectTimeout().toNanos(), TRIAL_CAP_NANOS);
+        this.flowLookSpacingNanos = interval;
     }
 
     /** The host's name from a connection's far end, once one is open. */
@@ -138,6 +148,10 @@ final class HostWatch implements AutoCloseable {
     // ---- evidence ----------------------------------------------------------------------------------------------
 
     void answered(long nowNanos) {
+        long last = lastAnsweredNanos; // racy by design: a lost update keeps an answer as recent, or nearly
+        if (last == 0 || nowNanos - last > 0) {
+            lastAnsweredNanos = nowNanos;
+        }
         boolean pathHealed = false;
         publish.lock();
         try {
@@ -161,7 +175,29 @@ final class HostWatch implements AutoCloseable {
         }
     }
 
-    void probeTimedOut(long startNanos, long nowNanos) {
+    /**
+     * Whether a probe that just timed out may look up its flow in the kernel's socket table (a read of
+     * {@code /proc/net/tcp}): once per heartbeat interval per host, so that a wave of timeouts costs one read.
+     */
+    boolean looksAtFlow(long nowNanos) {
+        long last = lastFlowLookNanos; // racy by design: two looks at once cost a read, nothing else
+        if (last != 0 && nowNanos - last < flowLookSpacingNanos) {
+            return false;
+        }
+        lastFlowLookNanos = nowNanos;
+        return true;
+    }
+
+    /**
+     * A probe started at {@code startNanos} got no answer.
+     *
+     * @param serverSilent its flow held the request acknowledged (the server's TCP answered, its process did not): the
+     *                     server itself may hang, which no kernel evidence on a request's own flow can show
+     */
+    void probeTimedOut(long startNanos, long nowNanos, boolean serverSilent) {
+        if (serverSilent) {
+            serverSilentAtNanos = nowNanos;
+        }
         if (health.probeUnanswered(startNanos, nowNanos)) {
             check(nowNanos);
         }
@@ -254,11 +290,37 @@ final class HostWatch implements AutoCloseable {
         }
         // Only once the verdict took effect (published, counted, told): its own aborts come first, and the stats
         // never show a HOST_DOWN abort without the verdict behind it.
-        if (downSince != 0 && health.waitsOnDownHost(sinceNanos, nowNanos, graceNanos)) {
+        if (downSince != 0 && health.waitsOnDownHost(sinceNanos, nowNanos, graceNanos) && !kernelWatches(t)) {
             binding.verdicts().abortOnDownHost(t, epoch, "its request waited "
                     + TimeUnit.NANOSECONDS.toMillis(nowNanos - sinceNanos) + " ms for an answer from host " + name
                     + ", judged down: " + health.evidence(), nowNanos);
         }
+    }
+
+    /**
+     * Whether the verdict leaves {@code t}'s request to the kernel's evidence: not even a TCP handshake was answered
+     * (the path is what failed, or only new flows are refused: a full listen queue, a firewall or conntrack table that
+     * admits none), the server itself is not known to be silent (a probe that timed out on a flow the kernel held
+     * acknowledged, with no answer from the host since), and {@code t}'s own flow carries the requested keepalive and
+     * is seen by the in-flight watchdog. If its path is dead too, keepalive ends it within B (an answer overdue) and
+     * the watchdog sooner (a request never acknowledged); if its flow works, the request is healthy and gets its
+     * answer, as under plain HikariCP: aborting it here would kill that healthy work. A server that hangs answers the
+     * handshake, or leaves a probe on a live flow unanswered: then the verdict aborts.
+     */
+    private boolean kernelWatches(TrackedConnection t) {
+        return health.pathSilent() && !serverStillSilent() && t.applied() != null && t.applied().asRequested()
+                && binding.watchdogAvailable();
+    }
+
+    /** A probe found the server's process silent, and nothing of the host answered since. */
+    private boolean serverStillSilent() {
+        long silentAt = serverSilentAtNanos;
+        if (silentAt == 0) {
+            return false;
+        }
+        long answered = lastAnsweredNanos;
+        long heard = binding.lastReceivedNanos(this);
+        return (answered == 0 || answered - silentAt < 0) && (heard == 0 || heard - silentAt < 0);
     }
 
     // ---- checks ------------------------------------------------------------------------------------------------

@@ -301,6 +301,11 @@ public final class PoolBinding implements AutoCloseable {
         return driverKind == null;
     }
 
+    /** Whether the in-flight watchdog runs for this pool and can read the kernel's socket table. */
+    boolean watchdogAvailable() {
+        return watchdog != null && watchdog.available();
+    }
+
     HostWatches hosts() {
         return hosts;
     }

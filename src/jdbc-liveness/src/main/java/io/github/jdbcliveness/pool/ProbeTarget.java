@@ -1,7 +1,9 @@
 package io.github.jdbcliveness.pool;
 
+import io.github.jdbcliveness.AppliedKeepalive;
 import io.github.jdbcliveness.EvictionReason;
 import io.github.jdbcliveness.heartbeat.Probeable;
+import io.github.jdbcliveness.inflight.ProcNetTcp;
 import io.github.jdbcliveness.keepalive.DriverKind;
 import io.github.jdbcliveness.keepalive.Peek;
 import io.github.jdbcliveness.keepalive.SocketPeek;
@@ -266,10 +268,30 @@ final class ProbeTarget implements Probeable {
     @Override
     public void probeTimedOut(long token, long startNanos, long nowNanos) {
         if (state.failProbe(LeaseState.started(token))) {
+            HostWatch host = binding.hosts().of(hostKey);
+            boolean serverSilent = host.looksAtFlow(nowNanos) && flowAcknowledged(); // before the abort closes it
             binding.verdicts().dead(connection, EvictionReason.PROBE_TIMEOUT, null, nowNanos - startNanos, nowNanos);
-            binding.hosts().of(hostKey).probeTimedOut(startNanos, nowNanos);
+            host.probeTimedOut(startNanos, nowNanos, serverSilent);
         }
         ended();
+    }
+
+    /**
+     * Whether the kernel holds everything this connection sent acknowledged (the server's TCP answered): a probe
+     * that then got no answer met a server process that is silent, not a dead path. True when it cannot be told
+     * (no socket of ours, no {@code /proc/net/tcp}, no line for the flow): the host verdict then weighs the timeout
+     * as it always did.
+     */
+    private boolean flowAcknowledged() {
+        AppliedKeepalive a = connection.applied();
+        if (a == null || a.local() == null || a.remote() == null || !ProcNetTcp.available()) {
+            return true;
+        }
+        try {
+            return ProcNetTcp.find(a.local().getPort(), a.remote().getPort()).map(e -> e.txQueue() == 0).orElse(true);
+        } catch (java.io.IOException e) {
+            return true;
+        }
     }
 
     @Override

@@ -96,8 +96,7 @@ final class Invariants {
     void evicted(SimConnection c, EvictionReason reason) {
         deadSeen++;
         if (!c.everImpaired && !sim.pool.closed) {
-            violated(4, "healthy " + c + " evicted (" + reason + ")",
-                    reason == EvictionReason.HOST_DOWN ? OpenFinding.NEW_CONNECTIONS_SILENT_ABORTS_HEALTHY : null);
+            violated(4, "healthy " + c + " evicted (" + reason + ")");
         }
     }
 
@@ -116,7 +115,7 @@ final class Invariants {
     /** 4: a request failed. */
     void requestFailed(SimConnection c, String failure) {
         if (!c.everImpaired && !sim.pool.closed) {
-            violated(4, "a request on healthy " + c + " failed: " + failure, c.abortedAsHostDown ? OpenFinding.NEW_CONNECTIONS_SILENT_ABORTS_HEALTHY : null);
+            violated(4, "a request on healthy " + c + " failed: " + failure);
         }
     }
 
@@ -162,9 +161,11 @@ final class Invariants {
         }
         long from;
         String how;
+        OpenFinding finding = null;
         if (s.zeroWindow) {
             from = Math.max(r.sentAtNanos, c.impairedSinceNanos);
             how = "blocked writing to a hung server (its window closed)";
+            finding = OpenFinding.BLOCKED_WRITE_TO_HUNG_SERVER;
         } else if (!sim.network.pathAlive(s) && s.unacknowledged > 0) {
             from = Math.max(s.unacknowledgedSinceNanos, c.impairedSinceNanos);
             how = "with its bytes unacknowledged on a dead path";
@@ -174,13 +175,15 @@ final class Invariants {
         } else if (s.waitingForServer) {
             from = Math.max(r.sentAtNanos, c.impairedSinceNanos);
             how = "for a hung server";
+            if (sim.network.newConnectionsSilentSince(from)) {
+                finding = OpenFinding.HUNG_SERVER_WHILE_NEW_CONNECTIONS_SILENT;
+            }
         } else {
             return;
         }
         if (now > budgetFrom(from)) {
             c.reportedLate = true;
-            violated(3, "a " + r + " on " + c + " has waited since " + ms(from) + " " + how,
-                    s.zeroWindow ? OpenFinding.BLOCKED_WRITE_TO_HUNG_SERVER : null);
+            violated(3, "a " + r + " on " + c + " has waited since " + ms(from) + " " + how, finding);
         }
     }
 

@@ -31,6 +31,8 @@ final class Network {
 
     private final EventLoop loop;
     private final List<SimSocket> open = new ArrayList<>();
+    /** When new connections last stopped being refused or hanging, or 0. */
+    private long newConnectionsSilentUntilNanos;
     private final long baseRttNanos;
     private long rttNanos;
     /** Faults under way of each kind: they may overlap, and the world heals only when the last one does. */
@@ -332,11 +334,31 @@ final class Network {
     }
 
     void refuseConnects(boolean refused) {
+        boolean was = newConnectionsSilent();
         connectRefusals += refused ? 1 : -1;
+        newConnectionsSilentChanged(was);
     }
 
     void hangConnects(boolean hang) {
+        boolean was = newConnectionsSilent();
         connectHangs += hang ? 1 : -1;
+        newConnectionsSilentChanged(was);
+    }
+
+    private void newConnectionsSilentChanged(boolean was) {
+        if (was && !newConnectionsSilent()) {
+            newConnectionsSilentUntilNanos = loop.now();
+        }
+    }
+
+    /** Whether new connections were refused or hung at any moment since {@code sinceNanos}: no check reached it. */
+    boolean newConnectionsSilentSince(long sinceNanos) {
+        return newConnectionsSilent() || newConnectionsSilentUntilNanos != 0
+                && newConnectionsSilentUntilNanos - sinceNanos >= 0;
+    }
+
+    private boolean newConnectionsSilent() {
+        return connectRefusals > 0 || connectHangs > 0;
     }
 
     private void resumeStuck() {

@@ -60,8 +60,6 @@ final class SimConnection implements Probeable, WatchedLease {
     long idleSinceNanos;
     boolean closed;
     boolean reportedLate;
-    /** The host verdict aborted its request (for telling an open finding apart). */
-    boolean abortedAsHostDown;
 
     SimConnection(Sim sim, int id, SimSocket socket, long nowNanos) {
         this.sim = sim;
@@ -172,10 +170,18 @@ final class SimConnection implements Probeable, WatchedLease {
     @Override
     public void probeTimedOut(long token, long startNanos, long nowNanos) {
         if (lease.failProbe(SimLease.started(token))) {
+            // ProbeTarget.probeTimedOut: the flow's line in the kernel's table, read before the abort closes it.
+            boolean serverSilent = sim.host.looksAtFlow(nowNanos) && flowAcknowledged();
             sim.verdicts.dead(this, EvictionReason.PROBE_TIMEOUT, null, nowNanos - startNanos, nowNanos);
-            sim.host.probeTimedOut(startNanos, nowNanos);
+            sim.host.probeTimedOut(startNanos, nowNanos, serverSilent);
         }
         ended();
+    }
+
+    /** ProbeTarget.flowAcknowledged: nothing unacknowledged in the kernel's line, or no line. */
+    private boolean flowAcknowledged() {
+        ProcNetTcp.Entry e = socket.kernelEntry(sim.loop.now(), sim.network.pathAlive(socket), sim.network.rtoNanos());
+        return e == null || e.txQueue() == 0;
     }
 
     @Override

@@ -19,6 +19,10 @@ final class SimHostWatch {
     private final HostHealth health;
     private final long graceNanos;
     private boolean checkRunning;
+    /** As {@code HostWatch} keeps them: a probe timed out on an acknowledged flow, and the host's last answer. */
+    private long serverSilentAtNanos;
+    private long lastAnsweredNanos;
+    private long lastFlowLookNanos;
     /** When the verdict in effect was reached, or 0 while none is. */
     private long downSince;
     private HeartbeatCore.Periodic recheck;
@@ -47,12 +51,27 @@ final class SimHostWatch {
     }
 
     void answered(long nowNanos) {
+        if (lastAnsweredNanos == 0 || nowNanos - lastAnsweredNanos > 0) {
+            lastAnsweredNanos = nowNanos;
+        }
         if (health.answered(nowNanos)) {
             downSince = 0;
         }
     }
 
-    void probeTimedOut(long startNanos, long nowNanos) {
+    /** As HostWatch.looksAtFlow: one look at the kernel's table per heartbeat interval. */
+    boolean looksAtFlow(long nowNanos) {
+        if (lastFlowLookNanos != 0 && nowNanos - lastFlowLookNanos < sim.settings.intervalNanos()) {
+            return false;
+        }
+        lastFlowLookNanos = nowNanos;
+        return true;
+    }
+
+    void probeTimedOut(long startNanos, long nowNanos, boolean serverSilent) {
+        if (serverSilent) {
+            serverSilentAtNanos = nowNanos;
+        }
         if (health.probeUnanswered(startNanos, nowNanos)) {
             check(nowNanos);
         }
@@ -66,7 +85,11 @@ final class SimHostWatch {
         if (health.requestWaiting(sinceNanos, nowNanos)) {
             check(nowNanos);
         }
-        if (downSince != 0 && health.waitsOnDownHost(sinceNanos, nowNanos, graceNanos)) {
+        // HostWatch.kernelWatches: every simulated connection carries the requested keepalive and the watchdog sees it,
+        // so a verdict reached on unanswered handshakes alone, unless a probe found the server's process silent and
+        // nothing answered since, leaves the request to the kernel's evidence.
+        boolean kernelWatches = health.pathSilent() && !serverStillSilent();
+        if (downSince != 0 && health.waitsOnDownHost(sinceNanos, nowNanos, graceNanos) && !kernelWatches) {
             sim.verdicts.abortOnDownHost(c, epoch, nowNanos);
         }
     }
@@ -108,7 +131,18 @@ final class SimHostWatch {
         });
     }
 
-    private void silent(long startNanos, long nowNanos, String why, boolean fromCheck, boolean tcpSilent) {
+    /** HostWatch.serverStillSilent. */
+    private boolean serverStillSilent() {
+        if (serverSilentAtNanos == 0) {
+            return false;
+        }
+        long heard = lastReceivedNanos();
+        return (lastAnsweredNanos == 0 || lastAnsweredNanos - serverSilentAtNanos < 0)
+                && (heard == 0 || heard - serverSilentAtNanos < 0);
+    }
+
+    /** PoolBinding.lastReceivedNanos. */
+    private long lastReceivedNanos() {
         long heard = 0;
         for (SimConnection c : sim.pool.all) {
             long at = c.socket.receivedAtNanos;
@@ -116,6 +150,11 @@ final class SimHostWatch {
                 heard = at;
             }
         }
+        return heard;
+    }
+
+    private void silent(long startNanos, long nowNanos, String why, boolean fromCheck, boolean tcpSilent) {
+        long heard = lastReceivedNanos();
         if (heard != 0) {
             health.heard(heard);
         }

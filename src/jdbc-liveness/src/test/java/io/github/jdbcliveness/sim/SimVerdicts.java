@@ -42,7 +42,6 @@ final class SimVerdicts {
 
     private void abortLease(SimConnection c, long leaseEpoch, EvictionReason reason, long nowNanos) {
         if (c.lease.markDeadIfLease(leaseEpoch)) {
-            c.abortedAsHostDown = reason == EvictionReason.HOST_DOWN;
             dead(c, reason, null, 0, nowNanos);
         }
     }
