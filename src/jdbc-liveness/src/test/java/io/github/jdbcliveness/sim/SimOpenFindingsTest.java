@@ -51,7 +51,7 @@ class SimOpenFindingsTest {
         assertTrue(replay(50).violations().stream()
                 .anyMatch(v -> v.finding() == OpenFinding.BLOCKED_WRITE_TO_HUNG_SERVER));
         assertTrue(replay(6743).violations().stream().anyMatch(v -> v.finding() == OpenFinding.HIKARI_ADDER_BACKOFF));
-        assertTrue(replay(2994).violations().stream()
+        assertTrue(replay(3745).violations().stream()
                 .anyMatch(v -> v.finding() == OpenFinding.HUNG_SERVER_WHILE_NEW_CONNECTIONS_SILENT));
     }
 }
