@@ -1,6 +1,5 @@
 package io.github.jdbcliveness.drill;
 
-import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 import io.github.jdbcliveness.AppliedKeepalive;
 import io.github.jdbcliveness.ConnectionRef;
@@ -81,11 +80,11 @@ public final class DnsFailoverClient {
                 resolve(command, name, allExpiredBy, out);
                 allExpiredBy = System.nanoTime() + ttl;
             }
-            ours = LivenessDataSource.create(hikari(url, label + "-liveness"),
+            ours = LivenessDataSource.create(Pools.namedPostgresPool(url, label + "-liveness", POOL),
                     LivenessConfig.builder().detectionBudget(B).requiredRole(ServerRole.PRIMARY).build());
             Opens opens = new Opens();
             ours.addListener(opens);
-            plain = withPlain ? new HikariDataSource(hikari(url, label + "-plain")) : null;
+            plain = withPlain ? new HikariDataSource(Pools.namedPostgresPool(url, label + "-plain", POOL)) : null;
             Waits.awaitFull(ours.unwrap(HikariDataSource.class), POOL);
             if (plain != null) {
                 Waits.awaitFull(plain, POOL);
@@ -211,12 +210,6 @@ public final class DnsFailoverClient {
             rs.next();
             return rs.getInt(1);
         }
-    }
-
-    private static HikariConfig hikari(String url, String name) {
-        HikariConfig c = Pools.fixedPool(url, name, "postgres", null, POOL);
-        c.addDataSourceProperty("ApplicationName", name);
-        return c;
     }
 
     /** The physical connections the pool opened, and where the name led each. */

@@ -3,13 +3,11 @@ package io.github.jdbcliveness.drill;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 import io.github.jdbcliveness.LivenessConfig;
 import io.github.jdbcliveness.LivenessDataSource;
 import io.github.jdbcliveness.LivenessStats;
 import java.sql.Connection;
-import java.sql.DriverManager;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -44,12 +42,14 @@ class MultiHostIT {
                 EmbeddedPostgresTarget b = EmbeddedPostgresTarget.start();
                 NftFaults faults = NftFaults.open()) {
             String url = "jdbc:postgresql://127.0.0.1:" + a.port() + ",127.0.0.1:" + b.port() + "/postgres";
-            HikariDataSource plain = new HikariDataSource(hikari(url, "multihost-plain"));
-            try (LivenessDataSource ours = LivenessDataSource.create(hikari(url, "multihost-liveness"),
+            HikariDataSource plain = new HikariDataSource(Pools.namedPostgresPool(url, "multihost-plain", POOL));
+            try (LivenessDataSource ours = LivenessDataSource.create(
+                    Pools.namedPostgresPool(url, "multihost-liveness", POOL),
                     LivenessConfig.builder().detectionBudget(B).build())) {
                 Waits.awaitFull(plain, POOL);
                 Waits.awaitFull(ours.unwrap(HikariDataSource.class), POOL);
-                assertEquals(POOL, sessions(a, "multihost-liveness"), "the pool's premise: every connection on A");
+                assertEquals(POOL, Pools.postgresSessions(a, "multihost-liveness"),
+                        "the pool's premise: every connection on A");
 
                 WriteTraffic plainReads = WriteTraffic.start(plain, "multihost-plain", THREADS, PACE,
                         MultiHostIT::serverPort);
@@ -65,7 +65,7 @@ class MultiHostIT {
                 WriteTraffic.Outage plainOneDown = plainReads.outage(aDown, bothDown, B,
                         plainReads.waitingLongerThan(B));
                 List<LivenessStats.Host> hostsOneDown = ours.stats().hosts();
-                int oursOnB = sessions(b, "multihost-liveness");
+                int oursOnB = Pools.postgresSessions(b, "multihost-liveness");
 
                 faults.blackhole(b.port());
                 Pools.parkUntil(bothDown + B.toNanos() + MARGIN.toNanos());
@@ -115,25 +115,6 @@ class MultiHostIT {
                 ResultSet rs = s.executeQuery()) {
             rs.next();
             return rs.getInt(1);
-        }
-    }
-
-    private static HikariConfig hikari(String url, String name) {
-        HikariConfig c = Pools.fixedPool(url, name, "postgres", null, POOL);
-        c.addDataSourceProperty("ApplicationName", name);
-        return c;
-    }
-
-    /** The pool's sessions on {@code server}, from the server's own view. */
-    private static int sessions(EmbeddedPostgresTarget server, String pool) throws SQLException {
-        try (Connection c = DriverManager.getConnection(server.jdbcUrl("postgresql"), server.credentials());
-                PreparedStatement s = c.prepareStatement(
-                        "SELECT count(*) FROM pg_stat_activity WHERE application_name = ?")) {
-            s.setString(1, pool);
-            try (ResultSet rs = s.executeQuery()) {
-                rs.next();
-                return rs.getInt(1);
-            }
         }
     }
 }

@@ -127,4 +127,24 @@ final class Pools {
         c.setMinimumIdle(size);
         return c;
     }
+
+    /** {@link #fixedPool} as the PostgreSQL drills' {@code postgres} user, its sessions named after the pool. */
+    static HikariConfig namedPostgresPool(String url, String name, int size) {
+        HikariConfig c = fixedPool(url, name, "postgres", null, size);
+        c.addDataSourceProperty("ApplicationName", name);
+        return c;
+    }
+
+    /** A PostgreSQL pool's sessions on {@code server}, named by {@link #namedPostgresPool}: the server's own view. */
+    static int postgresSessions(DatabaseTarget server, String pool) throws SQLException {
+        try (Connection c = DriverManager.getConnection(server.jdbcUrl("postgresql"), server.credentials());
+                java.sql.PreparedStatement s = c.prepareStatement(
+                        "SELECT count(*) FROM pg_stat_activity WHERE application_name = ?")) {
+            s.setString(1, pool);
+            try (ResultSet rs = s.executeQuery()) {
+                rs.next();
+                return rs.getInt(1);
+            }
+        }
+    }
 }

@@ -3,7 +3,6 @@ package io.github.jdbcliveness.drill;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 import io.github.jdbcliveness.EvictionReason;
 import io.github.jdbcliveness.LivenessConfig;
@@ -58,15 +57,15 @@ class PromotionIT {
 
             String url = "jdbc:postgresql://127.0.0.1:" + a.port() + ",127.0.0.1:" + b.port()
                     + "/postgres?targetServerType=primary";
-            try (HikariDataSource plain = new HikariDataSource(hikari(url, PLAIN));
-                    LivenessDataSource ours = LivenessDataSource.create(hikari(url, OURS),
+            try (HikariDataSource plain = new HikariDataSource(Pools.namedPostgresPool(url, PLAIN, POOL));
+                    LivenessDataSource ours = LivenessDataSource.create(Pools.namedPostgresPool(url, OURS, POOL),
                             LivenessConfig.builder().detectionBudget(B).build());
                     Connection promoter = DriverManager.getConnection(b.jdbcUrl("postgresql"), b.credentials());
                     Connection fencer = DriverManager.getConnection(a.jdbcUrl("postgresql"), a.credentials())) {
                 Waits.awaitFull(plain, POOL);
                 Waits.awaitFull(ours.unwrap(HikariDataSource.class), POOL);
-                assertEquals(POOL, sessions(a, PLAIN));
-                assertEquals(POOL, sessions(a, OURS));
+                assertEquals(POOL, Pools.postgresSessions(a, PLAIN));
+                assertEquals(POOL, Pools.postgresSessions(a, OURS));
 
                 WriteTraffic plainWrites = WriteTraffic.start(plain, PLAIN, THREADS, PACE, c -> write(c, PLAIN));
                 WriteTraffic ourWrites = WriteTraffic.start(ours, OURS, THREADS, PACE, c -> write(c, OURS));
@@ -83,8 +82,8 @@ class PromotionIT {
                 }
                 long fenced = System.nanoTime();
                 Pools.parkUntil(failover + B.toNanos());
-                int plainLeftOnA = sessions(a, PLAIN);
-                int oursLeftOnA = sessions(a, OURS);
+                int plainLeftOnA = Pools.postgresSessions(a, PLAIN);
+                int oursLeftOnA = Pools.postgresSessions(a, OURS);
                 Pools.parkUntil(failover + 2 * B.toNanos());
                 plainWrites.stop();
                 ourWrites.stop();
@@ -134,12 +133,6 @@ class PromotionIT {
         }
     }
 
-    private static HikariConfig hikari(String url, String name) {
-        HikariConfig c = Pools.fixedPool(url, name, "postgres", null, POOL);
-        c.addDataSourceProperty("ApplicationName", name);
-        return c;
-    }
-
     private static long millis(long nanos) {
         return Math.round(nanos / 1e6);
     }
@@ -161,19 +154,6 @@ class PromotionIT {
             return Long.parseLong(queryString(server, sql));
         } catch (SQLException e) {
             throw new IllegalStateException(server.name() + ": " + sql, e);
-        }
-    }
-
-    /** The pool's sessions on {@code server}, from the server's own view. */
-    private static int sessions(PostgresProcess server, String pool) throws SQLException {
-        try (Connection c = DriverManager.getConnection(server.jdbcUrl("postgresql"), server.credentials());
-                PreparedStatement s = c.prepareStatement(
-                        "SELECT count(*) FROM pg_stat_activity WHERE application_name = ?")) {
-            s.setString(1, pool);
-            try (ResultSet rs = s.executeQuery()) {
-                rs.next();
-                return rs.getInt(1);
-            }
         }
     }
 }
