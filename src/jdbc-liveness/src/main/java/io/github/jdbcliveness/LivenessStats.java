@@ -53,7 +53,8 @@ public record LivenessStats(long probes, long probesPassed, long probeFailures, 
     /**
      * The verdict on the pool's database host.
      *
-     * @param name          the host, as {@code address:port} of its connections (or the redacted URL before any)
+     * @param name          the host, as {@code address:port} of its connections (or the redacted URL before any); for
+     *                      a URL that names several, as the URL names it ({@code host:port})
      * @param down          judged down now: a new connection got no answer in time, and nothing answered since
      * @param evidence      what got no answer, while down; null while up
      * @param timesDown     how often it was judged down so far

@@ -11,6 +11,7 @@ import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
+import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
@@ -23,7 +24,8 @@ import org.junit.jupiter.api.Test;
  * pool's connections and the other is held by the application, so nothing is idle to probe. The host verdict judges
  * the host down, as it must (no new connection can be had), but the query's own flow works: it must end as it would
  * under plain HikariCP, with its result, not be aborted as "waiting on a host that is down". Found by the simulation
- * (issue 21, invariant 4, seed 24); plain HikariCP side by side.
+ * (issue 21, invariant 4, seed 24); plain HikariCP side by side. And the evidence that still ends a request on a
+ * server that hangs behind the same fault.
  */
 class NewConnectionsRefusedIT {
 
@@ -63,6 +65,55 @@ class NewConnectionsRefusedIT {
                         + "and the host was judged down: " + ours.stats().host());
                 assertEquals("ok", ourOutcome, "a healthy query on a working flow is not aborted by the verdict");
                 assertEquals(0, ours.stats().evictions().get(EvictionReason.HOST_DOWN), "HOST_DOWN evictions");
+            }
+        } finally {
+            Pools.endAllSessions(target, "postgresql");
+        }
+    }
+
+    /**
+     * The other side of the same evidence: a proxy that hangs (the relay stopped with SIGSTOP; its kernel still
+     * acknowledges) while new connections to it are dropped as above. The idle connection's probe times out on a flow
+     * whose bytes the kernel acknowledged: the server side is silent, not the path, so the query waiting on the other
+     * connection is aborted at the verdict, within B, as for any hung server.
+     */
+    @Test
+    void hungProxy_newConnectionsDropped_aProbeOnAnAcknowledgedFlowFindsItSilent_theWaitingQueryEndsWithinB()
+            throws Exception {
+        Drills.requireKernelFaults();
+        Drills.requireTool(NftFaults.isRoot(), "SIGSTOP of the relay needs root or the same user");
+        DatabaseTarget target = DatabaseTargets.postgres();
+        Pools.endAllSessions(target, "postgresql");
+        try (RelayProcess relay = RelayProcess.start(List.of(), "127.0.0.1", "127.0.0.1", target.port());
+                NftFaults faults = NftFaults.open()) {
+            com.zaxxer.hikari.HikariConfig config = Pools.hikari(target, "postgresql", "syn-hung-proxy", 2);
+            config.setJdbcUrl(target.jdbcUrl("postgresql")
+                    .replace(":" + target.port() + "/", ":" + relay.port() + "/"));
+            try (LivenessDataSource ours = LivenessDataSource.create(config,
+                    LivenessConfig.builder().detectionBudget(B).build())) {
+                Pools.awaitIdle(ours.unwrap(HikariDataSource.class), 2, Duration.ofSeconds(10));
+                CompletableFuture<String> query = CompletableFuture.supplyAsync(() -> longQuery(ours));
+                Pools.awaitTrue(Duration.ofSeconds(5), () -> activeQueries(target) == 1,
+                        () -> activeQueries(target) + " of the 1 long query running");
+                ServerProcesses.signal("STOP", List.of(relay.pid()));
+                faults.dropNewConnections(relay.port());
+                long fault = System.nanoTime();
+                String outcome;
+                long ended;
+                try {
+                    outcome = query.get(30, TimeUnit.SECONDS);
+                    ended = System.nanoTime() - fault;
+                } finally {
+                    ServerProcesses.signal("CONT", List.of(relay.pid()));
+                    faults.heal();
+                }
+                System.out.printf(Locale.ROOT, "Hung proxy with new connections dropped, B = %.0f s: the waiting "
+                        + "query %s %.2f s after the fault; verdict %s; evictions %s%n", B.toSeconds() * 1.0, outcome,
+                        ended / 1e9, ours.stats().host(), ours.stats().evictions());
+                assertTrue(outcome.startsWith("failed"), "the query on the hung proxy ended with an error: " + outcome);
+                assertTrue(ended <= B.toNanos(), "ended " + ended / 1e9 + " s after the fault; B is " + B);
+                assertTrue(ours.stats().evictions().get(EvictionReason.HOST_DOWN) >= 1, "aborted by the verdict: "
+                        + ours.stats().evictions());
             }
         } finally {
             Pools.endAllSessions(target, "postgresql");

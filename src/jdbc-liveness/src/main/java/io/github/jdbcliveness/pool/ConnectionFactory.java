@@ -71,7 +71,9 @@ final class ConnectionFactory implements DataSource {
         TrackedConnection t = new TrackedConnection(binding, ids.incrementAndGet(), c.connection(), applied,
                 c.socket(), hostKey, System.nanoTime());
         binding.opened(t);
-        host.named(hostKey);
+        if (binding.hosts().single()) {
+            host.named(hostKey); // the URL's one name becomes the address its connections reach
+        }
         host.connected(applied != null ? applied.remote() : null, attempt.tcpConnectNanos());
         host.answered(System.nanoTime());
         HousekeepingExecutor.opened(t);

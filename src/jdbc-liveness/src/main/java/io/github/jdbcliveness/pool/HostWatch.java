@@ -9,12 +9,8 @@ import io.github.jdbcliveness.heartbeat.HeartbeatScheduler;
 import io.github.jdbcliveness.host.HostHealth;
 import io.github.jdbcliveness.keepalive.KeepaliveConnector;
 import java.io.IOException;
-import java.net.ConnectException;
 import java.net.InetSocketAddress;
-import java.net.NoRouteToHostException;
 import java.net.Socket;
-import java.net.SocketTimeoutException;
-import java.net.UnknownHostException;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Duration;
@@ -23,7 +19,6 @@ import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.ReentrantLock;
-import javax.net.ssl.SSLException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -215,72 +210,14 @@ final class HostWatch implements AutoCloseable {
 
     void connectFailed(long startNanos, SQLException e, KeepaliveConnector.Attempt attempt) {
         long now = System.nanoTime();
-        switch (outcome(e, attempt, startNanos)) {
+        switch (ConnectOutcome.of(e, attempt, startNanos)) {
             case ANSWERED -> answered(now); // the server spoke: too many clients, bad credentials, a TLS alert, ...
             case SILENT -> silent(startNanos, now, "a new connection from the pool failed after "
                     + TimeUnit.NANOSECONDS.toMillis(now - startNanos) + " ms: " + e.getMessage(), false,
-                    tcpSilent(attempt));
+                    ConnectOutcome.tcpSilent(attempt));
             case UNKNOWN -> LOG.debug("{} - a failed connect neither answered nor silent, not weighed: {}",
                     binding.poolName(), e.toString());
         }
-    }
-
-    /** Whether our socket saw the attempt's TCP handshake go unanswered (false when not known). */
-    private static boolean tcpSilent(KeepaliveConnector.Attempt attempt) {
-        return attempt != null && attempt.seen() && !attempt.tcpConnected();
-    }
-
-    /** What a failed connect says of its host. */
-    enum Outcome {
-        /** The server (or a pooler in front of it) sent something: it is there, even if it refused. */
-        ANSWERED,
-        /** The network says nothing came back: timed out, refused, no route, unknown host. */
-        SILENT,
-        /** Neither proved: weighed as nothing, for a wrong verdict aborts healthy work. */
-        UNKNOWN
-    }
-
-    /**
-     * What a connect that failed with {@code e} says of its host. Our socket's evidence comes first: any byte read
-     * from the server since the attempt started is an answer, whatever the driver made of it (pgjdbc raises
-     * PgBouncer's "no more connections allowed", SQLState 08P01, with no cause, as it would a network error). Then
-     * the network's own exceptions make silence. With our socket and nothing read, a connection error (SQLState
-     * 08xxx) is silence too. Without our socket, an error with a SQLState and no I/O cause is the server's (a TLS
-     * failure is too).
-     */
-    static Outcome outcome(SQLException e, KeepaliveConnector.Attempt attempt, long startNanos) {
-        long answeredAt = attempt == null ? 0 : attempt.answeredAtNanos();
-        if (answeredAt != 0 && answeredAt - startNanos >= 0) {
-            return Outcome.ANSWERED;
-        }
-        boolean ioCause = false;
-        boolean tls = false;
-        for (Throwable t = e.getCause(); t != null && t != t.getCause(); t = t.getCause()) {
-            if (t instanceof InterruptedException || t instanceof java.io.InterruptedIOException
-                    && !(t instanceof SocketTimeoutException)
-                    || t instanceof java.nio.channels.ClosedByInterruptException
-                    || t instanceof java.net.SocketException && "Closed by interrupt".equals(t.getMessage())) {
-                // Our own interrupt, at the check's deadline (a driver's login wait, a virtual thread's socket): the
-                // attempt was ended by us, not answered by the server.
-                return Outcome.UNKNOWN;
-            }
-            if (t instanceof ConnectException || t instanceof SocketTimeoutException
-                    || t instanceof NoRouteToHostException || t instanceof UnknownHostException) {
-                return Outcome.SILENT;
-            }
-            tls |= t instanceof SSLException;
-            ioCause |= t instanceof IOException;
-        }
-        if (attempt != null && attempt.seen()) {
-            // Our socket read nothing from the server: a connection error is silence (pgjdbc's loginTimeout raises
-            // "Connection attempt timed out." with no cause); anything else failed on our side before an answer.
-            String state = e.getSQLState();
-            return state != null && state.startsWith("08") ? Outcome.SILENT : Outcome.UNKNOWN;
-        }
-        if (tls) {
-            return Outcome.ANSWERED;
-        }
-        return !ioCause && e.getSQLState() != null ? Outcome.ANSWERED : Outcome.UNKNOWN;
     }
 
     /** The watchdog saw {@code t}'s driver waiting for an answer since {@code sinceNanos}, in lease {@code epoch}. */
@@ -373,12 +310,12 @@ final class HostWatch implements AutoCloseable {
         answer.orTimeout(checkDeadlineNanos, TimeUnit.NANOSECONDS).whenComplete((found, failure) -> {
             try {
                 long now = System.nanoTime();
-                if (failure == null && found.outcome() == Outcome.ANSWERED) {
+                if (failure == null && found.outcome() == ConnectOutcome.ANSWERED) {
                     health.checkAnswered(now);
                     answered(now);
                     return;
                 }
-                if (failure == null && found.outcome() == Outcome.UNKNOWN) {
+                if (failure == null && found.outcome() == ConnectOutcome.UNKNOWN) {
                     health.checkNotStarted(); // proves nothing either way: the claim is released, nothing judged
                     return;
                 }
@@ -388,7 +325,7 @@ final class HostWatch implements AutoCloseable {
                 thread.interrupt();
                 silent(startNanos, now, failure != null ? "a new connection got no answer within "
                         + TimeUnit.NANOSECONDS.toMillis(checkDeadlineNanos) + " ms (connectTimeout)"
-                        : "a new connection failed: " + found.why(), true, tcpSilent(attempt));
+                        : "a new connection failed: " + found.why(), true, ConnectOutcome.tcpSilent(attempt));
             } catch (RuntimeException e) {
                 LOG.warn("{} - host check outcome failed", binding.poolName(), e);
             }
@@ -396,8 +333,8 @@ final class HostWatch implements AutoCloseable {
     }
 
     /** What a check's own connection found, and what went wrong when it was not an answer. */
-    private record Found(Outcome outcome, String why) {
-        static final Found ANSWER = new Found(Outcome.ANSWERED, null);
+    private record Found(ConnectOutcome outcome, String why) {
+        static final Found ANSWER = new Found(ConnectOutcome.ANSWERED, null);
     }
 
     private Found openAndAsk(KeepaliveConnector.Attempt attempt, long startNanos) {
@@ -406,8 +343,8 @@ final class HostWatch implements AutoCloseable {
             answered(System.nanoTime()); // also after the deadline: a late answer still re-admits the host
             return Found.ANSWER;
         } catch (SQLException e) {
-            Outcome o = outcome(e, attempt, startNanos);
-            if (o == Outcome.ANSWERED) {
+            ConnectOutcome o = ConnectOutcome.of(e, attempt, startNanos);
+            if (o == ConnectOutcome.ANSWERED) {
                 answered(System.nanoTime()); // an error from the server is an answer, also after the deadline
             }
             return new Found(o, e.getMessage());

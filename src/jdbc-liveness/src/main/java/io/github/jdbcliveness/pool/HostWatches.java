@@ -61,6 +61,14 @@ final class HostWatches implements AutoCloseable {
         }
     }
 
+    /**
+     * Whether the URL names one host: its watch takes the address of its connections as its name. Each watch of a
+     * multi-host URL keeps the name the URL gives it, which tells the hosts apart where addresses may move.
+     */
+    boolean single() {
+        return only != null;
+    }
+
     /** The watch of the host a connection reached, {@code hostKey} being its far end. */
     HostWatch of(String hostKey) {
         HostWatch one = only;
@@ -71,13 +79,28 @@ final class HostWatches implements AutoCloseable {
         return w != null ? w : watches.get(0); // a connection is always opened() first; never reached in practice
     }
 
-    /** A connection opened to {@code remote} (null when no socket of ours saw it): its host's watch, from now on. */
+    /**
+     * A connection opened to {@code remote} (null when no socket of ours saw it): its host's watch, from now on. Where
+     * several of the URL's hosts share the port, the address is matched again at every connect, since names may have
+     * moved (a {@code writer} and a {@code reader} name that swap addresses at a failover); the address's connections
+     * opened earlier follow it to that host.
+     */
     HostWatch opened(String hostKey, InetSocketAddress remote) {
         HostWatch one = only;
         if (one != null) {
             return one;
         }
-        return byHostKey.computeIfAbsent(hostKey, k -> match(remote));
+        if (remote != null && sharedPort(remote.getPort())) {
+            HostWatch w = match(remote); // outside the map: it may look names up
+            byHostKey.put(hostKey, w);
+            return w;
+        }
+        HostWatch known = byHostKey.get(hostKey);
+        return known != null ? known : byHostKey.computeIfAbsent(hostKey, k -> match(remote));
+    }
+
+    private boolean sharedPort(int port) {
+        return urlHosts.stream().filter(h -> h.port() == port).count() > 1;
     }
 
     /**
@@ -115,7 +138,8 @@ final class HostWatches implements AutoCloseable {
 
     /**
      * HikariCP's connect failed. With one host, that host weighs it. With several, the driver tried them (all, or
-     * until one refused), so nothing says which was silent: each host not already down is checked alone.
+     * until one refused), so nothing says which was silent: each host is asked to check itself alone (a host that
+     * answered since the attempt began, or has a check under way, does not).
      */
     void connectFailed(long startNanos, SQLException e, KeepaliveConnector.Attempt attempt) {
         HostWatch one = only;
@@ -123,7 +147,7 @@ final class HostWatches implements AutoCloseable {
             one.connectFailed(startNanos, e, attempt);
             return;
         }
-        if (HostWatch.outcome(e, attempt, startNanos) == HostWatch.Outcome.SILENT) {
+        if (ConnectOutcome.of(e, attempt, startNanos) == ConnectOutcome.SILENT) {
             long now = System.nanoTime();
             for (HostWatch w : watches) {
                 w.freshAttemptUnanswered(startNanos, now);

@@ -1,6 +1,5 @@
 package io.github.jdbcliveness.pool;
 
-import io.github.jdbcliveness.AppliedKeepalive;
 import io.github.jdbcliveness.EvictionReason;
 import io.github.jdbcliveness.heartbeat.Probeable;
 import io.github.jdbcliveness.inflight.ProcNetTcp;
@@ -8,10 +7,12 @@ import io.github.jdbcliveness.keepalive.DriverKind;
 import io.github.jdbcliveness.keepalive.Peek;
 import io.github.jdbcliveness.keepalive.SocketPeek;
 import io.github.jdbcliveness.pool.LeaseState.State;
+import java.io.IOException;
 import java.net.Socket;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
@@ -283,13 +284,14 @@ final class ProbeTarget implements Probeable {
      * as it always did.
      */
     private boolean flowAcknowledged() {
-        AppliedKeepalive a = connection.applied();
-        if (a == null || a.local() == null || a.remote() == null || !ProcNetTcp.available()) {
+        ProcNetTcp.Flow flow = connection.watched().flow();
+        if (flow == null || !ProcNetTcp.available()) {
             return true;
         }
         try {
-            return ProcNetTcp.find(a.local().getPort(), a.remote().getPort()).map(e -> e.txQueue() == 0).orElse(true);
-        } catch (java.io.IOException e) {
+            ProcNetTcp.Entry e = ProcNetTcp.scan(List.of(flow)).get(flow);
+            return e == null || e.txQueue() == 0;
+        } catch (IOException | RuntimeException e) { // a table or a line this parser does not know: as if unknown
             return true;
         }
     }

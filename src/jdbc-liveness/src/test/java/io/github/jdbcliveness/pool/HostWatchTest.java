@@ -1,8 +1,8 @@
 package io.github.jdbcliveness.pool;
 
-import static io.github.jdbcliveness.pool.HostWatch.Outcome.ANSWERED;
-import static io.github.jdbcliveness.pool.HostWatch.Outcome.SILENT;
-import static io.github.jdbcliveness.pool.HostWatch.Outcome.UNKNOWN;
+import static io.github.jdbcliveness.pool.ConnectOutcome.ANSWERED;
+import static io.github.jdbcliveness.pool.ConnectOutcome.SILENT;
+import static io.github.jdbcliveness.pool.ConnectOutcome.UNKNOWN;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -136,7 +136,7 @@ class HostWatchTest {
             assertEquals("08P01", refused.getSQLState(), refused.toString());
             assertTrue(attempt.seen() && attempt.tcpConnected(), "our socket took part");
             assertTrue(attempt.answeredAtNanos() - start >= 0, "the refusal was read on our socket");
-            assertEquals(ANSWERED, HostWatch.outcome(refused, attempt, start), refused.toString());
+            assertEquals(ANSWERED, ConnectOutcome.of(refused, attempt, start), refused.toString());
 
             start = System.nanoTime();
             KeepaliveConnector.Attempt silent = new KeepaliveConnector.Attempt();
@@ -144,8 +144,8 @@ class HostWatchTest {
                     .connect(null, null, silent).connection().close());
             assertTrue(silent.tcpConnected(), "the host's TCP answered");
             assertEquals(0, silent.answeredAtNanos(), "the server sent nothing");
-            assertEquals(SILENT, HostWatch.outcome(timedOut, silent, start), timedOut.toString());
-            assertEquals(SILENT, HostWatch.outcome(new SQLException("Connection attempt timed out.", "08001"), silent,
+            assertEquals(SILENT, ConnectOutcome.of(timedOut, silent, start), timedOut.toString());
+            assertEquals(SILENT, ConnectOutcome.of(new SQLException("Connection attempt timed out.", "08001"), silent,
                     start), "pgjdbc's loginTimeout, with no cause, while our socket read nothing: silence");
         }
     }
@@ -214,7 +214,7 @@ class HostWatchTest {
         }
     }
 
-    private static HostWatch.Outcome outcome(SQLException e) {
-        return HostWatch.outcome(e, null, 0);
+    private static ConnectOutcome outcome(SQLException e) {
+        return ConnectOutcome.of(e, null, 0);
     }
 }

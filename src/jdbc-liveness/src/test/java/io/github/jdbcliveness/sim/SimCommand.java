@@ -18,7 +18,7 @@ public final class SimCommand {
     }
 
     public static void main(String[] args) {
-        quietly(); // the engine logs every eviction at WARN: thousands a second here
+        quietly(); // the engine logs evictions and verdicts: thousands of lines a second here
 
         long seconds = 30;
         long seeds = Long.MAX_VALUE;

@@ -1,0 +1,68 @@
+package io.github.jdbcliveness.pool;
+
+import io.github.jdbcliveness.keepalive.KeepaliveConnector;
+import java.io.IOException;
+import java.net.ConnectException;
+import java.net.NoRouteToHostException;
+import java.net.SocketTimeoutException;
+import java.net.UnknownHostException;
+import java.sql.SQLException;
+import javax.net.ssl.SSLException;
+
+/** What a failed connect (HikariCP's, or a host check's) says of its host: a pure function of the evidence. */
+enum ConnectOutcome {
+    /** The server (or a pooler in front of it) sent something: it is there, even if it refused. */
+    ANSWERED,
+    /** The network says nothing came back: timed out, refused, no route, unknown host. */
+    SILENT,
+    /** Neither proved: weighed as nothing, for a wrong verdict aborts healthy work. */
+    UNKNOWN;
+
+    /**
+     * What a connect that failed with {@code e} says of its host. Our socket's evidence comes first: any byte read
+     * from the server since the attempt started is an answer, whatever the driver made of it (pgjdbc raises
+     * PgBouncer's "no more connections allowed", SQLState 08P01, with no cause, as it would a network error). Then
+     * the network's own exceptions make silence. With our socket and nothing read, a connection error (SQLState
+     * 08xxx) is silence too. Without our socket, an error with a SQLState and no I/O cause is the server's (a TLS
+     * failure is too).
+     */
+    static ConnectOutcome of(SQLException e, KeepaliveConnector.Attempt attempt, long startNanos) {
+        long answeredAt = attempt == null ? 0 : attempt.answeredAtNanos();
+        if (answeredAt != 0 && answeredAt - startNanos >= 0) {
+            return ANSWERED;
+        }
+        boolean ioCause = false;
+        boolean tls = false;
+        for (Throwable t = e.getCause(); t != null && t != t.getCause(); t = t.getCause()) {
+            if (t instanceof InterruptedException || t instanceof java.io.InterruptedIOException
+                    && !(t instanceof SocketTimeoutException)
+                    || t instanceof java.nio.channels.ClosedByInterruptException
+                    || t instanceof java.net.SocketException && "Closed by interrupt".equals(t.getMessage())) {
+                // Our own interrupt, at the check's deadline (a driver's login wait, a virtual thread's socket): the
+                // attempt was ended by us, not answered by the server.
+                return UNKNOWN;
+            }
+            if (t instanceof ConnectException || t instanceof SocketTimeoutException
+                    || t instanceof NoRouteToHostException || t instanceof UnknownHostException) {
+                return SILENT;
+            }
+            tls |= t instanceof SSLException;
+            ioCause |= t instanceof IOException;
+        }
+        if (attempt != null && attempt.seen()) {
+            // Our socket read nothing from the server: a connection error is silence (pgjdbc's loginTimeout raises
+            // "Connection attempt timed out." with no cause); anything else failed on our side before an answer.
+            String state = e.getSQLState();
+            return state != null && state.startsWith("08") ? SILENT : UNKNOWN;
+        }
+        if (tls) {
+            return ANSWERED;
+        }
+        return !ioCause && e.getSQLState() != null ? ANSWERED : UNKNOWN;
+    }
+
+    /** Whether our socket saw the attempt's TCP handshake go unanswered (false when not known). */
+    static boolean tcpSilent(KeepaliveConnector.Attempt attempt) {
+        return attempt != null && attempt.seen() && !attempt.tcpConnected();
+    }
+}
