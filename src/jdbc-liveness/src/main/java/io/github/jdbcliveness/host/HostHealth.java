@@ -36,6 +36,8 @@ public final class HostHealth {
      * blackhole, a dead route, a host powered off), so a handshake that completes is the host answering again.
      */
     private boolean pathSilent;
+    /** When a probe last found the server's process silent on a live flow ({@link #serverSilent}), or 0. */
+    private long serverSilentAtNanos;
     /** Borrowers trying the host right now (half-open), and when the latest began. */
     private int trialsRunning;
     private long lastTrialStartNanos;
@@ -195,6 +197,29 @@ public final class HostHealth {
     /** A trial claimed by {@link #claimTrial} is over (an answer goes to {@link #answered} as well). */
     public synchronized void trialEnded() {
         trialsRunning--;
+    }
+
+    /**
+     * A probe timed out at {@code nowNanos} on a flow whose bytes the kernel held acknowledged: the server's TCP
+     * answered and its process did not. Evidence that the server itself may hang, until anything answers after it.
+     */
+    public synchronized void serverSilent(long nowNanos) {
+        serverSilentAtNanos = nowNanos;
+    }
+
+    /**
+     * Whether the verdict in effect leaves the requests waiting on the host to their own sockets' kernel evidence
+     * (keepalive, the in-flight watchdog) instead of aborting them: not even a TCP handshake was answered (a dead
+     * path, or only new flows refused), and no probe found the server's process silent without an answer from the host
+     * since ({@code heardNanos}: the last byte read on any of its connections, or 0). A server that hangs answers
+     * handshakes, or leaves a probe on a live flow unanswered: its requests are aborted.
+     */
+    public synchronized boolean leavesRequestsToKernel(long heardNanos) {
+        if (!down || !pathSilent) {
+            return false;
+        }
+        long silentAt = serverSilentAtNanos;
+        return silentAt == 0 || lastAnswerNanos - silentAt > 0 || heardNanos != 0 && heardNanos - silentAt > 0;
     }
 
     /** Whether the host is down because not even a TCP handshake was answered (see {@link #claimTrial}). */

@@ -66,13 +66,6 @@ final class HostWatch implements AutoCloseable {
     private long timesDown;
     private long checks;
     private volatile String name;
-    /**
-     * When a probe last timed out on a flow the kernel held acknowledged (the server's process was silent, not the
-     * path), or 0; it stands until anything of the host answers after it.
-     */
-    private volatile long serverSilentAtNanos;
-    /** When anything of the host last answered (a probe, a connect, a check), or 0. */
-    private volatile long lastAnsweredNanos;
     private volatile long lastFlowLookNanos;
     private final long flowLookSpacingNanos;
     /** For the borrow path: when the verdict in effect was reached, or 0 while there is none (one volatile read). */
@@ -143,10 +136,6 @@ final class HostWatch implements AutoCloseable {
     // ---- evidence ----------------------------------------------------------------------------------------------
 
     void answered(long nowNanos) {
-        long last = lastAnsweredNanos; // racy by design: a lost update keeps an answer as recent, or nearly
-        if (last == 0 || nowNanos - last > 0) {
-            lastAnsweredNanos = nowNanos;
-        }
         boolean pathHealed = false;
         publish.lock();
         try {
@@ -191,7 +180,7 @@ final class HostWatch implements AutoCloseable {
      */
     void probeTimedOut(long startNanos, long nowNanos, boolean serverSilent) {
         if (serverSilent) {
-            serverSilentAtNanos = nowNanos;
+            health.serverSilent(nowNanos);
         }
         if (health.probeUnanswered(startNanos, nowNanos)) {
             check(nowNanos);
@@ -235,29 +224,14 @@ final class HostWatch implements AutoCloseable {
     }
 
     /**
-     * Whether the verdict leaves {@code t}'s request to the kernel's evidence: not even a TCP handshake was answered
-     * (the path is what failed, or only new flows are refused: a full listen queue, a firewall or conntrack table that
-     * admits none), the server itself is not known to be silent (a probe that timed out on a flow the kernel held
-     * acknowledged, with no answer from the host since), and {@code t}'s own flow carries the requested keepalive and
-     * is seen by the in-flight watchdog. If its path is dead too, keepalive ends it within B (an answer overdue) and
-     * the watchdog sooner (a request never acknowledged); if its flow works, the request is healthy and gets its
-     * answer, as under plain HikariCP: aborting it here would kill that healthy work. A server that hangs answers the
-     * handshake, or leaves a probe on a live flow unanswered: then the verdict aborts.
+     * Whether the verdict leaves {@code t}'s request to the kernel's evidence
+     * ({@link HostHealth#leavesRequestsToKernel}): only if {@code t}'s own flow carries the requested keepalive and is
+     * seen by the in-flight watchdog, which end it within B if its path is dead too; if its flow works (only new flows
+     * are refused), the request is healthy and gets its answer, as under plain HikariCP.
      */
     private boolean kernelWatches(TrackedConnection t) {
-        return health.pathSilent() && !serverStillSilent() && t.applied() != null && t.applied().asRequested()
-                && binding.watchdogAvailable();
-    }
-
-    /** A probe found the server's process silent, and nothing of the host answered since. */
-    private boolean serverStillSilent() {
-        long silentAt = serverSilentAtNanos;
-        if (silentAt == 0) {
-            return false;
-        }
-        long answered = lastAnsweredNanos;
-        long heard = binding.lastReceivedNanos(this);
-        return (answered == 0 || answered - silentAt < 0) && (heard == 0 || heard - silentAt < 0);
+        return health.pathSilent() && t.applied() != null && t.applied().asRequested() && binding.watchdogAvailable()
+                && health.leavesRequestsToKernel(binding.lastReceivedNanos(this));
     }
 
     // ---- checks ------------------------------------------------------------------------------------------------

@@ -51,6 +51,28 @@ class HostHealthTest {
     }
 
     @Test
+    void aVerdictOnUnansweredHandshakes_leavesRequestsToTheKernel_untilAProbeFindsTheServerSilent() {
+        HostHealth h = fresh();
+        h.answered(1 * S);
+        assertTrue(h.freshConnectionUnanswered(3 * S, 5 * S, "no SYN-ACK", true, true));
+        assertTrue(h.leavesRequestsToKernel(0), "only handshakes went unanswered: the flows' own evidence decides");
+        h.serverSilent(6 * S);
+        assertFalse(h.leavesRequestsToKernel(0), "a probe on an acknowledged flow found the server's process silent");
+        assertFalse(h.leavesRequestsToKernel(5 * S), "a byte read before that proves nothing since");
+        assertTrue(h.leavesRequestsToKernel(7 * S), "a byte read on a connection after it: the server answers");
+    }
+
+    @Test
+    void aVerdictAfterACompletedHandshake_abortsRequests_asForAHungServer() {
+        HostHealth h = fresh();
+        h.answered(1 * S);
+        assertTrue(h.freshConnectionUnanswered(3 * S, 5 * S, "no answer after the handshake", true, false));
+        assertFalse(h.leavesRequestsToKernel(0));
+        HostHealth up = fresh();
+        assertFalse(up.leavesRequestsToKernel(0), "no verdict: nothing to leave");
+    }
+
+    @Test
     void aFreshConnectionThatStartedBeforeAnAnswer_provesNothing() {
         HostHealth h = fresh();
         h.answered(5 * S);

@@ -19,9 +19,6 @@ final class SimHostWatch {
     private final HostHealth health;
     private final long graceNanos;
     private boolean checkRunning;
-    /** As {@code HostWatch} keeps them: a probe timed out on an acknowledged flow, and the host's last answer. */
-    private long serverSilentAtNanos;
-    private long lastAnsweredNanos;
     private long lastFlowLookNanos;
     /** When the verdict in effect was reached, or 0 while none is. */
     private long downSince;
@@ -51,9 +48,6 @@ final class SimHostWatch {
     }
 
     void answered(long nowNanos) {
-        if (lastAnsweredNanos == 0 || nowNanos - lastAnsweredNanos > 0) {
-            lastAnsweredNanos = nowNanos;
-        }
         if (health.answered(nowNanos)) {
             downSince = 0;
         }
@@ -70,7 +64,7 @@ final class SimHostWatch {
 
     void probeTimedOut(long startNanos, long nowNanos, boolean serverSilent) {
         if (serverSilent) {
-            serverSilentAtNanos = nowNanos;
+            health.serverSilent(nowNanos);
         }
         if (health.probeUnanswered(startNanos, nowNanos)) {
             check(nowNanos);
@@ -86,9 +80,8 @@ final class SimHostWatch {
             check(nowNanos);
         }
         // HostWatch.kernelWatches: every simulated connection carries the requested keepalive and the watchdog sees it,
-        // so a verdict reached on unanswered handshakes alone, unless a probe found the server's process silent and
-        // nothing answered since, leaves the request to the kernel's evidence.
-        boolean kernelWatches = health.pathSilent() && !serverStillSilent();
+        // so the real HostHealth alone decides whether the verdict leaves the request to the kernel's evidence.
+        boolean kernelWatches = health.leavesRequestsToKernel(lastReceivedNanos());
         if (downSince != 0 && health.waitsOnDownHost(sinceNanos, nowNanos, graceNanos) && !kernelWatches) {
             sim.verdicts.abortOnDownHost(c, epoch, nowNanos);
         }
@@ -129,16 +122,6 @@ final class SimHostWatch {
             silent(startNanos, sim.loop.now(), "a new connection got no answer within connectTimeout", true,
                     !state[1]);
         });
-    }
-
-    /** HostWatch.serverStillSilent. */
-    private boolean serverStillSilent() {
-        if (serverSilentAtNanos == 0) {
-            return false;
-        }
-        long heard = lastReceivedNanos();
-        return (lastAnsweredNanos == 0 || lastAnsweredNanos - serverSilentAtNanos < 0)
-                && (heard == 0 || heard - serverSilentAtNanos < 0);
     }
 
     /** PoolBinding.lastReceivedNanos. */
