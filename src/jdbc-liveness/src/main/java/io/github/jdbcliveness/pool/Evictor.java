@@ -70,6 +70,21 @@ final class Evictor {
         evictOnceInBag(t, task, System.nanoTime());
     }
 
+    /**
+     * Takes a leased connection out of HikariCP's pool before it is aborted under its borrower: HikariCP's task runs
+     * here, now, and marks the entry evicted; HikariCP then swallows the errors of the borrower's {@code close()} and
+     * closes the entry at that return. The task does not wait: a leased entry cannot be reserved, so it is only
+     * marked (returned meanwhile, it is handed to HikariCP's closer).
+     */
+    void evictLeased(TrackedConnection t) {
+        Runnable task = t.hikariEvictTask();
+        if (task == null) {
+            evict(t); // warns once
+            return;
+        }
+        task.run();
+    }
+
     /** Runs HikariCP's task for {@code t} once its entry is proved to be in HikariCP's bag. */
     private void evictOnceInBag(TrackedConnection t, Runnable task, long sinceNanos) {
         if (t.state.state() == LeaseState.State.CLOSED) {

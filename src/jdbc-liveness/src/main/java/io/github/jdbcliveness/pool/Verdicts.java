@@ -51,6 +51,20 @@ final class Verdicts {
     }
 
     /**
+     * {@link #dead} for a connection ended under its borrower: HikariCP marks its entry evicted before the physical
+     * connection ends, so the borrower's {@code close()} after the abort returns quietly, as it does for a
+     * connection HikariCP evicted itself (it would throw the driver's "connection is closed" otherwise).
+     */
+    private void deadUnderBorrower(TrackedConnection t, EvictionReason reason, String why, long nowNanos) {
+        events.dead(t.ref(), reason, null, why, 0, nowNanos - t.probeTarget().lastAliveNanos(), nowNanos);
+        evictor.evictLeased(t);
+        t.physicalClose().abort();
+        if (sweepsHost(reason, null)) {
+            sweep(t);
+        }
+    }
+
+    /**
      * A write on leased {@code t} (DEAD by that lease now) was refused because its server is read-only, and HikariCP
      * is removing it already ({@link ReadOnlyEvidence}): count and tell it as a probe's {@code WRONG_ROLE} is, end it
      * (HikariCP's close of a dead connection does nothing), and sweep its host, whose other idle connections are
@@ -82,7 +96,7 @@ final class Verdicts {
     private void abortLease(TrackedConnection t, long leaseEpoch, EvictionReason reason, String detail,
             long nowNanos) {
         if (t.state.markDeadIfLease(leaseEpoch)) {
-            dead(t, reason, null, detail, 0, nowNanos);
+            deadUnderBorrower(t, reason, detail, nowNanos);
         }
     }
 

@@ -102,6 +102,45 @@ class HostWatchTest {
         }
     }
 
+    /**
+     * A lease the verdict aborts (no socket of ours: every lease on the down host counts as waiting) is already
+     * marked evicted in HikariCP when its physical connection ends, so its borrower's {@code close()} right after the
+     * abort returns quietly, as HikariCP's does for a connection it evicted; it used to throw "connection is closed"
+     * when it came before the eviction (CI, 2 runs in 60).
+     */
+    @Test
+    void aLeaseTheVerdictAborted_closesQuietly_evenAtTheMomentOfTheAbort() throws Exception {
+        StubServer server = StubServer.start();
+        try (LivenessDataSource ds = LivenessDataSource.create(hikari(server, "verdict-abort"),
+                PoolBindingTest.fast().build())) {
+            StubServer.await(() -> ds.stats().tracked() == 3, () -> ds.stats().toString());
+            Connection a = ds.getConnection();
+            java.util.List<Connection> held = java.util.List.of(ds.getConnection(), ds.getConnection());
+            java.util.Queue<Throwable> closeErrors = new java.util.concurrent.ConcurrentLinkedQueue<>();
+            java.util.concurrent.CountDownLatch closedAtAbort = new java.util.concurrent.CountDownLatch(1);
+            java.util.concurrent.atomic.AtomicBoolean once = new java.util.concurrent.atomic.AtomicBoolean();
+            server.onAbort = () -> {
+                if (once.compareAndSet(false, true)) {
+                    for (Connection c : held) {
+                        try {
+                            c.close();
+                        } catch (Throwable e) {
+                            closeErrors.add(e);
+                        }
+                    }
+                    closedAtAbort.countDown();
+                }
+            };
+            server.refuseConnects = true;
+            server.killAll();
+            assertThrows(SQLException.class, () -> a.createStatement().execute("SELECT 1"));
+            a.close(); // HikariCP evicts it as broken; its refill is refused, and the host is judged down
+            assertTrue(closedAtAbort.await(20, java.util.concurrent.TimeUnit.SECONDS), "no lease was aborted");
+            assertTrue(closeErrors.isEmpty(), "close() after the verdict's abort threw: " + closeErrors);
+            assertTrue(ds.stats().host().down());
+        }
+    }
+
     @Test
     void anErrorFromTheServer_isAnAnswer_silenceFromTheNetworkIsNot() {
         assertEquals(SILENT, outcome(new SQLException("refused", "08001", new ConnectException("refused"))));

@@ -55,6 +55,8 @@ public final class StubServer {
     volatile boolean readOnly;
     /** How long a connect, an isValid and a statement each take (a round trip). */
     volatile long latencyNanos;
+    /** Run on the aborting thread right after a connection's {@code abort()} (a test's look at that moment). */
+    volatile Runnable onAbort;
     /** Calls blocked in {@link #hang} right now. */
     final AtomicInteger hanging = new AtomicInteger();
 
@@ -195,6 +197,10 @@ public final class StubServer {
                     return null;
                 case "abort":
                     c.aborted = true;
+                    Runnable hook = onAbort;
+                    if (hook != null) {
+                        hook.run();
+                    }
                     return null;
                 case "isClosed":
                     return c.closed || c.aborted;
