@@ -92,9 +92,13 @@ public final class Main {
         if (args.length >= 1 && args[0].equals("audit")) {
             return AuditCommand.run(args, env, stdin, out, err);
         }
+        if (args.length >= 1 && args[0].equals("soak")) {
+            return SoakCommand.run(args, env, out, err);
+        }
         if (args.length >= 1 && List.of("--help", "-h", "help").contains(args[0])) {
             out.print(USAGE);
             out.print(AuditCommand.USAGE);
+            out.print(SoakCommand.USAGE);
             return 0;
         }
         if (args.length >= 2 && args[0].equals("drill") && List.of("--help", "-h").contains(args[1])) {
@@ -104,12 +108,13 @@ public final class Main {
         if (args.length < 2 || !args[0].equals("drill")
                 || !List.of("in-flight", "idle", "traffic", "hung", "all").contains(args[1])) {
             if (args.length >= 1 && !args[0].equals("drill")) {
-                err.println("unknown command " + args[0] + ": drill or audit");
+                err.println("unknown command " + args[0] + ": drill, audit or soak");
             } else if (args.length >= 2) {
                 err.println("unknown drill " + args[1]);
             }
             err.print(USAGE);
             err.print(AuditCommand.USAGE);
+            err.print(SoakCommand.USAGE);
             return 64;
         }
         String drill = args[1];

@@ -30,9 +30,24 @@ class MainTest {
         int code = Main.run(new String[] {"frobnicate"}, System.out, new PrintStream(err, true, StandardCharsets.UTF_8));
         assertEquals(64, code);
         String text = err.toString(StandardCharsets.UTF_8);
-        assertTrue(text.startsWith("unknown command frobnicate: drill or audit"), text);
+        assertTrue(text.startsWith("unknown command frobnicate: drill, audit or soak"), text);
         assertTrue(text.contains("usage: " + Main.PROGRAM + " drill in-flight|idle|traffic|hung|all\n"), text);
         assertTrue(text.contains("usage: " + Main.PROGRAM + " audit\n"), text);
+        assertTrue(text.contains("usage: " + Main.PROGRAM + " soak [--minutes N]"), text);
+    }
+
+    @Test
+    void soak_refusesAValueOutOfBounds_namingTheOptionAndTheValue() {
+        for (String[] bad : new String[][] {{"--minutes", "0.1", "--minutes (0.1) must be between 0.5 and 1440"},
+                {"--minutes", "three", "--minutes (three) is not a number of minutes"},
+                {"--budget", "2s", "--budget (2s) must be at least 4s"},
+                {"--seed", "x", "--seed (x) "}, {"--frobnicate", "1", "unknown option --frobnicate"}}) {
+            ByteArrayOutputStream err = new ByteArrayOutputStream();
+            int code = Main.run(new String[] {"soak", bad[0], bad[1]}, System.out,
+                    new PrintStream(err, true, StandardCharsets.UTF_8));
+            assertEquals(64, code, bad[0]);
+            assertTrue(err.toString(StandardCharsets.UTF_8).startsWith(bad[2]), err.toString(StandardCharsets.UTF_8));
+        }
     }
 
     @Test

@@ -1,0 +1,13 @@
+package io.github.jdbcliveness.soak;
+
+/** What an application thread of a soak asks of the database, drawn per request from its seed. */
+public enum RequestKind {
+    /** {@code SELECT 1}. */
+    SHORT,
+    /** A transaction: an UPDATE and a SELECT, then COMMIT. */
+    TRANSACTION,
+    /** {@code SELECT pg_sleep(s)}: healthy long work, 0.5 s to 1.5 × B. */
+    LONG,
+    /** {@code COPY ... FROM STDIN} of 16 KiB to 512 KiB, in a transaction: an upload. */
+    COPY
+}
