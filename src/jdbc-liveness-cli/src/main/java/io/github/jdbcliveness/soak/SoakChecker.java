@@ -11,8 +11,8 @@ import java.util.concurrent.TimeUnit;
  * the same records give the same verdict.
  *
  * <p>A fault's window runs from its start to its heal plus a settling time: B for a dead path, a dropped flow or a
- * hung server or proxy (a connection found dead is evicted within B, so a failure up to then is the fault's), 1 s for
- * a reset or ended sessions (the FIN or reset crossing the relay), nothing for faults that permit no failure. A
+ * hung server or proxy (a connection found dead is evicted within B, so a failure up to then is the fault's), 0.2 s
+ * for a reset or ended sessions (the FIN or reset crossing the relay), nothing for faults that permit no failure. A
  * margin of 1 s is allowed on B, as the drills allow it: a probe's own timeout and the relay's hops.
  */
 final class SoakChecker {
@@ -20,7 +20,11 @@ final class SoakChecker {
     static final long MARGIN_NANOS = TimeUnit.SECONDS.toNanos(1);
     /** A refusal within this is fast-failed, as the traffic drill counts it (at once, or after one half-open trial). */
     static final long FAST_NANOS = TimeUnit.MILLISECONDS.toNanos(500);
-    static final long SESSIONS_SETTLE_NANOS = TimeUnit.SECONDS.toNanos(1);
+    /**
+     * A reset or ended sessions permit the failure of requests under way, and of those that began within this after
+     * it (the FIN or reset crossing the relay's two hops); a borrower later than that must get a live connection.
+     */
+    static final long SESSIONS_SETTLE_NANOS = TimeUnit.MILLISECONDS.toNanos(200);
 
     private final long budgetNanos;
     private final List<Injected> faults;

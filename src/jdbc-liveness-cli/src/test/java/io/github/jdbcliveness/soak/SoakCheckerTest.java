@@ -61,8 +61,9 @@ class SoakCheckerTest {
     @Test
     void aFailureSoonAfterSessionsEnded_isPermitted_butLaterTheBorrowerGotAClosedConnection() {
         List<Injected> f = List.of(fault(FaultKind.SESSIONS_ENDED, 10 * S, 10 * S));
-        assertEquals(List.of(), broken(f, failed(10 * S + 500_000_000L, 10 * S + 600_000_000L)));
-        assertEquals(List.of(Invariant.HANDED_CLOSED), broken(f, failed(13 * S, 13 * S + 1000)));
+        assertEquals(List.of(), broken(f, failed(9 * S, 10 * S + 1000), failed(10 * S + 150_000_000L,
+                10 * S + 160_000_000L)));
+        assertEquals(List.of(Invariant.HANDED_CLOSED), broken(f, failed(10 * S + 300_000_000L, 10 * S + 310_000_000L)));
     }
 
     @Test
