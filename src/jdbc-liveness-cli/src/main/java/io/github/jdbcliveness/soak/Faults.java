@@ -27,7 +27,15 @@ final class Faults implements AutoCloseable {
     private final List<String> applicationNames;
     private final NftFaults nft;
     private final ServerView server;
-    private List<Long> stopped = List.of();
+    private volatile List<Long> stopped = List.of();
+    /** Continues a server left stopped if this JVM is ended during a hung-server fault (a CI run stopped). */
+    private final Thread continueOnExit = new Thread(() -> {
+        try {
+            continueServer();
+        } catch (IOException | InterruptedException e) {
+            // exiting: nothing more to do
+        }
+    }, "soak-continue-server");
 
     /** @param nft null where the kernel's faults cannot run */
     Faults(DatabaseTarget target, List<TcpRelay> relays, List<String> applicationNames, NftFaults nft,
@@ -37,6 +45,15 @@ final class Faults implements AutoCloseable {
         this.applicationNames = applicationNames;
         this.nft = nft;
         this.server = server;
+        Runtime.getRuntime().addShutdownHook(continueOnExit);
+    }
+
+    private void continueServer() throws IOException, InterruptedException {
+        List<Long> pids = stopped;
+        stopped = List.of();
+        if (!pids.isEmpty()) {
+            ServerProcesses.signal("CONT", pids);
+        }
     }
 
     /** Puts {@code kind} in force and returns once it is; an instant fault is over when this returns. */
@@ -81,11 +98,7 @@ final class Faults implements AutoCloseable {
     void heal(FaultKind kind) throws IOException, InterruptedException {
         switch (kind) {
             case DEAD_PATH, ONE_FLOW, NEW_CONNECTIONS_DROPPED -> nft.heal();
-            case HUNG_SERVER -> {
-                List<Long> pids = stopped;
-                stopped = List.of();
-                ServerProcesses.signal("CONT", pids);
-            }
+            case HUNG_SERVER -> continueServer();
             case HUNG_PROXY, SLOW_LINK -> relays.forEach(TcpRelay::heal);
             default -> {
                 // instant, or a stall that has ended
@@ -143,9 +156,12 @@ final class Faults implements AutoCloseable {
         if (nft != null) {
             nft.heal();
         }
-        if (!stopped.isEmpty()) {
-            heal(FaultKind.HUNG_SERVER);
-        }
+        continueServer();
         relays.forEach(TcpRelay::heal);
+        try {
+            Runtime.getRuntime().removeShutdownHook(continueOnExit);
+        } catch (IllegalStateException e) {
+            // exiting already
+        }
     }
 }
