@@ -68,6 +68,12 @@ public final class Soak {
                     + schedule.size() + " faults, on " + server.version() + " (" + target.origin() + "); pools of "
                     + Lane.POOL + ", " + Lane.WORKERS + " threads each"
                     + (nft == null ? "; without the kernel's faults (no root or nftables here)" : ""));
+            out.println("  JDK " + System.getProperty("java.version") + ", HikariCP "
+                    + HikariDataSource.class.getPackage().getImplementationVersion() + ", pgjdbc "
+                    + org.postgresql.util.DriverInfo.DRIVER_VERSION + ", jdbc-liveness "
+                    + LivenessDataSource.class.getPackage().getImplementationVersion() + "; Linux "
+                    + System.getProperty("os.version") + ", " + Runtime.getRuntime().availableProcessors()
+                    + " cores");
             return drive(schedule, lanes, relays, server, nft);
         } finally {
             for (Lane lane : lanes) {
