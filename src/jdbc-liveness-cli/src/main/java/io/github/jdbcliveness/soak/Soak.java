@@ -69,9 +69,9 @@ public final class Soak {
                     + Lane.POOL + ", " + Lane.WORKERS + " threads each"
                     + (nft == null ? "; without the kernel's faults (no root or nftables here)" : ""));
             out.println("  JDK " + System.getProperty("java.version") + ", HikariCP "
-                    + HikariDataSource.class.getPackage().getImplementationVersion() + ", pgjdbc "
+                    + Versions.of(HikariDataSource.class, "com.zaxxer", "HikariCP") + ", pgjdbc "
                     + org.postgresql.util.DriverInfo.DRIVER_VERSION + ", jdbc-liveness "
-                    + LivenessDataSource.class.getPackage().getImplementationVersion() + "; Linux "
+                    + Versions.of(LivenessDataSource.class, "io.github.jdbcliveness", "jdbc-liveness") + "; Linux "
                     + System.getProperty("os.version") + ", " + Runtime.getRuntime().availableProcessors()
                     + " cores");
             return drive(schedule, lanes, relays, server, nft);
