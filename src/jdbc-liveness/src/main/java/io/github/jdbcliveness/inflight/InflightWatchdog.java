@@ -92,7 +92,7 @@ public final class InflightWatchdog implements Runnable {
         List<WatchedLease> suspects = null;
         for (WatchedLease lease : leases.get()) {
             long epoch = lease.leaseEpoch();
-            long waiting = epoch < 0 ? 0 : lease.readingSinceNanos();
+            long waiting = epoch < 0 ? 0 : lease.waitingOnPeerSinceNanos();
             if (waiting != 0) {
                 lease.waitingForAnswer(epoch, waiting, now); // a long query, or a hung server: the host verdict's
             }

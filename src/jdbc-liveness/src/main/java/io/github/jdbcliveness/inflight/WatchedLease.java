@@ -18,8 +18,11 @@ public interface WatchedLease {
     /** Aborts the connection if it is still in lease {@code epoch}: a lease that ended meanwhile is left alone. */
     void abortIfStillLeased(long epoch, String why, long nowNanos);
 
-    /** Since when the driver's thread has been blocked reading the socket, waiting for an answer; 0 while not. */
-    long readingSinceNanos();
+    /**
+     * Since when the driver's thread has waited on the peer: blocked reading for an answer, or blocked writing while
+     * the peer's window stays shut; 0 while it does neither.
+     */
+    long waitingOnPeerSinceNanos();
 
     /** The driver has been waiting for an answer since {@code sinceNanos} in lease {@code epoch}: judge its host. */
     void waitingForAnswer(long epoch, long sinceNanos, long nowNanos);

@@ -25,6 +25,12 @@ final class CountingOutput extends OutputStream {
     private final ChannelWait writable;
     /** Bytes the kernel has taken so far (the driver's writing thread only; read by others). */
     private volatile long written;
+    /**
+     * Since when the driver's write has waited for room in the send buffer without the kernel taking a byte
+     * ({@link System#nanoTime()}), or 0 while it is not waiting: a peer whose window stays shut (a hung server that
+     * stopped reading) holds the request as surely as one that does not answer.
+     */
+    private volatile long blockedSince;
 
     CountingOutput(KeepaliveSocket socket, SocketChannel channel, ChannelWait writable) {
         this.socket = socket;
@@ -34,6 +40,10 @@ final class CountingOutput extends OutputStream {
 
     long written() {
         return written;
+    }
+
+    long blockedSince() {
+        return blockedSince;
     }
 
     @Override
@@ -53,12 +63,20 @@ final class CountingOutput extends OutputStream {
                 from.limit(end);
                 if (n > 0) {
                     written += n; // one writing thread per socket at a time: the driver's
+                    if (blockedSince != 0) {
+                        blockedSince = 0; // progress: the peer reads
+                    }
                 } else {
+                    if (blockedSince == 0) {
+                        blockedSince = System.nanoTime(); // only when the buffer is full: not on every write
+                    }
                     writable.await(0, socket);
                 }
             }
         } catch (ClosedChannelException e) {
             throw new SocketException("Socket closed");
+        } finally {
+            blockedSince = 0;
         }
     }
 

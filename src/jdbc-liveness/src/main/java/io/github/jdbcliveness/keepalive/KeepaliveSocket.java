@@ -135,6 +135,17 @@ final class KeepaliveSocket extends Socket {
         return in == null ? 0 : in.readingSince();
     }
 
+    /**
+     * Since when the driver's thread has waited on the peer ({@link System#nanoTime()}): reading for an answer, or
+     * writing into a send buffer that stays full. 0 while it does neither.
+     */
+    long waitingOnPeerSinceNanos() {
+        long reading = readingSinceNanos();
+        CountingOutput out = output;
+        long writing = out == null ? 0 : out.blockedSince();
+        return reading == 0 ? writing : writing == 0 ? reading : Math.min(reading, writing);
+    }
+
     /** When the driver last read bytes from the peer ({@link System#nanoTime()}), or 0. */
     long receivedAtNanos() {
         PeekableInput in = input;

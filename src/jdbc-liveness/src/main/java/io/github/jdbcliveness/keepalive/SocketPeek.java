@@ -35,11 +35,12 @@ public final class SocketPeek {
     }
 
     /**
-     * Since when the driver's thread has been blocked reading {@code socket} ({@link System#nanoTime()}), waiting for
-     * an answer; 0 while it is not, or for a socket that is not one of ours.
+     * Since when the driver's thread has waited on the peer of {@code socket} ({@link System#nanoTime()}): blocked
+     * reading for an answer, or blocked writing while the peer's window stays shut; 0 while it does neither, or for
+     * a socket that is not one of ours.
      */
-    public static long readingSinceNanos(Socket socket) {
-        return socket instanceof KeepaliveSocket k ? k.readingSinceNanos() : 0;
+    public static long waitingOnPeerSinceNanos(Socket socket) {
+        return socket instanceof KeepaliveSocket k ? k.waitingOnPeerSinceNanos() : 0;
     }
 
     /**

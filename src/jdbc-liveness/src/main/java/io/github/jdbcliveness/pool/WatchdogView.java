@@ -60,20 +60,20 @@ final class WatchdogView implements WatchedLease {
     }
 
     @Override
-    public long readingSinceNanos() {
-        return SocketPeek.readingSinceNanos(socket);
+    public long waitingOnPeerSinceNanos() {
+        return SocketPeek.waitingOnPeerSinceNanos(socket);
     }
 
     /**
      * Since when the current lease's request may be waiting on the host, for a host-down verdict: the driver's read
-     * on our socket (0 when it is not reading). With no socket of ours to watch (a driver we do not know, a Unix
+     * on our socket, or its write into a send buffer the peer does not empty (0 when it does neither). With no socket of ours to watch (a driver we do not know, a Unix
      * socket) a waiting request cannot be told from a lease between statements, so every lease counts as waiting
      * since long before the verdict and is aborted, as Oracle UCP's Fast Connection Failover aborts borrowed
      * connections on a host DOWN event; without it a request to a hung server on such a driver would wait as long as
      * the server hangs. No clock is read at borrow for it.
      */
     long waitingSinceNanos(long nowNanos) {
-        return socket != null ? SocketPeek.readingSinceNanos(socket) : nowNanos - LEASE_COUNTS_AS_WAITING_NANOS;
+        return socket != null ? SocketPeek.waitingOnPeerSinceNanos(socket) : nowNanos - LEASE_COUNTS_AS_WAITING_NANOS;
     }
 
     /** When the server last sent bytes on this connection ({@link System#nanoTime()}), or 0 (or no socket of ours). */

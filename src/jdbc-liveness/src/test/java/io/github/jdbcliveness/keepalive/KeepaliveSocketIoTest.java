@@ -90,4 +90,43 @@ class KeepaliveSocketIoTest {
             assertEquals(sent.length, total);
         }
     }
+
+    /**
+     * A write the peer does not take (its window shut, as a hung server's) marks the socket as waiting on the peer
+     * since it blocked; once the peer reads, the mark goes, and a socket that only writes what the kernel takes at
+     * once never has it. The host verdict weighs such a write as it weighs a read waiting for an answer.
+     */
+    @Test
+    void aWriteThePeerDoesNotTake_waitsOnThePeer_untilThePeerReads() throws Exception {
+        try (LoopbackPair pair = LoopbackPair.open()) {
+            java.io.OutputStream out = pair.client().getOutputStream();
+            out.write(new byte[1024]);
+            assertEquals(0, pair.client().waitingOnPeerSinceNanos(), "a write the kernel took at once");
+            long before = System.nanoTime();
+            CompletableFuture<Void> big = CompletableFuture.runAsync(() -> {
+                try {
+                    out.write(new byte[64 * 1024 * 1024]); // far more than both sides' buffers: it blocks
+                } catch (IOException e) {
+                    throw new IllegalStateException(e);
+                }
+            });
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+            while (pair.client().waitingOnPeerSinceNanos() == 0) {
+                assertTrue(System.nanoTime() - deadline < 0, "the write never blocked");
+                Thread.onSpinWait();
+            }
+            long since = pair.client().waitingOnPeerSinceNanos();
+            assertTrue(since - before >= 0, "blocked since before the write began");
+            InputStream in = pair.serverSide().getInputStream();
+            byte[] buf = new byte[1 << 20];
+            long read = 0;
+            while (read < 1024 + 64L * 1024 * 1024) { // the peer reads it all: the write ends
+                int n = in.read(buf);
+                assertTrue(n > 0);
+                read += n;
+            }
+            big.get(10, TimeUnit.SECONDS);
+            assertEquals(0, pair.client().waitingOnPeerSinceNanos(), "the write ended");
+        }
+    }
 }

@@ -165,7 +165,11 @@ final class Invariants {
         if (s.zeroWindow) {
             from = Math.max(r.sentAtNanos, c.impairedSinceNanos);
             how = "blocked writing to a hung server (its window closed)";
-            finding = OpenFinding.BLOCKED_WRITE_TO_HUNG_SERVER;
+            if (sim.network.newConnectionsSilentSince(from)) {
+                finding = OpenFinding.HUNG_SERVER_WHILE_NEW_CONNECTIONS_SILENT; // as a read's wait: the same limit
+            } else if (!sim.network.pathAlive(s) && s.pathDeadSinceNanos - from > 0) {
+                finding = OpenFinding.HUNG_SERVER_THEN_DEAD_PATH;
+            }
         } else if (!sim.network.pathAlive(s) && s.unacknowledged > 0) {
             from = Math.max(s.unacknowledgedSinceNanos, c.impairedSinceNanos);
             how = "with its bytes unacknowledged on a dead path";

@@ -109,6 +109,7 @@ final class Network {
             }
             if (!pathAlive(s)) {
                 s.waitingForPath = true; // the window is full and nothing is acknowledged: the writer blocks
+                blockWriter(s);
                 return;
             }
             if (serverHung()) {
@@ -116,9 +117,11 @@ final class Network {
                 if (r.bufferedWhileHung > SERVER_BUFFER_BYTES) {
                     s.zeroWindow = true; // its kernel's buffer is full and nobody reads it: the writer blocks
                     s.waitingForServer = true;
+                    blockWriter(s);
                     return;
                 }
             }
+            s.writingBlockedSinceNanos = 0; // the kernel takes bytes again: the writer moves
             s.lastHeardNanos = loop.now();
             s.bytesWritten += UPLOAD_CHUNK_BYTES; // one more chunk, and one acknowledged: the window stays full
             s.unacknowledgedSinceNanos = loop.now();
@@ -126,10 +129,17 @@ final class Network {
             if (r.uploadedNanos < r.uploadNanos) {
                 uploadChunk(s, r);
             } else {
+                s.writingBlockedSinceNanos = 0;
                 s.readingSinceNanos = loop.now(); // the last byte is written: the driver reads the answer
                 acknowledge(s, r);
             }
         });
+    }
+
+    private void blockWriter(SimSocket s) {
+        if (s.writingBlockedSinceNanos == 0) {
+            s.writingBlockedSinceNanos = loop.now();
+        }
     }
 
     private void acknowledge(SimSocket s, Request r) {
@@ -199,6 +209,7 @@ final class Network {
         }
         s.inFlight = null;
         s.readingSinceNanos = 0;
+        s.writingBlockedSinceNanos = 0;
         s.waitingForPath = false;
         s.waitingForServer = false;
         s.zeroWindow = false;

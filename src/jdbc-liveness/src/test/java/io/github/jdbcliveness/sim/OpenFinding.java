@@ -8,13 +8,6 @@ package io.github.jdbcliveness.sim;
 enum OpenFinding {
 
     /**
-     * Invariant 3: an upload to a server that hangs fills the server's buffer and blocks in write (zero window). The
-     * watchdog looks only at the retransmit timer and the host verdict only at requests blocked in read, so the
-     * request waits as long as the server hangs.
-     */
-    BLOCKED_WRITE_TO_HUNG_SERVER,
-
-    /**
      * Invariant 7: after new connections failed for a while, HikariCP's connection adder sleeps between attempts,
      * doubling from 10 ms to 5 s; a sleep around the heal (or after a connect that was stuck in the dead path when it
      * healed) outlasts B = 4 s (the least budget), and nothing of the engine's can wake it. Not the engine's code, but
@@ -26,8 +19,17 @@ enum OpenFinding {
      * Invariant 3, and a limit rather than a defect: the server hangs while new connections are refused or hang, and
      * every connection is leased, so no probe can find the server's process silent. A request waiting for its answer
      * then looks exactly like a healthy long query while only new flows are blocked (seed 24, fixed: that query must
-     * not be aborted), and the request waits as long as the server hangs, as under plain HikariCP. A statement timeout
+     * not be aborted), and the request waits as long as the server hangs, as under plain HikariCP. An upload blocked
+     * by the hung server's shut window is the same case (a server waiting on a lock stops reading too). A statement timeout
      * of the application's own bounds it.
      */
-    HUNG_SERVER_WHILE_NEW_CONNECTIONS_SILENT
+    HUNG_SERVER_WHILE_NEW_CONNECTIONS_SILENT,
+
+    /**
+     * Invariant 3 (seed 424, B = 30 s): an upload blocked by a hung server's shut window, every connection leased,
+     * and then the path dies too. The verdict comes from unanswered handshakes alone, so it leaves the request to the
+     * kernel (seed 24's rule); the kernel's zero-window probes count from the last one answered, after the hang, so
+     * the request ends past B counted from the hang.
+     */
+    HUNG_SERVER_THEN_DEAD_PATH
 }

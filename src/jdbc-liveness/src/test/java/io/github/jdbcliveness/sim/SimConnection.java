@@ -266,8 +266,8 @@ final class SimConnection implements Probeable, WatchedLease {
     }
 
     @Override
-    public long readingSinceNanos() {
-        return socket.readingSinceNanos;
+    public long waitingOnPeerSinceNanos() {
+        return socket.waitingOnPeerSinceNanos();
     }
 
     @Override

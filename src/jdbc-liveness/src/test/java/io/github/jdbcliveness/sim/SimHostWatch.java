@@ -158,7 +158,7 @@ final class SimHostWatch {
         sim.trace.note(now, "host judged down: " + health.evidence());
         for (SimConnection c : List.copyOf(sim.pool.all)) {
             long epoch = c.leaseEpoch();
-            long waiting = c.socket.readingSinceNanos;
+            long waiting = c.socket.waitingOnPeerSinceNanos();
             if (epoch >= 0 && waiting != 0) {
                 requestWaiting(c, epoch, waiting, now);
             }

@@ -36,6 +36,15 @@ final class SimSocket {
     long receivedAtNanos;
     /** Since when the driver's thread has been blocked reading the answer (0: not reading). */
     long readingSinceNanos;
+    /** Since when the driver's write has been blocked, the send buffer full and not draining (0: not blocked). */
+    long writingBlockedSinceNanos;
+
+    /** As {@code KeepaliveSocket.waitingOnPeerSinceNanos}: reading for an answer, or blocked writing. */
+    long waitingOnPeerSinceNanos() {
+        long reading = readingSinceNanos;
+        long writing = writingBlockedSinceNanos;
+        return reading == 0 ? writing : writing == 0 ? reading : Math.min(reading, writing);
+    }
     /** The request in flight, or null. */
     Request inFlight;
     /** The request waits for the path to heal (its bytes or its answer are stuck). */
