@@ -8,6 +8,9 @@ public enum RequestKind {
     TRANSACTION,
     /** {@code SELECT pg_sleep(s)}: healthy long work, 0.5 s to 1.5 × B. */
     LONG,
-    /** {@code COPY ... FROM STDIN} of 16 KiB to 512 KiB, in a transaction: an upload. */
+    /**
+     * {@code COPY ... FROM STDIN} in a transaction: an upload of 16 to 512 KiB, or one time in ten of 4 to 16 MiB,
+     * more than the socket buffers hold, so a server or proxy that stops reading blocks the write.
+     */
     COPY
 }

@@ -49,7 +49,8 @@ final class Worker implements Runnable {
             while (!stopped) {
                 RequestKind kind = draw();
                 long expected = kind == RequestKind.LONG ? 500_000_000L + random.nextLong(3 * budgetNanos / 2) : 0;
-                int uploadBytes = 16 * 1024 + random.nextInt(496 * 1024);
+                int uploadBytes = random.nextInt(10) == 0 ? 4 * 1024 * 1024 + random.nextInt(12 * 1024 * 1024)
+                        : 16 * 1024 + random.nextInt(496 * 1024); // one in ten fills the socket buffers
                 Thread.interrupted(); // an interrupt that came after the last request is not this one's
                 long start = System.nanoTime();
                 String error = null;
