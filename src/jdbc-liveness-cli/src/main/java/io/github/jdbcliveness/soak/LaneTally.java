@@ -11,7 +11,8 @@ import java.util.List;
  * @param healthyFailed    failures of requests no fault touched, or only one that permits none (a slow link, a stall)
  * @param interrupted      requests another thread interrupted (failed or not: the application's doing)
  * @param overB            requests that waited past B on a dead path or a hung server
- * @param maxWaitNanos     the longest any request waited once it met a dead path or a hung server
+ * @param maxWaitNanos     the longest any request waited because of a dead path or a hung server it met: until it
+ *                         failed, or what it took beyond its own length ({@link SoakChecker#waitOnDeadOrHung})
  * @param recoveries       per fault, in the schedule's order
  * @param violations       the invariants broken (counted for jdbc-liveness; for plain HikariCP they show what it
  *                         does, not a defect of ours)

@@ -125,11 +125,18 @@ final class SoakChecker {
         return worst;
     }
 
-    private long waitOnDeadOrHung(RequestRecord r) {
+    /**
+     * How long a request that met a dead path or a hung server waited because of it: until it failed, counted from
+     * the moment it met the fault; or, if it succeeded, how much longer it took than it takes by itself (a long query
+     * begun as the fault healed did not wait at all).
+     */
+    long waitOnDeadOrHung(RequestRecord r) {
         long worst = 0;
         for (Injected f : overlapping(r)) {
             if (f.kind().effect() == Effect.DEAD_OR_HUNG && r.startNanos() <= f.endNanos()) {
-                worst = Math.max(worst, r.endNanos() - Math.max(r.startNanos(), f.startNanos()));
+                long wait = r.failed() ? r.endNanos() - Math.max(r.startNanos(), f.startNanos())
+                        : r.endNanos() - r.startNanos() - r.expectedNanos();
+                worst = Math.max(worst, wait);
             }
         }
         return worst;

@@ -52,6 +52,7 @@ public record SoakResult(long seed, Duration length, Duration budget, List<Injec
         s.append("  fast-failed: refused at once while the host was judged down (never sent); under a fault: failed\n");
         s.append("  while a fault that permits it was in force or settling; healthy failed: failed with none in force\n");
         s.append("  over B: waited past B (+1 s) on a dead path or a hung server; max wait: the longest wait on one\n");
+        s.append("  (until it failed, or beyond its own length)\n");
         s.append("  dead left: connections that reached nothing, B after each heal; refill: heal to a full pool\n");
         List<Violation> v = violations();
         for (Violation x : v) {

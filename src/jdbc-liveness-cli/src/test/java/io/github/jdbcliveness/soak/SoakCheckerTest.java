@@ -104,4 +104,12 @@ class SoakCheckerTest {
                 new SoakChecker(B, f).judge("x", List.of(), r).violations().stream().map(Violation::invariant)
                         .toList());
     }
+
+    @Test
+    void theWaitOnAFault_isUntilTheFailure_orBeyondTheRequestsOwnLength() {
+        SoakChecker c = new SoakChecker(B, List.of(fault(FaultKind.DEAD_PATH, 10 * S, 20 * S)));
+        assertEquals(4 * S, c.waitOnDeadOrHung(failed(9 * S, 14 * S)));
+        assertEquals(0, c.waitOnDeadOrHung(ok(RequestKind.LONG, 20 * S, 28 * S, 8 * S)), "begun as it healed");
+        assertEquals(11 * S, c.waitOnDeadOrHung(ok(RequestKind.SHORT, 10 * S, 21 * S, 0)));
+    }
 }
