@@ -7,6 +7,7 @@ import io.github.jdbcliveness.soak.Soak;
 import io.github.jdbcliveness.soak.SoakResult;
 import java.io.PrintStream;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
@@ -47,6 +48,11 @@ final class SoakCommand {
                 return 0;
             }
             String value = i + 1 < args.length ? args[++i] : null;
+            if (value == null && List.of("--minutes", "--seed", "--budget", "--records").contains(option)) {
+                err.println(option + " needs a value");
+                err.print(USAGE);
+                return 64;
+            }
             try {
                 switch (option) {
                     case "--minutes" -> minutes = minutes(value);

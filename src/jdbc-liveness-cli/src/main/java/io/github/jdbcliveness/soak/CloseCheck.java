@@ -42,13 +42,18 @@ final class CloseCheck {
         return v;
     }
 
-    /** jdbc-liveness's threads (not the soak's relays) and HikariCP's threads named after the pool. */
+    /**
+     * jdbc-liveness's threads (not the soak's relays), and the threads named after the pool: HikariCP's
+     * ({@code NAME connection adder}), jdbc-liveness's housekeeper ({@code NAME:housekeeper}) and host checks
+     * ({@code NAME-host-check HOST}).
+     */
     static List<String> threadsOf(String poolName) {
         List<String> names = new ArrayList<>();
         for (Thread t : Thread.getAllStackTraces().keySet()) {
             String n = t.getName();
             if (t.isAlive() && ((n.startsWith("jdbc-liveness-") && !n.startsWith("jdbc-liveness-relay-"))
-                    || n.startsWith(poolName + " "))) {
+                    || n.startsWith(poolName + " ") || n.startsWith(poolName + ":")
+                    || n.startsWith(poolName + "-"))) {
                 names.add(n);
             }
         }

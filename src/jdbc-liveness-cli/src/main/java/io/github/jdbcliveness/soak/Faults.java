@@ -122,12 +122,39 @@ final class Faults implements AutoCloseable {
         }
     }
 
+    /**
+     * Ends the pools' sessions and returns once their backends are gone (at most 2 s): {@code pg_terminate_backend}
+     * only signals them, and a borrower after the fault is held to a live connection from then on.
+     */
     private void endSessions() throws SQLException {
-        try (Connection admin = server.connect();
-                PreparedStatement ps = admin.prepareStatement("SELECT count(pg_terminate_backend(pid)) FROM "
-                        + "pg_stat_activity WHERE application_name = ANY (?) AND pid <> pg_backend_pid()")) {
-            ps.setArray(1, admin.createArrayOf("text", applicationNames.toArray()));
-            ps.executeQuery().close();
+        try (Connection admin = server.connect()) {
+            java.sql.Array pids;
+            try (PreparedStatement ps = admin.prepareStatement("SELECT array_agg(pid) FROM pg_stat_activity "
+                    + "WHERE application_name = ANY (?) AND pid <> pg_backend_pid() AND pg_terminate_backend(pid)")) {
+                ps.setArray(1, admin.createArrayOf("text", applicationNames.toArray()));
+                try (java.sql.ResultSet rs = ps.executeQuery()) {
+                    rs.next();
+                    pids = rs.getArray(1);
+                }
+            }
+            if (pids == null) {
+                return;
+            }
+            long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(2);
+            try (PreparedStatement left = admin.prepareStatement(
+                    "SELECT count(*) FROM pg_stat_activity WHERE pid = ANY (?)")) {
+                left.setArray(1, pids);
+                while (System.nanoTime() - deadline < 0) {
+                    try (java.sql.ResultSet rs = left.executeQuery()) {
+                        rs.next();
+                        if (rs.getInt(1) == 0) {
+                            return;
+                        }
+                    }
+                    java.util.concurrent.locks.LockSupport.parkNanos(
+                            java.util.concurrent.TimeUnit.MILLISECONDS.toNanos(5));
+                }
+            }
         }
     }
 

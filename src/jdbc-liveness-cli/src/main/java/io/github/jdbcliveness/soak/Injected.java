@@ -1,11 +1,13 @@
 package io.github.jdbcliveness.soak;
 
 /**
- * A fault as it was really in force, in nanoseconds from the soak's start: from when it took effect to when it was
- * healed, and the client stall laid on it (0 and 0 for none), from before the stall was asked to after this JVM ran
- * again.
+ * A fault as it was really in force, in nanoseconds from the soak's start: from when it was asked for
+ * ({@code startNanos}, where failures become permitted) and when it was surely in force ({@code inForceNanos}, from
+ * which waits are counted: a hung server is found and stopped only after an admin connection) to when it was healed,
+ * and the client stall laid on it (0 and 0 for none), from before the stall was asked to after this JVM ran again.
  */
-public record Injected(Episode episode, long startNanos, long endNanos, long stallStartNanos, long stallEndNanos) {
+public record Injected(Episode episode, long startNanos, long inForceNanos, long endNanos, long stallStartNanos,
+        long stallEndNanos) {
 
     public FaultKind kind() {
         return episode.kind();

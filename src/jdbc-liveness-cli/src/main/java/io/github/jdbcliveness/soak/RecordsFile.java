@@ -20,11 +20,12 @@ final class RecordsFile {
     static void write(Path file, List<Injected> faults, List<String> labels, List<List<RequestRecord>> records)
             throws IOException {
         try (PrintWriter w = new PrintWriter(Files.newBufferedWriter(file, StandardCharsets.UTF_8))) {
-            w.println("# fault,kind,start_s,end_s,stall_start_s,stall_end_s");
+            w.println("# fault,kind,start_s,in_force_s,end_s,stall_start_s,stall_end_s");
             for (int i = 0; i < faults.size(); i++) {
                 Injected f = faults.get(i);
-                w.printf(Locale.ROOT, "fault,%s,%.3f,%.3f,%.3f,%.3f%n", f.kind(), f.startNanos() / 1e9,
-                        f.endNanos() / 1e9, f.stallStartNanos() / 1e9, f.stallEndNanos() / 1e9);
+                w.printf(Locale.ROOT, "fault,%s,%.3f,%.3f,%.3f,%.3f,%.3f%n", f.kind(), f.startNanos() / 1e9,
+                        f.inForceNanos() / 1e9, f.endNanos() / 1e9, f.stallStartNanos() / 1e9,
+                        f.stallEndNanos() / 1e9);
             }
             w.println("# request,pool,kind,start_s,end_s,expected_s,interrupted,error");
             for (int l = 0; l < labels.size(); l++) {

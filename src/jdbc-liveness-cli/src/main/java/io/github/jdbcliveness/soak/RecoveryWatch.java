@@ -53,9 +53,14 @@ final class RecoveryWatch {
                     Lane lane = lanes.get(l);
                     int total = lane.hikari.getHikariPoolMXBean().getTotalConnections();
                     int pairs = lane.relay.connections();
-                    if (refill[l] < 0 && total == Lane.POOL && pairs >= Lane.POOL && admin != null
-                            && sessions(admin, lane.applicationName) >= Lane.POOL) {
-                        refill[l] = Math.max(0, now - origin - f.endNanos());
+                    if (refill[l] < 0 && total == Lane.POOL && pairs >= Lane.POOL && admin != null) {
+                        int sessions = sessions(admin, lane.applicationName);
+                        if (sessions < 0) {
+                            close(admin); // a broken look-only connection: the next poll opens another
+                            admin = null;
+                        } else if (sessions >= Lane.POOL) {
+                            refill[l] = Math.max(0, now - origin - f.endNanos());
+                        }
                     }
                     if (check) {
                         deadLeft[l] = Math.max(0, total - pairs);

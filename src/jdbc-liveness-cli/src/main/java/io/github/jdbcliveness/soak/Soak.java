@@ -45,8 +45,22 @@ public final class Soak {
 
     /** @param nft the kernel's faults, or null where they cannot run (then the schedule draws none) */
     public SoakResult run(NftFaults nft) throws Exception {
-        List<Episode> schedule = SoakSchedule.of(seed, length, budget, nft != null);
         ServerView server = new ServerView(target);
+        java.util.Set<FaultKind> kinds = java.util.EnumSet.allOf(FaultKind.class);
+        List<String> leftOut = new ArrayList<>();
+        if (nft == null) {
+            kinds.removeIf(FaultKind::kernel);
+            leftOut.add("the kernel's faults (no root or nftables here)");
+        }
+        try (java.sql.Connection admin = server.connect()) {
+            io.github.jdbcliveness.drill.ServerProcesses.Result processes =
+                    io.github.jdbcliveness.drill.ServerProcesses.find(target, admin);
+            if (!processes.found()) {
+                kinds.remove(FaultKind.HUNG_SERVER);
+                leftOut.add("a hung server (" + processes.unavailableReason() + ")");
+            }
+        }
+        List<Episode> schedule = SoakSchedule.of(seed, length, budget, kinds);
         List<String> names = List.of("soak-liveness", "soak-plain");
         server.prepare(names, Lane.WORKERS);
         List<TcpRelay> relays = new ArrayList<>();
@@ -67,7 +81,7 @@ public final class Soak {
             out.println("soak: seed " + seed + ", " + Seconds.of(length) + ", B = " + Seconds.of(budget) + ", "
                     + schedule.size() + " faults, on " + server.version() + " (" + target.origin() + "); pools of "
                     + Lane.POOL + ", " + Lane.WORKERS + " threads each"
-                    + (nft == null ? "; without the kernel's faults (no root or nftables here)" : ""));
+                    + (leftOut.isEmpty() ? "" : "; without " + String.join(", ", leftOut)));
             out.println("  JDK " + System.getProperty("java.version") + ", HikariCP "
                     + Versions.of(HikariDataSource.class, "com.zaxxer", "HikariCP") + ", pgjdbc "
                     + org.postgresql.util.DriverInfo.DRIVER_VERSION + ", jdbc-liveness "
@@ -110,7 +124,9 @@ public final class Soak {
             }
             Waits.parkUntil(origin + length.toNanos());
         }
-        long stopDeadline = System.nanoTime() + budget.toNanos() + Duration.ofSeconds(5).toNanos();
+        // The longest healthy request (a pg_sleep of 1.5 × B after 0.5 s) started just before the stop, and 5 s more.
+        long stopDeadline = System.nanoTime() + Duration.ofMillis(500).toNanos() + 3 * budget.toNanos() / 2
+                + Duration.ofSeconds(5).toNanos();
         lanes.forEach(Lane::stop);
         List<Integer> busy = new ArrayList<>();
         for (Lane lane : lanes) {
@@ -142,9 +158,10 @@ public final class Soak {
         if (e.kind() == FaultKind.CLIENT_STALL) {
             Faults.stall(e.length());
             long end = System.nanoTime() - origin;
-            return new Injected(e, start, end, start, end);
+            return new Injected(e, start, start, end, start, end);
         }
         faults.inject(e.kind(), random);
+        long inForce = System.nanoTime() - origin;
         if (e.stalls()) {
             Waits.parkUntil(origin + start + e.stallAfter().toNanos());
             stallStart = System.nanoTime() - origin;
@@ -154,7 +171,7 @@ public final class Soak {
         Waits.parkUntil(origin + start + e.length().toNanos());
         faults.heal(e.kind());
         long end = System.nanoTime() - origin;
-        return new Injected(e, start, end, stallStart, stallEnd);
+        return new Injected(e, start, inForce, end, stallStart, stallEnd);
     }
 
     private String line(Injected f, List<Lane> lanes, List<Recovery> r) {

@@ -103,20 +103,22 @@ final class SoakChecker {
         }
     }
 
-    /** How long past B (plus margin and stalls) a request waited on a dead path or a hung server; 0 if it did not. */
+    /**
+     * How long past B (plus margin and stalls) a request waited on a dead path or a hung server; 0 if it did not.
+     * Counted from when it met the fault in force; a fault healed before B was up may be waited out, but then the
+     * request must end within B of the heal.
+     */
     long waitedPastB(RequestRecord r) {
         long worst = 0;
         for (Injected f : overlapping(r)) {
-            if (f.kind().effect() != Effect.DEAD_OR_HUNG) {
+            if (f.kind().effect() != Effect.DEAD_OR_HUNG || r.startNanos() > f.endNanos()) {
                 continue;
             }
-            long met = Math.max(r.startNanos(), f.startNanos());
-            if (f.endNanos() - met <= budgetNanos) {
-                continue; // healed before B was up: the request may rightly wait for the heal
-            }
+            long met = Math.max(r.startNanos(), f.inForceNanos());
+            long from = f.endNanos() - met <= budgetNanos ? f.endNanos() : met;
             long stalled = f.stalledWithin(r.startNanos(), r.endNanos());
             long waited = r.endNanos() - met;
-            boolean pastB = waited > budgetNanos + MARGIN_NANOS + stalled;
+            boolean pastB = r.endNanos() - from > budgetNanos + MARGIN_NANOS + stalled;
             boolean pastItsOwnLength = r.endNanos() - r.startNanos() > r.expectedNanos() + MARGIN_NANOS + stalled;
             if (pastB && pastItsOwnLength) {
                 worst = Math.max(worst, waited);
@@ -134,7 +136,7 @@ final class SoakChecker {
         long worst = 0;
         for (Injected f : overlapping(r)) {
             if (f.kind().effect() == Effect.DEAD_OR_HUNG && r.startNanos() <= f.endNanos()) {
-                long wait = r.failed() ? r.endNanos() - Math.max(r.startNanos(), f.startNanos())
+                long wait = r.failed() ? r.endNanos() - Math.max(r.startNanos(), f.inForceNanos())
                         : r.endNanos() - r.startNanos() - r.expectedNanos();
                 worst = Math.max(worst, wait);
             }

@@ -11,7 +11,8 @@ import java.util.Map;
  * What a soak found: the faults injected, and per pool the requests, the failures, the waits past B, the healthy
  * work killed, the dead connections left and the refill times; for jdbc-liveness, every violation with its moment.
  *
- * @param busyAtEnd per pool, application threads still in a request when the soak stopped and waited B + 5 s
+ * @param busyAtEnd per pool, application threads still in a request when the soak stopped and waited as long as
+ *                  its longest healthy request takes and 5 s more
  */
 public record SoakResult(long seed, Duration length, Duration budget, List<Injected> faults, List<LaneTally> lanes,
         List<Integer> busyAtEnd, List<Violation> closeViolations) {
@@ -22,7 +23,7 @@ public record SoakResult(long seed, Duration length, Duration budget, List<Injec
         all.addAll(closeViolations);
         if (busyAtEnd.get(0) > 0) {
             all.add(new Violation(Violation.Invariant.WAITED_PAST_B, length.toNanos(), busyAtEnd.get(0)
-                    + " request(s) still waiting B + 5 s after the traffic stopped"));
+                    + " request(s) still waiting 1.5 × B + 5.5 s after the traffic stopped"));
         }
         return all;
     }

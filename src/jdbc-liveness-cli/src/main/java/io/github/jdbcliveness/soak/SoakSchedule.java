@@ -2,7 +2,6 @@ package io.github.jdbcliveness.soak;
 
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.SplittableRandom;
 
@@ -21,13 +20,13 @@ public final class SoakSchedule {
     private SoakSchedule() {
     }
 
-    /**
-     * @param kernel whether the kernel's faults can run here (root and nftables); without, they are never drawn
-     */
-    public static List<Episode> of(long seed, Duration length, Duration budget, boolean kernel) {
+    /** @param kinds the faults that can be made here (the kernel's need root and nftables); no other is drawn */
+    public static List<Episode> of(long seed, Duration length, Duration budget, java.util.Set<FaultKind> kinds) {
+        return of(seed, length, budget, kinds.stream().sorted().toArray(FaultKind[]::new));
+    }
+
+    private static List<Episode> of(long seed, Duration length, Duration budget, FaultKind[] kinds) {
         SplittableRandom random = new SplittableRandom(seed);
-        FaultKind[] kinds = Arrays.stream(FaultKind.values()).filter(k -> kernel || !k.kernel())
-                .toArray(FaultKind[]::new);
         long b = budget.toNanos();
         List<Episode> episodes = new ArrayList<>();
         long at = WARM_UP.toNanos();

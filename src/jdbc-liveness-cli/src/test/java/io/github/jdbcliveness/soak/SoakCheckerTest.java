@@ -15,7 +15,7 @@ class SoakCheckerTest {
 
     private static Injected fault(FaultKind kind, long start, long end) {
         return new Injected(new Episode(kind, Duration.ofNanos(start), Duration.ofNanos(end - start), Duration.ZERO,
-                Duration.ZERO), start, end, 0, 0);
+                Duration.ZERO), start, start, end, 0, 0);
     }
 
     private static RequestRecord ok(RequestKind kind, long start, long end, long expected) {
@@ -76,15 +76,24 @@ class SoakCheckerTest {
     }
 
     @Test
-    void aFaultHealedBeforeB_mayBeWaitedOut() {
-        assertEquals(List.of(), broken(List.of(fault(FaultKind.HUNG_PROXY, 10 * S, 15 * S)),
-                ok(RequestKind.SHORT, 10 * S, 15 * S + 100, 0)));
+    void aFaultHealedBeforeB_mayBeWaitedOut_butTheRequestMustEndWithinBOfTheHeal() {
+        List<Injected> f = List.of(fault(FaultKind.HUNG_PROXY, 10 * S, 15 * S));
+        assertEquals(List.of(), broken(f, ok(RequestKind.SHORT, 10 * S, 15 * S + 100, 0)));
+        assertEquals(List.of(Invariant.WAITED_PAST_B), broken(f, ok(RequestKind.SHORT, 10 * S, 22 * S + 100, 0)));
+    }
+
+    @Test
+    void aWait_isCountedFromWhenTheFaultWasInForce() {
+        Injected late = new Injected(new Episode(FaultKind.HUNG_SERVER, Duration.ofSeconds(10), Duration.ofSeconds(15),
+                Duration.ZERO, Duration.ZERO), 10 * S, 12 * S, 25 * S, 0, 0);
+        assertEquals(List.of(), broken(List.of(late), failed(9 * S, 18 * S + 500_000_000L)),
+                "6.5 s after the server was stopped, though 8.5 s after it was asked for");
     }
 
     @Test
     void aStallOnTop_isNotCountedAsWaiting() {
         Injected hung = new Injected(new Episode(FaultKind.DEAD_PATH, Duration.ofSeconds(10), Duration.ofSeconds(15),
-                Duration.ofSeconds(1), Duration.ofSeconds(2)), 10 * S, 25 * S, 11 * S, 13 * S);
+                Duration.ofSeconds(1), Duration.ofSeconds(2)), 10 * S, 10 * S, 25 * S, 11 * S, 13 * S);
         assertEquals(List.of(), broken(List.of(hung), failed(10 * S, 18 * S)));
         assertEquals(List.of(Invariant.WAITED_PAST_B), broken(List.of(hung), failed(10 * S, 19 * S + 1000)));
     }

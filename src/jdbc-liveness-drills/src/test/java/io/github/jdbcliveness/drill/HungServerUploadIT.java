@@ -33,7 +33,7 @@ class HungServerUploadIT {
 
     @Test
     void uploadBlockedWritingToAHungServer_failsWithinB_whilePlainHikariWaitsForTheHeal() throws Exception {
-        Drills.requireTool(NftFaults.isRoot(), "SIGSTOP of the database server needs root or the same user");
+        Drills.requireTool(NftFaults.isRoot(), "SIGSTOP of the database server needs root here");
         DatabaseTarget target = DatabaseTargets.postgres();
         Drills.requireTool(target.origin().equals("embedded"), "SIGSTOP needs a server on this machine");
         Pools.endAllSessions(target, "postgresql");

@@ -74,7 +74,9 @@ final class Evictor {
      * Takes a leased connection out of HikariCP's pool before it is aborted under its borrower: HikariCP's task runs
      * here, now, and marks the entry evicted; HikariCP then swallows the errors of the borrower's {@code close()} and
      * closes the entry at that return. The task does not wait: a leased entry cannot be reserved, so it is only
-     * marked (returned meanwhile, it is handed to HikariCP's closer).
+     * marked (returned meanwhile, it is handed to HikariCP's closer). With HikariCP's {@code maxLifetime} 0 the entry
+     * has only its keepalive task, which leaves a leased entry alone: the entry is not marked, and the borrower's
+     * {@code close()} may report the abort's "connection is closed", as before.
      */
     void evictLeased(TrackedConnection t) {
         Runnable task = t.hikariEvictTask();
