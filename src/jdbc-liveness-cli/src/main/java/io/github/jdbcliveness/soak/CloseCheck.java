@@ -23,7 +23,7 @@ final class CloseCheck {
         List<String> threads;
         int open;
         do {
-            threads = threadsOf(lane.applicationName);
+            threads = threadsOf(lane.pool);
             open = lane.relay.connections();
             if (threads.isEmpty() && open == 0) {
                 return List.of();

@@ -7,8 +7,6 @@ import io.github.jdbcliveness.drill.TcpRelay;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
-import java.sql.PreparedStatement;
-import java.sql.SQLException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -24,7 +22,7 @@ final class Faults implements AutoCloseable {
 
     private final DatabaseTarget target;
     private final List<TcpRelay> relays;
-    private final List<String> applicationNames;
+    private final List<String> pools;
     private final NftFaults nft;
     private final ServerView server;
     private volatile List<Long> stopped = List.of();
@@ -38,11 +36,11 @@ final class Faults implements AutoCloseable {
     }, "soak-continue-server");
 
     /** @param nft null where the kernel's faults cannot run */
-    Faults(DatabaseTarget target, List<TcpRelay> relays, List<String> applicationNames, NftFaults nft,
+    Faults(DatabaseTarget target, List<TcpRelay> relays, List<String> pools, NftFaults nft,
             ServerView server) {
         this.target = target;
         this.relays = relays;
-        this.applicationNames = applicationNames;
+        this.pools = pools;
         this.nft = nft;
         this.server = server;
         Runtime.getRuntime().addShutdownHook(continueOnExit);
@@ -85,7 +83,7 @@ final class Faults implements AutoCloseable {
                 relays.forEach(TcpRelay::reset);
                 relays.forEach(TcpRelay::heal);
             }
-            case SESSIONS_ENDED -> endSessions();
+            case SESSIONS_ENDED -> server.endSessions(pools);
             case SLOW_LINK -> relays.forEach(r -> {
                 r.latency(Duration.ofMillis(100));
                 r.bandwidth(256 * 1024);
@@ -119,42 +117,6 @@ final class Faults implements AutoCloseable {
         if (exit != 0) {
             throw new IOException("the client stall failed (exit " + exit + "): "
                     + new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).trim());
-        }
-    }
-
-    /**
-     * Ends the pools' sessions and returns once their backends are gone (at most 2 s): {@code pg_terminate_backend}
-     * only signals them, and a borrower after the fault is held to a live connection from then on.
-     */
-    private void endSessions() throws SQLException {
-        try (Connection admin = server.connect()) {
-            java.sql.Array pids;
-            try (PreparedStatement ps = admin.prepareStatement("SELECT array_agg(pid) FROM pg_stat_activity "
-                    + "WHERE application_name = ANY (?) AND pid <> pg_backend_pid() AND pg_terminate_backend(pid)")) {
-                ps.setArray(1, admin.createArrayOf("text", applicationNames.toArray()));
-                try (java.sql.ResultSet rs = ps.executeQuery()) {
-                    rs.next();
-                    pids = rs.getArray(1);
-                }
-            }
-            if (pids == null) {
-                return;
-            }
-            long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(2);
-            try (PreparedStatement left = admin.prepareStatement(
-                    "SELECT count(*) FROM pg_stat_activity WHERE pid = ANY (?)")) {
-                left.setArray(1, pids);
-                while (System.nanoTime() - deadline < 0) {
-                    try (java.sql.ResultSet rs = left.executeQuery()) {
-                        rs.next();
-                        if (rs.getInt(1) == 0) {
-                            return;
-                        }
-                    }
-                    java.util.concurrent.locks.LockSupport.parkNanos(
-                            java.util.concurrent.TimeUnit.MILLISECONDS.toNanos(5));
-                }
-            }
         }
     }
 

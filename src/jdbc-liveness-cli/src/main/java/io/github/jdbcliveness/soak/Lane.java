@@ -21,8 +21,8 @@ final class Lane implements AutoCloseable {
     static final int WORKERS = 4;
 
     final String label;
-    /** The server's application_name for this pool's sessions. */
-    final String applicationName;
+    /** HikariCP's pool name, and the user its sessions log in as. */
+    final String pool;
     final DataSource ds;
     final HikariDataSource hikari;
     final TcpRelay relay;
@@ -31,9 +31,9 @@ final class Lane implements AutoCloseable {
     private final List<Thread> threads = new ArrayList<>();
     private volatile boolean stopped;
 
-    Lane(String label, String applicationName, DataSource ds, HikariDataSource hikari, TcpRelay relay) {
+    Lane(String label, String pool, DataSource ds, HikariDataSource hikari, TcpRelay relay) {
         this.label = label;
-        this.applicationName = applicationName;
+        this.pool = pool;
         this.ds = ds;
         this.hikari = hikari;
         this.relay = relay;
@@ -44,9 +44,9 @@ final class Lane implements AutoCloseable {
         return ds instanceof LivenessDataSource l ? l : null;
     }
 
-    void start(long seed, long budgetNanos, long originNanos) {
+    void start(SoakSql sql, long seed, long budgetNanos, long originNanos) {
         for (int i = 0; i < WORKERS; i++) {
-            Worker w = new Worker(ds, applicationName, i, seed, budgetNanos, originNanos, records);
+            Worker w = new Worker(ds, sql, pool, i, seed, budgetNanos, originNanos, records);
             workers.add(w);
             threads.add(startThread(w, label + "-worker-" + i));
         }

@@ -2,8 +2,6 @@ package io.github.jdbcliveness.soak;
 
 import io.github.jdbcliveness.LivenessDataSource;
 import java.sql.Connection;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.List;
@@ -54,7 +52,7 @@ final class RecoveryWatch {
                     int total = lane.hikari.getHikariPoolMXBean().getTotalConnections();
                     int pairs = lane.relay.connections();
                     if (refill[l] < 0 && total == Lane.POOL && pairs >= Lane.POOL && admin != null) {
-                        int sessions = sessions(admin, lane.applicationName);
+                        int sessions = server.sessions(admin, lane.pool);
                         if (sessions < 0) {
                             close(admin); // a broken look-only connection: the next poll opens another
                             admin = null;
@@ -91,19 +89,6 @@ final class RecoveryWatch {
             return server.connect();
         } catch (SQLException e) {
             return null; // the server is not back yet: the next poll tries again
-        }
-    }
-
-    private static int sessions(Connection admin, String applicationName) {
-        try (PreparedStatement ps = admin.prepareStatement(
-                "SELECT count(*) FROM pg_stat_activity WHERE application_name = ?")) {
-            ps.setString(1, applicationName);
-            try (ResultSet rs = ps.executeQuery()) {
-                rs.next();
-                return rs.getInt(1);
-            }
-        } catch (SQLException e) {
-            return -1;
         }
     }
 

@@ -61,7 +61,7 @@ public final class Soak {
             }
         }
         List<Episode> schedule = SoakSchedule.of(seed, length, budget, kinds);
-        List<String> names = List.of("soak-liveness", "soak-plain");
+        List<String> names = List.of("soak_liveness", "soak_plain");
         server.prepare(names, Lane.WORKERS);
         List<TcpRelay> relays = new ArrayList<>();
         List<Lane> lanes = new ArrayList<>();
@@ -79,12 +79,11 @@ public final class Soak {
                 Waits.awaitFull(lane.hikari, Lane.POOL);
             }
             out.println("soak: seed " + seed + ", " + Seconds.of(length) + ", B = " + Seconds.of(budget) + ", "
-                    + schedule.size() + " faults, on " + server.version() + " (" + target.origin() + "); pools of "
+                    + schedule.size() + " faults, on " + server.versions() + " (" + target.origin() + "); pools of "
                     + Lane.POOL + ", " + Lane.WORKERS + " threads each"
                     + (leftOut.isEmpty() ? "" : "; without " + String.join(", ", leftOut)));
             out.println("  JDK " + System.getProperty("java.version") + ", HikariCP "
-                    + Versions.of(HikariDataSource.class, "com.zaxxer", "HikariCP") + ", pgjdbc "
-                    + org.postgresql.util.DriverInfo.DRIVER_VERSION + ", jdbc-liveness "
+                    + Versions.of(HikariDataSource.class, "com.zaxxer", "HikariCP") + ", jdbc-liveness "
                     + Versions.of(LivenessDataSource.class, "io.github.jdbcliveness", "jdbc-liveness") + "; Linux "
                     + System.getProperty("os.version") + ", " + Runtime.getRuntime().availableProcessors()
                     + " cores");
@@ -101,14 +100,14 @@ public final class Soak {
             NftFaults nft) throws Exception {
         long origin = System.nanoTime();
         for (Lane lane : lanes) {
-            lane.start(seed, budget.toNanos(), origin);
+            lane.start(server.sql(), seed, budget.toNanos(), origin);
         }
         List<Injected> injected = new ArrayList<>();
         List<List<Recovery>> recoveries = List.of(new ArrayList<>(), new ArrayList<>());
         RecoveryWatch watch = new RecoveryWatch(lanes, server, budget.toNanos(), origin);
         SplittableRandom random = new SplittableRandom(seed ^ 0x9E3779B97F4A7C15L);
-        try (Faults faults = new Faults(target, relays, List.of(lanes.get(0).applicationName,
-                lanes.get(1).applicationName), nft, server)) {
+        try (Faults faults = new Faults(target, relays, List.of(lanes.get(0).pool, lanes.get(1).pool), nft,
+                server)) {
             for (int i = 0; i < schedule.size(); i++) {
                 Episode e = schedule.get(i);
                 Waits.parkUntil(origin + e.at().toNanos());
@@ -124,7 +123,7 @@ public final class Soak {
             }
             Waits.parkUntil(origin + length.toNanos());
         }
-        // The longest healthy request (a pg_sleep of 1.5 × B after 0.5 s) started just before the stop, and 5 s more.
+        // The longest healthy request (a long query of 1.5 × B after 0.5 s) started just before the stop, and 5 s more.
         long stopDeadline = System.nanoTime() + Duration.ofMillis(500).toNanos() + 3 * budget.toNanos() / 2
                 + Duration.ofSeconds(5).toNanos();
         lanes.forEach(Lane::stop);
@@ -188,9 +187,10 @@ public final class Soak {
     }
 
     private HikariConfig hikari(String name, TcpRelay relay) {
-        HikariConfig c = target.hikariConfig("postgresql", name, Lane.POOL);
+        HikariConfig c = target.hikariConfig(SoakSql.of(target.kind()).driver(), name, Lane.POOL);
         c.setJdbcUrl(relay.rewrite(c.getJdbcUrl()));
-        c.addDataSourceProperty("ApplicationName", name);
+        c.setUsername(name);
+        c.setPassword(SoakSql.PASSWORD);
         return c;
     }
 }

@@ -1,6 +1,5 @@
 package io.github.jdbcliveness.soak;
 
-import java.io.StringReader;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
@@ -10,7 +9,6 @@ import java.util.SplittableRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
 import javax.sql.DataSource;
-import org.postgresql.PGConnection;
 
 /**
  * One application thread of a soak: borrow, do one request of a kind drawn from its seed, return, think a little,
@@ -19,6 +17,7 @@ import org.postgresql.PGConnection;
 final class Worker implements Runnable {
 
     private final DataSource ds;
+    private final SoakSql sql;
     private final String pool;
     private final int index;
     private final long budgetNanos;
@@ -31,9 +30,10 @@ final class Worker implements Runnable {
     volatile Thread thread;
     volatile boolean done;
 
-    Worker(DataSource ds, String pool, int index, long seed, long budgetNanos, long originNanos,
+    Worker(DataSource ds, SoakSql sql, String pool, int index, long seed, long budgetNanos, long originNanos,
             List<RequestRecord> records) {
         this.ds = ds;
+        this.sql = sql;
         this.pool = pool;
         this.index = index;
         this.budgetNanos = budgetNanos;
@@ -76,7 +76,7 @@ final class Worker implements Runnable {
     private RequestKind draw() {
         int r = random.nextInt(100);
         return r < 50 ? RequestKind.SHORT : r < 70 ? RequestKind.TRANSACTION : r < 85 ? RequestKind.LONG
-                : RequestKind.COPY;
+                : RequestKind.UPLOAD;
     }
 
     private void run(RequestKind kind, long expectedNanos, int uploadBytes) throws SQLException {
@@ -89,12 +89,12 @@ final class Worker implements Runnable {
                 }
                 case TRANSACTION -> transaction(c);
                 case LONG -> {
-                    try (PreparedStatement s = c.prepareStatement("SELECT pg_sleep(?)")) {
+                    try (PreparedStatement s = c.prepareStatement(sql.longQuery())) {
                         s.setDouble(1, expectedNanos / 1e9);
                         s.execute();
                     }
                 }
-                case COPY -> upload(c, uploadBytes);
+                case UPLOAD -> sql.upload(c, pool, uploadBytes);
             }
         }
     }
@@ -110,28 +110,6 @@ final class Worker implements Runnable {
             up.executeUpdate();
             read.executeQuery().close();
             c.commit();
-        } finally {
-            c.setAutoCommit(true);
-        }
-    }
-
-    /** Into a temporary table that empties at commit: the upload is real, and nothing piles up on the server. */
-    private void upload(Connection c, int bytes) throws SQLException {
-        StringBuilder rows = new StringBuilder(bytes + 128);
-        String line = pool + "\t" + "x".repeat(1000) + "\n";
-        while (rows.length() < bytes) {
-            rows.append(line);
-        }
-        c.setAutoCommit(false);
-        try {
-            try (Statement s = c.createStatement()) {
-                s.execute("CREATE TEMP TABLE IF NOT EXISTS soak_upload (pool text, payload text) ON COMMIT DELETE ROWS");
-            }
-            c.unwrap(PGConnection.class).getCopyAPI().copyIn("COPY soak_upload FROM STDIN",
-                    new StringReader(rows.toString()));
-            c.commit();
-        } catch (java.io.IOException e) {
-            throw new SQLException("COPY failed: " + e.getMessage(), "08006", e);
         } finally {
             c.setAutoCommit(true);
         }
