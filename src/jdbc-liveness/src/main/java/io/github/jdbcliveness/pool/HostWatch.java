@@ -227,11 +227,13 @@ final class HostWatch implements AutoCloseable {
      * Whether the verdict leaves {@code t}'s request to the kernel's evidence
      * ({@link HostHealth#leavesRequestsToKernel}): only if {@code t}'s own flow carries the requested keepalive and is
      * seen by the in-flight watchdog, which end it within B if its path is dead too; if its flow works (only new flows
-     * are refused), the request is healthy and gets its answer, as under plain HikariCP.
+     * are refused), the request is healthy and gets its answer, as under plain HikariCP. Not a request blocked
+     * writing: keepalive does not run for it, and a shut window's probes back off to minutes (simulation seed 424: a
+     * server that stopped reading an upload, then a dead path).
      */
     private boolean kernelWatches(TrackedConnection t) {
         return health.pathSilent() && t.applied() != null && t.applied().asRequested() && binding.watchdogAvailable()
-                && health.leavesRequestsToKernel(binding.lastReceivedNanos(this));
+                && !t.watched().writeBlocked() && health.leavesRequestsToKernel(binding.lastReceivedNanos(this));
     }
 
     // ---- checks ------------------------------------------------------------------------------------------------

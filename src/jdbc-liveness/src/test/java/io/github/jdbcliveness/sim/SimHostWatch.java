@@ -80,8 +80,8 @@ final class SimHostWatch {
             check(nowNanos);
         }
         // HostWatch.kernelWatches: every simulated connection carries the requested keepalive and the watchdog sees it,
-        // so the real HostHealth alone decides whether the verdict leaves the request to the kernel's evidence.
-        boolean kernelWatches = health.leavesRequestsToKernel(lastReceivedNanos());
+        // so a write not blocked and the real HostHealth decide whether the verdict leaves the request to the kernel.
+        boolean kernelWatches = c.socket.writingBlockedSinceNanos == 0 && health.leavesRequestsToKernel(lastReceivedNanos());
         if (downSince != 0 && health.waitsOnDownHost(sinceNanos, nowNanos, graceNanos) && !kernelWatches) {
             sim.verdicts.abortOnDownHost(c, epoch, nowNanos);
         }
