@@ -1,6 +1,7 @@
 package io.github.jdbcliveness.sim;
 
 import io.github.jdbcliveness.heartbeat.HeartbeatCore;
+import io.github.jdbcliveness.heartbeat.SimHeartbeatAccess;
 import io.github.jdbcliveness.host.HostHealth;
 import io.github.jdbcliveness.sim.EventLoop.Side;
 import java.util.List;
@@ -119,8 +120,14 @@ final class SimHostWatch {
             }
             state[0] = true;
             checkRunning = false;
-            silent(startNanos, sim.loop.now(), "a new connection got no answer within connectTimeout", true,
-                    !state[1]);
+            long now = sim.loop.now();
+            long due = startNanos + sim.settings.connectTimeoutNanos();
+            // HostWatch.check, HeartbeatScheduler.stallJustEnded: a deadline a stall ate judges nothing.
+            if (sim.core.stallJustEnded(startNanos, now) || now - due > SimHeartbeatAccess.STALL_NANOS) {
+                health.checkNotStarted();
+                return;
+            }
+            silent(startNanos, now, "a new connection got no answer within connectTimeout", true, !state[1]);
         });
     }
 

@@ -58,6 +58,24 @@ class SimOpenFindingsTest {
     }
 
     /**
+     * Fixed: a host check that a client stall overlapped (its answer unread while this JVM stood still) judges
+     * nothing; it made a verdict after the heal that aborted two healthy requests.
+     */
+    @Test
+    void seed1796678014593_aClientStallDuringAHostCheck_abortsNothingHealthy() {
+        holds(1796678014593L);
+    }
+
+    /**
+     * The other side of that rule: a short stall in the middle of a check on a hung server does not excuse its silence
+     * (a first version that let any stall during a check excuse it judged the hang a check later, past B).
+     */
+    @Test
+    void seed1796678282587_aShortStallInsideACheckOnAHungServer_stillEndsTheRequestsWithinBudget() {
+        holds(1796678282587L);
+    }
+
+    /**
      * A limit, held to its bound (docs/simulation.md, finding 7): a query that waits across a dead path that heals and
      * on a server that hangs ends within B of the heal.
      */
