@@ -5,17 +5,12 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.zaxxer.hikari.HikariDataSource;
 import io.github.jdbcliveness.LivenessConfig;
 import io.github.jdbcliveness.LivenessDataSource;
-import java.io.Reader;
 import java.sql.Connection;
-import java.sql.SQLException;
-import java.sql.Statement;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
-import javax.sql.DataSource;
 import org.junit.jupiter.api.Test;
-import org.postgresql.PGConnection;
 
 /**
  * An upload into a hung server (simulation seed 50): a {@code COPY ... FROM STDIN} is streaming when the whole
@@ -53,8 +48,8 @@ class HungServerUploadIT {
             }
             EndlessRows oursRows = new EndlessRows();
             EndlessRows plainRows = new EndlessRows();
-            CompletableFuture<Long> oursEnded = upload(ours, oursRows);
-            CompletableFuture<Long> plainEnded = upload(plain, plainRows);
+            CompletableFuture<Long> oursEnded = oursRows.uploadOn(ours);
+            CompletableFuture<Long> plainEnded = plainRows.uploadOn(plain);
             assertTrue(oursRows.awaitFlowing() && plainRows.awaitFlowing(), "the uploads did not start");
             long fault = System.nanoTime();
             ServerProcesses.signal("STOP", server);
@@ -82,65 +77,6 @@ class HungServerUploadIT {
                     + " s after SIGSTOP; " + ours.stats().host());
             assertTrue(oursAt - fault <= B.toNanos() + TimeUnit.SECONDS.toNanos(1),
                     "jdbc-liveness's upload ended " + (oursAt - fault) / 1e9 + " s after SIGSTOP");
-        }
-    }
-
-    /** Uploads {@code rows} on one connection; completes with when it ended (failed or not). */
-    private static CompletableFuture<Long> upload(DataSource ds, EndlessRows rows) {
-        return CompletableFuture.supplyAsync(() -> {
-            try (Connection c = ds.getConnection()) {
-                try (Statement s = c.createStatement()) {
-                    s.execute("CREATE TEMP TABLE upload (payload text)");
-                }
-                c.unwrap(PGConnection.class).getCopyAPI().copyIn("COPY upload FROM STDIN", rows);
-            } catch (SQLException | java.io.IOException e) {
-                // jdbc-liveness ended it; when is what counts
-            }
-            return System.nanoTime();
-        });
-    }
-
-    /** Rows of 1 KB, as many as the driver reads, until {@link #end}; counts what was handed over. */
-    private static final class EndlessRows extends Reader {
-        private static final char[] ROW = ("x".repeat(1023) + "\n").toCharArray();
-        private final java.util.concurrent.CountDownLatch flowing = new java.util.concurrent.CountDownLatch(1);
-        private volatile boolean ended;
-        private volatile long sent;
-        private int pos;
-
-        @Override
-        public int read(char[] buf, int off, int len) {
-            if (ended) {
-                return -1;
-            }
-            int n = 0;
-            while (n < len) {
-                int k = Math.min(len - n, ROW.length - pos);
-                System.arraycopy(ROW, pos, buf, off + n, k);
-                pos = (pos + k) % ROW.length;
-                n += k;
-            }
-            sent += n;
-            if (sent > 16L * 1024 * 1024) {
-                flowing.countDown(); // 16 MB through: the upload runs, well past any socket buffer
-            }
-            return n;
-        }
-
-        boolean awaitFlowing() throws InterruptedException {
-            return flowing.await(30, TimeUnit.SECONDS);
-        }
-
-        void end() {
-            ended = true;
-        }
-
-        long sent() {
-            return sent;
-        }
-
-        @Override
-        public void close() {
         }
     }
 }

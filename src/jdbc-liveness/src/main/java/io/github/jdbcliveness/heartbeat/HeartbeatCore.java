@@ -68,9 +68,9 @@ public final class HeartbeatCore {
     private final Set<Probeable> registered = ConcurrentHashMap.newKeySet();
     /** Each connection's one pending Due (ticker-owned), so sweeps and reschedules never multiply probes. */
     private final Map<Probeable, TimerWheel.Entry<Timer>> dues = new HashMap<>();
-    /** When the last stall was detected (the tick that woke late): the end of the stall. */
-    private long lastStallNanos;
-    private boolean stalledEver;
+    /** When the last stall was detected (the tick that woke late): the end of the stall. Read by other threads. */
+    private volatile long lastStallNanos;
+    private volatile boolean stalledEver;
     private long plannedWakeNanos;
     /** A timeout in this tick queued a sweep (ticker-owned). */
     private boolean sweepQueued;
@@ -282,6 +282,16 @@ public final class HeartbeatCore {
      *         {@link Long#MAX_VALUE}. Commands queued meanwhile are not in it: the caller wakes for them
      *         ({@link #hasCommands()})
      */
+    /**
+     * Whether a stall the ticker saw ended after {@code sinceNanos} and at most two ticks before {@code nowNanos}: a
+     * deadline falling due now, for a wait begun before the stall ended, passed while this JVM stood still, as a probe
+     * deadline the ticker forgives. A stall long over, or one before the wait began, is no excuse.
+     */
+    public boolean stallJustEnded(long sinceNanos, long nowNanos) {
+        long end = lastStallNanos;
+        return stalledEver && end - sinceNanos > 0 && nowNanos - end <= 2 * wheel.tickNanos();
+    }
+
     public long tick(long nowNanos) {
         long lag = nowNanos - plannedWakeNanos;
         if (lag > stallThresholdNanos) {

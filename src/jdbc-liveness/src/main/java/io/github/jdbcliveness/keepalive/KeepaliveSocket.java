@@ -146,6 +146,15 @@ final class KeepaliveSocket extends Socket {
         return reading == 0 ? writing : writing == 0 ? reading : Math.min(reading, writing);
     }
 
+    /**
+     * Since when the driver's thread has been blocked writing into a send buffer that stays full
+     * ({@link System#nanoTime()}), or 0 while it is not.
+     */
+    long writeBlockedSinceNanos() {
+        CountingOutput out = output;
+        return out == null ? 0 : out.blockedSince();
+    }
+
     /** When the driver last read bytes from the peer ({@link System#nanoTime()}), or 0. */
     long receivedAtNanos() {
         PeekableInput in = input;

@@ -44,6 +44,14 @@ public final class SocketPeek {
     }
 
     /**
+     * Since when the driver's thread has been blocked writing to {@code socket} without the kernel taking a byte
+     * ({@link System#nanoTime()}); 0 while it is not, or for a socket that is not one of ours.
+     */
+    public static long writeBlockedSinceNanos(Socket socket) {
+        return socket instanceof KeepaliveSocket k ? k.writeBlockedSinceNanos() : 0;
+    }
+
+    /**
      * When the driver last read bytes from the peer on {@code socket} ({@link System#nanoTime()}): the server
      * answered then. 0 if never, or for a socket that is not one of ours.
      */

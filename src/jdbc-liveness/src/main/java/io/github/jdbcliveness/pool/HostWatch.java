@@ -57,6 +57,7 @@ final class HostWatch implements AutoCloseable {
     private final CheckConnection checkConnection;
     private final HostHealth health;
     private final long checkDeadlineNanos;
+    private final HeartbeatScheduler scheduler;
     /** How long a verdict waits before it takes effect: a late answer takes it back within this. */
     private final long graceNanos;
     private final int validSeconds;
@@ -92,6 +93,7 @@ final class HostWatch implements AutoCloseable {
         long recheckNanos = Math.max(interval, config.connectTimeout().toNanos());
         this.health = new HostHealth(name, interval, recheckNanos, System.nanoTime());
         this.checkDeadlineNanos = config.connectTimeout().toNanos();
+        this.scheduler = scheduler;
         this.graceNanos = config.worstCases().verdictGrace().toNanos();
         this.validSeconds = (int) Math.max(1, config.connectTimeout().toSeconds());
         this.recheck = scheduler.every(Duration.ofNanos(recheckNanos), this::recheck);
@@ -227,11 +229,13 @@ final class HostWatch implements AutoCloseable {
      * Whether the verdict leaves {@code t}'s request to the kernel's evidence
      * ({@link HostHealth#leavesRequestsToKernel}): only if {@code t}'s own flow carries the requested keepalive and is
      * seen by the in-flight watchdog, which end it within B if its path is dead too; if its flow works (only new flows
-     * are refused), the request is healthy and gets its answer, as under plain HikariCP.
+     * are refused), the request is healthy and gets its answer, as under plain HikariCP. Not a request blocked
+     * writing: keepalive does not run for it, and a shut window's probes back off to minutes (simulation seed 424: a
+     * server that stopped reading an upload, then a dead path).
      */
     private boolean kernelWatches(TrackedConnection t) {
         return health.pathSilent() && t.applied() != null && t.applied().asRequested() && binding.watchdogAvailable()
-                && health.leavesRequestsToKernel(binding.lastReceivedNanos(this));
+                && !t.watched().writeBlocked() && health.leavesRequestsToKernel(binding.lastReceivedNanos(this));
     }
 
     // ---- checks ------------------------------------------------------------------------------------------------
@@ -281,6 +285,7 @@ final class HostWatch implements AutoCloseable {
         } finally {
             publish.unlock();
         }
+        long dueNanos = System.nanoTime() + checkDeadlineNanos;
         answer.orTimeout(checkDeadlineNanos, TimeUnit.NANOSECONDS).whenComplete((found, failure) -> {
             try {
                 long now = System.nanoTime();
@@ -297,6 +302,14 @@ final class HostWatch implements AutoCloseable {
                 // a platform thread's socket I/O); the interrupt still ends a driver's own wait (pgjdbc's login).
                 attempt.closeSockets();
                 thread.interrupt();
+                if (scheduler.stallJustEnded(startNanos, dueNanos)) {
+                    // The deadline (ours or the driver's) passed while this JVM stood still (a GC pause): the answer
+                    // may have been waiting unread. Nothing is judged; a request still waiting asks for the next check.
+                    health.checkNotStarted();
+                    LOG.debug("{} - host check of {} ended by a stall of this JVM; not weighed", binding.poolName(),
+                            name);
+                    return;
+                }
                 silent(startNanos, now, failure != null ? "a new connection got no answer within "
                         + TimeUnit.NANOSECONDS.toMillis(checkDeadlineNanos) + " ms (connectTimeout)"
                         : "a new connection failed: " + found.why(), true, ConnectOutcome.tcpSilent(attempt));

@@ -76,6 +76,15 @@ final class WatchdogView implements WatchedLease {
         return socket != null ? SocketPeek.waitingOnPeerSinceNanos(socket) : nowNanos - LEASE_COUNTS_AS_WAITING_NANOS;
     }
 
+    /**
+     * Whether the driver is blocked writing: the kernel's keepalive does not run while bytes wait to be sent, and a
+     * peer's shut window is probed with a back-off that reaches minutes, so no kernel evidence ends such a write
+     * within B.
+     */
+    boolean writeBlocked() {
+        return socket != null && SocketPeek.writeBlockedSinceNanos(socket) != 0;
+    }
+
     /** When the server last sent bytes on this connection ({@link System#nanoTime()}), or 0 (or no socket of ours). */
     long receivedAtNanos() {
         return SocketPeek.receivedAtNanos(socket);

@@ -37,6 +37,8 @@ final class Network {
     private long rttNanos;
     /** Faults under way of each kind: they may overlap, and the world heals only when the last one does. */
     private int flowDrops;
+    /** When every flow last came back after all were dropped, or 0. */
+    long pathsHealedAtNanos;
     private int serverHangs;
     private int connectRefusals;
     private int connectHangs;
@@ -257,6 +259,7 @@ final class Network {
         }
         flowDrops += dropped ? 1 : -1;
         if (flowDrops == 0) {
+            pathsHealedAtNanos = loop.now();
             resumeStuck();
         }
     }

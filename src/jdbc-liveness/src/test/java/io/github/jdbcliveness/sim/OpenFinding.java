@@ -21,15 +21,8 @@ enum OpenFinding {
      * then looks exactly like a healthy long query while only new flows are blocked (seed 24, fixed: that query must
      * not be aborted), and the request waits as long as the server hangs, as under plain HikariCP. An upload blocked
      * by the hung server's shut window is the same case (a server waiting on a lock stops reading too). A statement timeout
-     * of the application's own bounds it.
+     * of the application's own bounds it. An upload blocked by the hung server's shut window is not in this limit:
+     * no kernel evidence would end it, so a verdict aborts it (seed 424).
      */
-    HUNG_SERVER_WHILE_NEW_CONNECTIONS_SILENT,
-
-    /**
-     * Invariant 3 (seed 424, B = 30 s): an upload blocked by a hung server's shut window, every connection leased,
-     * and then the path dies too. The verdict comes from unanswered handshakes alone, so it leaves the request to the
-     * kernel (seed 24's rule); the kernel's zero-window probes count from the last one answered, after the hang, so
-     * the request ends past B counted from the hang.
-     */
-    HUNG_SERVER_THEN_DEAD_PATH
+    HUNG_SERVER_WHILE_NEW_CONNECTIONS_SILENT
 }

@@ -1,6 +1,7 @@
 package io.github.jdbcliveness.sim;
 
 import io.github.jdbcliveness.heartbeat.HeartbeatCore;
+import io.github.jdbcliveness.heartbeat.SimHeartbeatAccess;
 import io.github.jdbcliveness.host.HostHealth;
 import io.github.jdbcliveness.sim.EventLoop.Side;
 import java.util.List;
@@ -80,8 +81,8 @@ final class SimHostWatch {
             check(nowNanos);
         }
         // HostWatch.kernelWatches: every simulated connection carries the requested keepalive and the watchdog sees it,
-        // so the real HostHealth alone decides whether the verdict leaves the request to the kernel's evidence.
-        boolean kernelWatches = health.leavesRequestsToKernel(lastReceivedNanos());
+        // so a write not blocked and the real HostHealth decide whether the verdict leaves the request to the kernel.
+        boolean kernelWatches = c.socket.writingBlockedSinceNanos == 0 && health.leavesRequestsToKernel(lastReceivedNanos());
         if (downSince != 0 && health.waitsOnDownHost(sinceNanos, nowNanos, graceNanos) && !kernelWatches) {
             sim.verdicts.abortOnDownHost(c, epoch, nowNanos);
         }
@@ -119,8 +120,14 @@ final class SimHostWatch {
             }
             state[0] = true;
             checkRunning = false;
-            silent(startNanos, sim.loop.now(), "a new connection got no answer within connectTimeout", true,
-                    !state[1]);
+            long now = sim.loop.now();
+            long due = startNanos + sim.settings.connectTimeoutNanos();
+            // HostWatch.check, HeartbeatScheduler.stallJustEnded: a deadline a stall ate judges nothing.
+            if (sim.core.stallJustEnded(startNanos, now) || now - due > SimHeartbeatAccess.STALL_NANOS) {
+                health.checkNotStarted();
+                return;
+            }
+            silent(startNanos, now, "a new connection got no answer within connectTimeout", true, !state[1]);
         });
     }
 
