@@ -5,7 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.zaxxer.hikari.HikariDataSource;
 import io.github.jdbcliveness.LivenessConfig;
 import io.github.jdbcliveness.LivenessDataSource;
-import java.sql.Connection;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -39,13 +38,7 @@ class HungServerUploadIT {
                         POOL))) {
             Pools.awaitIdle(ours.unwrap(HikariDataSource.class), POOL, Duration.ofSeconds(10));
             Pools.awaitIdle(plain, POOL, Duration.ofSeconds(10));
-            List<Long> server;
-            try (Connection admin = java.sql.DriverManager.getConnection(target.jdbcUrl("postgresql"),
-                    target.credentials())) {
-                ServerProcesses.Result found = ServerProcesses.find(target, admin);
-                assertTrue(found.found(), found.unavailableReason());
-                server = found.pids();
-            }
+            List<Long> server = Pools.serverProcesses(target);
             EndlessRows oursRows = new EndlessRows();
             EndlessRows plainRows = new EndlessRows();
             CompletableFuture<Long> oursEnded = oursRows.uploadOn(ours);

@@ -20,6 +20,17 @@ final class Pools {
     private Pools() {
     }
 
+    /** The PostgreSQL server's processes on this machine, for a drill that stops them; fails the drill if not found. */
+    static List<Long> serverProcesses(DatabaseTarget target) throws SQLException {
+        try (Connection admin = DriverManager.getConnection(target.jdbcUrl("postgresql"), target.credentials())) {
+            ServerProcesses.Result found = ServerProcesses.find(target, admin);
+            if (!found.found()) {
+                throw new AssertionError("the server's processes: " + found.unavailableReason());
+            }
+            return found.pids();
+        }
+    }
+
     static HikariConfig hikari(DatabaseTarget target, String driver, String name, int size) {
         return target.hikariConfig(driver, name, size);
     }
