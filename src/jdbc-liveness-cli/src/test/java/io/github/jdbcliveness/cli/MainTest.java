@@ -41,7 +41,8 @@ class MainTest {
         for (String[] bad : new String[][] {{"--minutes", "0.1", "--minutes (0.1) must be between 0.5 and 1440"},
                 {"--minutes", "three", "--minutes (three) is not a number of minutes"},
                 {"--budget", "2s", "--budget (2s) must be at least 4s"},
-                {"--seed", "x", "--seed (x) "}, {"--server", "oracle", "--server (oracle) must be postgresql or mariadb"},
+                {"--seed", "x", "--seed (x) "},
+                {"--server", "oracle", "--server (oracle) must be postgresql or mariadb"},
                 {"--frobnicate", "1", "unknown option --frobnicate"}}) {
             ByteArrayOutputStream err = new ByteArrayOutputStream();
             int code = Main.run(new String[] {"soak", bad[0], bad[1]}, System.out,

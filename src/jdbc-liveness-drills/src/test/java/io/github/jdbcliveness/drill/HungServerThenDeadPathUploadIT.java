@@ -72,9 +72,9 @@ class HungServerThenDeadPathUploadIT {
                 faults.heal(); // the path first, so that the server's window update gets through when it reads again
                 ServerProcesses.signal("CONT", server);
                 healed = System.nanoTime();
+                oursRows.end();
+                plainRows.end(); // after the heal, plain HikariCP's upload goes on to its end
             }
-            oursRows.end();
-            plainRows.end(); // after the heal, plain HikariCP's upload goes on to its end
             long plainAt = plainEnded.get(60, TimeUnit.SECONDS);
             System.out.printf("upload into a stopped server, its path dead %.2f s later (B = %d s, %d s): "
                     + "jdbc-liveness's ended %s; plain HikariCP's %s; evictions %s; host %s%n",

@@ -54,9 +54,9 @@ class HungServerUploadIT {
             } finally {
                 ServerProcesses.signal("CONT", server);
                 healed = System.nanoTime();
+                oursRows.end();
+                plainRows.end(); // after the heal, plain HikariCP's upload goes on to its end
             }
-            oursRows.end();
-            plainRows.end(); // after the heal, plain HikariCP's upload goes on to its end
             long plainAt = plainEnded.get(30, TimeUnit.SECONDS);
             System.out.printf("upload into a hung server (B = %d s, hang %d s): jdbc-liveness's ended %s; plain "
                     + "HikariCP's %s (%.1f MB and %.1f MB sent)%n", B.toSeconds(), HANG.toSeconds(),

@@ -276,22 +276,25 @@ public final class HeartbeatCore {
     }
 
     /**
+     * Whether a stall the ticker saw ended after {@code sinceNanos} and at most two ticks before {@code nowNanos}: a
+     * deadline falling due now, for a wait begun before the stall ended, passed while this JVM stood still, as a probe
+     * deadline the ticker forgives. A stall long over, or one before the wait began, is no excuse.
+     */
+    public boolean stallJustEnded(long sinceNanos, long nowNanos) {
+        if (!stalledEver) { // read first: it is written after lastStallNanos
+            return false;
+        }
+        long end = lastStallNanos;
+        return end - sinceNanos > 0 && nowNanos - end <= 2 * wheel.tickNanos();
+    }
+
+    /**
      * One wakeup of the ticker.
      *
      * @return when the ticker should wake next: the tick boundary at which the earliest entry falls due, else
      *         {@link Long#MAX_VALUE}. Commands queued meanwhile are not in it: the caller wakes for them
      *         ({@link #hasCommands()})
      */
-    /**
-     * Whether a stall the ticker saw ended after {@code sinceNanos} and at most two ticks before {@code nowNanos}: a
-     * deadline falling due now, for a wait begun before the stall ended, passed while this JVM stood still, as a probe
-     * deadline the ticker forgives. A stall long over, or one before the wait began, is no excuse.
-     */
-    public boolean stallJustEnded(long sinceNanos, long nowNanos) {
-        long end = lastStallNanos;
-        return stalledEver && end - sinceNanos > 0 && nowNanos - end <= 2 * wheel.tickNanos();
-    }
-
     public long tick(long nowNanos) {
         long lag = nowNanos - plannedWakeNanos;
         if (lag > stallThresholdNanos) {

@@ -254,17 +254,16 @@ public final class HeartbeatScheduler {
         return maintenance;
     }
 
-    /** How often the ticker has woken up so far (each wakeup runs one tick): for the heartbeat-scale benchmark. */
     /**
-     * Whether a deadline due at {@code dueNanos}, for a wait begun at {@code sinceNanos}, passed while this JVM stood
-     * still: the ticker saw a stall end just now ({@link HeartbeatCore#stallJustEnded}), or the deadline itself fires
-     * a stall's threshold late (the ticker may not have run yet after the stall). Then it says nothing about the peer.
+     * Whether a deadline falling due at {@code nowNanos}, for a wait begun at {@code sinceNanos}, passed while this JVM
+     * stood still ({@link HeartbeatCore#stallJustEnded}): then it says nothing about the peer. Only a stall the ticker
+     * has woken from is known: a deadline whose callback runs first after a stall is judged as before.
      */
-    public boolean stallJustEnded(long sinceNanos, long dueNanos) {
-        long now = System.nanoTime();
-        return core.stallJustEnded(sinceNanos, now) || now - dueNanos > STALL_NANOS;
+    public boolean stallJustEnded(long sinceNanos, long nowNanos) {
+        return core.stallJustEnded(sinceNanos, nowNanos);
     }
 
+    /** How often the ticker has woken up so far (each wakeup runs one tick): for the heartbeat-scale benchmark. */
     public long wakeups() {
         return wakeups;
     }

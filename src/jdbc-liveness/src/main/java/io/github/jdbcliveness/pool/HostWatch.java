@@ -285,7 +285,6 @@ final class HostWatch implements AutoCloseable {
         } finally {
             publish.unlock();
         }
-        long dueNanos = System.nanoTime() + checkDeadlineNanos;
         answer.orTimeout(checkDeadlineNanos, TimeUnit.NANOSECONDS).whenComplete((found, failure) -> {
             try {
                 long now = System.nanoTime();
@@ -302,7 +301,7 @@ final class HostWatch implements AutoCloseable {
                 // a platform thread's socket I/O); the interrupt still ends a driver's own wait (pgjdbc's login).
                 attempt.closeSockets();
                 thread.interrupt();
-                if (scheduler.stallJustEnded(startNanos, dueNanos)) {
+                if (scheduler.stallJustEnded(startNanos, now)) {
                     // The deadline (ours or the driver's) passed while this JVM stood still (a GC pause): the answer
                     // may have been waiting unread. Nothing is judged; a request still waiting asks for the next check.
                     health.checkNotStarted();

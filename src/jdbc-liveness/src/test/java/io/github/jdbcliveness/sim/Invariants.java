@@ -178,11 +178,15 @@ final class Invariants {
                 finding = OpenFinding.HUNG_SERVER_WHILE_NEW_CONNECTIONS_SILENT;
             }
             long healed = sim.network.pathsHealedAtNanos;
-            if (s.pathDeadSinceNanos - from >= 0 && healed - s.pathDeadSinceNanos > 0) {
-                // A documented limit (docs/simulation.md, finding 6): the wait crossed a dead path that healed, under a
-                // server that hangs. The verdict on the dead path left the request to keepalive, which the hung
-                // server's kernel answers once the path is back; only a check after the heal can tell the hang.
-                // Such a request is held to B from the heal.
+            long noCheckCouldTell = sim.settings.connectTimeoutNanos()
+                    + sim.settings.config().worstCases().verdictGrace().toNanos();
+            if (s.pathDeadSinceNanos - from >= 0 && s.pathDeadSinceNanos - from <= noCheckCouldTell
+                    && healed - s.pathDeadSinceNanos > 0) {
+                // A documented limit (docs/simulation.md, finding 7): the wait crossed a dead path that healed, under a
+                // server that hangs, and the path died too soon after the wait began for a check to find the hang
+                // (a connectTimeout and the verdict's grace). The verdict on the dead path left the request to
+                // keepalive, which the hung server's kernel answers once the path is back; only a check after the heal
+                // can tell the hang. Such a request is held to B from the heal.
                 from = healed;
                 how = "for a hung server, B from when the dead path it also waited across healed";
             }

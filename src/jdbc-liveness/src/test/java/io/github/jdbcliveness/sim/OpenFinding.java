@@ -19,10 +19,9 @@ enum OpenFinding {
      * Invariant 3, and a limit rather than a defect: the server hangs while new connections are refused or hang, and
      * every connection is leased, so no probe can find the server's process silent. A request waiting for its answer
      * then looks exactly like a healthy long query while only new flows are blocked (seed 24, fixed: that query must
-     * not be aborted), and the request waits as long as the server hangs, as under plain HikariCP. An upload blocked
-     * by the hung server's shut window is the same case (a server waiting on a lock stops reading too). A statement timeout
-     * of the application's own bounds it. An upload blocked by the hung server's shut window is not in this limit:
-     * no kernel evidence would end it, so a verdict aborts it (seed 424).
+     * not be aborted), and the request waits as long as the server hangs, as under plain HikariCP. A statement
+     * timeout of the application's own bounds it. An upload blocked by the hung server's shut window is not in this
+     * limit: no kernel evidence would end it, so a verdict aborts it (seed 424).
      */
     HUNG_SERVER_WHILE_NEW_CONNECTIONS_SILENT
 }

@@ -1,7 +1,6 @@
 package io.github.jdbcliveness.sim;
 
 import io.github.jdbcliveness.heartbeat.HeartbeatCore;
-import io.github.jdbcliveness.heartbeat.SimHeartbeatAccess;
 import io.github.jdbcliveness.host.HostHealth;
 import io.github.jdbcliveness.sim.EventLoop.Side;
 import java.util.List;
@@ -80,9 +79,13 @@ final class SimHostWatch {
         if (health.requestWaiting(sinceNanos, nowNanos)) {
             check(nowNanos);
         }
-        // HostWatch.kernelWatches: every simulated connection carries the requested keepalive and the watchdog sees it,
-        // so a write not blocked and the real HostHealth decide whether the verdict leaves the request to the kernel.
-        boolean kernelWatches = c.socket.writingBlockedSinceNanos == 0 && health.leavesRequestsToKernel(lastReceivedNanos());
+        // HostWatch.kernelWatches: every simulated connection carries the requested keepalive and the watchdog sees
+        // it, so a write not blocked and the real HostHealth decide whether the verdict leaves the request to the
+        // kernel. (The real socket marks a write blocked whenever its send buffer is full, a healthy upload's too; the
+        // simulated one only on a shut window or a dead path. HostHealth.waitsOnDownHost keeps the difference from
+        // mattering: a request counts only if it waited since before the verdict's silent check.)
+        boolean kernelWatches = c.socket.writingBlockedSinceNanos == 0
+                && health.leavesRequestsToKernel(lastReceivedNanos());
         if (downSince != 0 && health.waitsOnDownHost(sinceNanos, nowNanos, graceNanos) && !kernelWatches) {
             sim.verdicts.abortOnDownHost(c, epoch, nowNanos);
         }
@@ -121,9 +124,8 @@ final class SimHostWatch {
             state[0] = true;
             checkRunning = false;
             long now = sim.loop.now();
-            long due = startNanos + sim.settings.connectTimeoutNanos();
             // HostWatch.check, HeartbeatScheduler.stallJustEnded: a deadline a stall ate judges nothing.
-            if (sim.core.stallJustEnded(startNanos, now) || now - due > SimHeartbeatAccess.STALL_NANOS) {
+            if (sim.core.stallJustEnded(startNanos, now)) {
                 health.checkNotStarted();
                 return;
             }
