@@ -68,9 +68,9 @@ public final class HeartbeatCore {
     private final Set<Probeable> registered = ConcurrentHashMap.newKeySet();
     /** Each connection's one pending Due (ticker-owned), so sweeps and reschedules never multiply probes. */
     private final Map<Probeable, TimerWheel.Entry<Timer>> dues = new HashMap<>();
-    /** When the last stall was detected (the tick that woke late): the end of the stall. Read by other threads. */
-    private volatile long lastStallNanos;
-    private volatile boolean stalledEver;
+    /** When the last stall was detected (the tick that woke late): the end of the stall. */
+    private long lastStallNanos;
+    private boolean stalledEver;
     private long plannedWakeNanos;
     /** A timeout in this tick queued a sweep (ticker-owned). */
     private boolean sweepQueued;
@@ -273,19 +273,6 @@ public final class HeartbeatCore {
                 p.probeFailed(token, e, now, now);
             }
         }
-    }
-
-    /**
-     * Whether a stall the ticker saw ended after {@code sinceNanos} and at most two ticks before {@code nowNanos}: a
-     * deadline falling due now, for a wait begun before the stall ended, passed while this JVM stood still, as a probe
-     * deadline the ticker forgives. A stall long over, or one before the wait began, is no excuse.
-     */
-    public boolean stallJustEnded(long sinceNanos, long nowNanos) {
-        if (!stalledEver) { // read first: it is written after lastStallNanos
-            return false;
-        }
-        long end = lastStallNanos;
-        return end - sinceNanos > 0 && nowNanos - end <= 2 * wheel.tickNanos();
     }
 
     /**

@@ -254,15 +254,6 @@ public final class HeartbeatScheduler {
         return maintenance;
     }
 
-    /**
-     * Whether a deadline falling due at {@code nowNanos}, for a wait begun at {@code sinceNanos}, passed while this JVM
-     * stood still ({@link HeartbeatCore#stallJustEnded}): then it says nothing about the peer. Only a stall the ticker
-     * has woken from is known: a deadline whose callback runs first after a stall is judged as before.
-     */
-    public boolean stallJustEnded(long sinceNanos, long nowNanos) {
-        return core.stallJustEnded(sinceNanos, nowNanos);
-    }
-
     /** How often the ticker has woken up so far (each wakeup runs one tick): for the heartbeat-scale benchmark. */
     public long wakeups() {
         return wakeups;

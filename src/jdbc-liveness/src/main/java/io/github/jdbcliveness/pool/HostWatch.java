@@ -57,7 +57,6 @@ final class HostWatch implements AutoCloseable {
     private final CheckConnection checkConnection;
     private final HostHealth health;
     private final long checkDeadlineNanos;
-    private final HeartbeatScheduler scheduler;
     /** How long a verdict waits before it takes effect: a late answer takes it back within this. */
     private final long graceNanos;
     private final int validSeconds;
@@ -93,7 +92,6 @@ final class HostWatch implements AutoCloseable {
         long recheckNanos = Math.max(interval, config.connectTimeout().toNanos());
         this.health = new HostHealth(name, interval, recheckNanos, System.nanoTime());
         this.checkDeadlineNanos = config.connectTimeout().toNanos();
-        this.scheduler = scheduler;
         this.graceNanos = config.worstCases().verdictGrace().toNanos();
         this.validSeconds = (int) Math.max(1, config.connectTimeout().toSeconds());
         this.recheck = scheduler.every(Duration.ofNanos(recheckNanos), this::recheck);
@@ -301,14 +299,6 @@ final class HostWatch implements AutoCloseable {
                 // a platform thread's socket I/O); the interrupt still ends a driver's own wait (pgjdbc's login).
                 attempt.closeSockets();
                 thread.interrupt();
-                if (scheduler.stallJustEnded(startNanos, now)) {
-                    // The deadline (ours or the driver's) passed while this JVM stood still (a GC pause): the answer
-                    // may have been waiting unread. Nothing is judged; a request still waiting asks for the next check.
-                    health.checkNotStarted();
-                    LOG.debug("{} - host check of {} ended by a stall of this JVM; not weighed", binding.poolName(),
-                            name);
-                    return;
-                }
                 silent(startNanos, now, failure != null ? "a new connection got no answer within "
                         + TimeUnit.NANOSECONDS.toMillis(checkDeadlineNanos) + " ms (connectTimeout)"
                         : "a new connection failed: " + found.why(), true, ConnectOutcome.tcpSilent(attempt));

@@ -1,7 +1,6 @@
 package io.github.jdbcliveness.heartbeat;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -289,24 +288,6 @@ class HeartbeatCoreTest {
     }
 
     // ---- stalls ------------------------------------------------------------------------------------------------
-
-    @Test
-    void stallJustEnded_onlyForAWaitBegunBeforeTheStallEnded_andOnlyRightAfterIt() {
-        FakeProbeable a = registered("a", "db", T0 + LONG_AGO); // probe at +5 s: the ticker plans to wake then
-        runTo(at(4_000));
-        assertFalse(core.stallJustEnded(T0, at(4_000)), "no stall yet");
-
-        now = at(7_000); // the ticker planned to wake at +5 s and woke at +7 s
-        core.tick(now);
-
-        assertTrue(core.stallJustEnded(at(4_000), at(7_000)), "a deadline due as the stall ended, for a wait begun "
-                + "before it");
-        assertTrue(core.stallJustEnded(at(4_000), at(7_000) + 2 * TICK), "two ticks after the stall ended");
-        assertFalse(core.stallJustEnded(at(4_000), at(7_000) + 3 * TICK), "a stall long over is no excuse");
-        assertFalse(core.stallJustEnded(at(7_000), at(7_000)), "a wait begun when the stall ended was not robbed");
-        assertEquals(List.of(at(7_000) - at(5_000)), events.stalls);
-        assertTrue(a.timedOut.isEmpty());
-    }
 
     @Test
     void stall_coveringProbeDeadline_reprobesInsteadOfEvicting_andTheNextDeadlineTimesOut() {

@@ -57,22 +57,22 @@ class SimOpenFindingsTest {
         holds(424);
     }
 
-    /**
-     * Fixed: a host check that a client stall overlapped (its answer unread while this JVM stood still) judges
-     * nothing; it made a verdict after the heal that aborted two healthy requests.
-     */
     @Test
-    void seed1796678014593_aClientStallDuringAHostCheck_abortsNothingHealthy() {
+    @Disabled("open finding STALL_DURING_HOST_CHECK (docs/simulation.md): not fixed yet")
+    void seeds1796678014593_1796681132431_aClientStallAsAHostCheckEnds_abortsNothingHealthy() {
         holds(1796678014593L);
+        holds(1796681132431L);
     }
 
     /**
-     * The other side of that rule: a short stall in the middle of a check on a hung server does not excuse its silence
-     * (a first version that let any stall during a check excuse it judged the hang a check later, past B).
+     * The other side of that finding, for its fix to keep: a stall that meets a host check on a server that really
+     * hangs must not delay the verdict past B. Excusing any check a stall overlapped broke the first seed; excusing
+     * one whose deadline fell due as the stall ended broke the second.
      */
     @Test
-    void seed1796678282587_aShortStallInsideACheckOnAHungServer_stillEndsTheRequestsWithinBudget() {
+    void aStallDuringACheckOnAHungServer_stillEndsTheRequestsWithinBudget() {
         holds(1796678282587L);
+        holds(1796681147836L);
     }
 
     /**
@@ -90,6 +90,8 @@ class SimOpenFindingsTest {
     @Test
     void theOpenFindings_stillShow_atTheirSeeds() {
         assertTrue(replay(6743).violations().stream().anyMatch(v -> v.finding() == OpenFinding.HIKARI_ADDER_BACKOFF));
+        assertTrue(replay(1796678014593L).violations().stream()
+                .anyMatch(v -> v.finding() == OpenFinding.STALL_DURING_HOST_CHECK));
         assertTrue(replay(3745).violations().stream()
                 .anyMatch(v -> v.finding() == OpenFinding.HUNG_SERVER_WHILE_NEW_CONNECTIONS_SILENT));
     }
