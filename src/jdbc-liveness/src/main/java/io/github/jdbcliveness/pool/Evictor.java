@@ -20,7 +20,7 @@ import org.slf4j.LoggerFactory;
  * <p>Each entry is removed by exactly one of these paths, so HikariCP never logs "attempt to remove an object from
  * the bag that was not borrowed or reserved".
  */
-final class Evictor {
+final class Evictor implements Verdicts.Eviction<TrackedConnection> {
 
     private static final Logger LOG = LoggerFactory.getLogger(Evictor.class);
     private static final AtomicBoolean WARNED_NO_TASK = new AtomicBoolean();
@@ -57,7 +57,8 @@ final class Evictor {
     }
 
     /** Takes a connection known dead out of HikariCP's pool, now if it is idle, else as soon as HikariCP can. */
-    void evict(TrackedConnection t) {
+    @Override
+    public void evict(TrackedConnection t) {
         Runnable task = t.hikariEvictTask();
         if (task == null) {
             if (WARNED_NO_TASK.compareAndSet(false, true)) {
@@ -78,7 +79,8 @@ final class Evictor {
      * has only its keepalive task, which leaves a leased entry alone: the entry is not marked, and the borrower's
      * {@code close()} may report the abort's "connection is closed", as before.
      */
-    void evictLeased(TrackedConnection t) {
+    @Override
+    public void evictLeased(TrackedConnection t) {
         Runnable task = t.hikariEvictTask();
         if (task == null) {
             evict(t); // warns once

@@ -12,8 +12,10 @@ import java.net.UnknownHostException;
 import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.stream.Collectors;
 import org.slf4j.Logger;
@@ -183,9 +185,32 @@ final class HostWatches implements AutoCloseable {
         return false;
     }
 
-    /** {@code host} was just judged down: what waits on it is aborted; borrowers are woken once every host is. */
+    /**
+     * {@code host} was just judged down: abort the requests waiting on it, probe its idle connections now, and wake
+     * the borrowers waiting for a new connection once no host is left.
+     */
     void wentDown(HostWatch host, long nowNanos) {
-        binding.verdicts().hostWentDown(host, c -> of(c.hostKey()) == host, down(), nowNanos);
+        try {
+            Set<String> hostKeys = new HashSet<>();
+            for (TrackedConnection t : binding.live()) {
+                if (of(t.hostKey()) != host) {
+                    continue;
+                }
+                hostKeys.add(t.hostKey());
+                long epoch = t.watched().leaseEpoch();
+                long waiting = t.watched().waitingSinceNanos(nowNanos);
+                if (epoch >= 0 && waiting != 0) {
+                    host.requestWaiting(t, epoch, waiting, nowNanos);
+                }
+            }
+            for (String hostKey : hostKeys) {
+                binding.verdicts().sweepHost(hostKey);
+            }
+        } finally {
+            if (down()) {
+                binding.wakeBorrowers(); // whatever failed above, no borrower waits out connectionTimeout
+            }
+        }
     }
 
     /** For a borrower that would wait for a new connection while every host is down. */

@@ -52,8 +52,8 @@ public final class PoolBinding implements AutoCloseable {
     private final long probeTimeoutNanos;
     private final PoolEvents events;
     private final Evictor evictor;
-    private final Verdicts verdicts;
-    private final BorrowGuard guard;
+    private final Verdicts<TrackedConnection> verdicts;
+    private final BorrowGuard<TrackedConnection> guard;
     private final ConnectionFactory factory;
     private final Set<TrackedConnection> live = ConcurrentHashMap.newKeySet();
     /** {@link #live} as the watchdog sees it: a view, walked once per look, never a copy. */
@@ -118,10 +118,20 @@ public final class PoolBinding implements AutoCloseable {
         this.events = new PoolEvents(poolName);
         this.scheduler = HeartbeatScheduler.acquire();
         this.evictor = new Evictor(poolName, scheduler.maintenance());
-        this.verdicts = new Verdicts(events, evictor, scheduler, live, waiters, config.probeTimeout());
+        this.verdicts = new Verdicts<>(events, evictor, scheduler::sweep, config.probeTimeout());
         this.readOnlyEvidence = roleCheck.refusalsAreEvidence()
                 ? new ReadOnlyEvidence(verdicts, roleCheck.describe()) : null;
-        this.guard = new BorrowGuard(this, config.validateOnBorrow());
+        this.guard = new BorrowGuard<>(poolName, events, verdicts, new BorrowGuard.Pool<>() {
+            @Override
+            public void evictBorrowed(TrackedConnection t, Connection proxy) {
+                evictor.evictBorrowed(proxy);
+            }
+
+            @Override
+            public void runProbe(TrackedConnection t, ProbeCall call) {
+                PoolBinding.this.runProbe(t, call);
+            }
+        }, probeTimeoutNanos, System::nanoTime, config.validateOnBorrow());
         this.factory = new ConnectionFactory(this, connector, tally);
         this.watchdog = config.watchdogEnabled() && driverKind != null
                 ? new InflightWatchdog(() -> watched, config.unacknowledgedTimeout().toNanos()) : null;
@@ -220,7 +230,7 @@ public final class PoolBinding implements AutoCloseable {
      *         had already waited for a probe on it (0 when it did not), which count against its timeout
      */
     public long onBorrow(Connection proxy, long giveUpNanos) throws SQLException {
-        return guard.check(proxy, giveUpNanos);
+        return guard.check(proxy.unwrap(TrackedConnection.class), proxy, giveUpNanos);
     }
 
     // ---- for the parts ---------------------------------------------------------------------------------------
@@ -233,8 +243,13 @@ public final class PoolBinding implements AutoCloseable {
         return evictor;
     }
 
-    Verdicts verdicts() {
+    Verdicts<TrackedConnection> verdicts() {
         return verdicts;
+    }
+
+    /** Every host is judged down: no borrower waits out its {@code connectionTimeout} for a new connection. */
+    void wakeBorrowers() {
+        waiters.wakeAll();
     }
 
     long intervalNanos() {

@@ -42,11 +42,11 @@ final class ReadOnlyEvidence implements SQLExceptionOverride {
     }
 
     private final ThreadLocal<Refusal> pending = new ThreadLocal<>();
-    private final Verdicts verdicts;
+    private final Verdicts<TrackedConnection> verdicts;
     /** The role the pool needs and where that came from, for the eviction's reason. */
     private final String needs;
 
-    ReadOnlyEvidence(Verdicts verdicts, String needs) {
+    ReadOnlyEvidence(Verdicts<TrackedConnection> verdicts, String needs) {
         this.verdicts = verdicts;
         this.needs = needs;
     }

@@ -24,7 +24,7 @@ import java.util.concurrent.Executor;
  * {@link WatchdogView}, and its {@link PhysicalClose} ends the physical connection. All of them move the one
  * {@link LeaseState} only through its named transitions.
  */
-final class TrackedConnection extends DelegatingConnection {
+final class TrackedConnection extends DelegatingConnection implements Borrowed {
 
     private final PoolBinding binding;
     private final ConnectionRef ref;
@@ -62,9 +62,44 @@ final class TrackedConnection extends DelegatingConnection {
         return probeTarget;
     }
 
-    /** Connections with the same key share a path: a timeout on one sweeps the others. */
-    String hostKey() {
+    @Override
+    public String hostKey() {
         return probeTarget.hostKey();
+    }
+
+    @Override
+    public ProbeTarget probeable() {
+        return probeTarget;
+    }
+
+    @Override
+    public long lastAliveNanos() {
+        return probeTarget.lastAliveNanos();
+    }
+
+    @Override
+    public boolean markDeadIfLease(long leaseEpoch) {
+        return state.markDeadIfLease(leaseEpoch);
+    }
+
+    @Override
+    public void abortPhysical() {
+        physicalClose.abort();
+    }
+
+    @Override
+    public String closedByServer() {
+        return probeTarget.closedByServer();
+    }
+
+    @Override
+    public String wrongRoleAtBorrow() {
+        return probeTarget.wrongRoleAtBorrow();
+    }
+
+    @Override
+    public boolean roundTrip() throws SQLException {
+        return probeTarget.roundTrip();
     }
 
     /** The connection as the in-flight watchdog and the host verdict see it. */
@@ -72,7 +107,8 @@ final class TrackedConnection extends DelegatingConnection {
         return watched;
     }
 
-    ConnectionRef ref() {
+    @Override
+    public ConnectionRef ref() {
         return ref;
     }
 
@@ -157,66 +193,15 @@ final class TrackedConnection extends DelegatingConnection {
         leaseSlowly();
     }
 
-    /**
-     * The borrower drew a connection that is not idle: wait for a running probe, or give up on it. Two deadlines,
-     * because only a probe that ran and got no answer within its timeout is evidence of death. A queued probe (its
-     * host's probe threads all busy) gets one probe timeout to find a thread; if it has not started by then, the
-     * borrower takes the connection back, with no verdict. A running probe gets one probe timeout counted from when
-     * this borrower first saw it running, never from the borrower's arrival: a probe that got its thread late, and
-     * answers inside its own timeout, must not be refused (and then marked dead) for the time it spent queued.
-     */
+    /** The borrower drew a connection that is not idle: wait for its probe, or give it up ({@link LeaseAttempt}). */
     private void leaseSlowly() {
-        long start = System.nanoTime();
-        long wait = binding.probeTimeoutNanos() + ProbeTarget.WAIT_SLACK_NANOS;
-        long queuedUntil = start + wait;
-        long probingWord = -1;
-        long probingUntil = 0;
-        boolean waited = false;
-        while (true) {
-            long r = state.tryLease();
-            if (r >= 0) {
-                state.leased(r);
-                if (waited) {
-                    binding.events().borrowWaitedForProbe();
-                }
-                return;
-            }
-            long w = -r - 1;
-            State s = LeaseState.refused(r);
-            long now = System.nanoTime();
-            long until;
-            if (s == State.SETUP) {
-                ready(); // HikariCP scheduled no task we know of, yet hands it out: it is set up
-                continue;
-            } else if (s == State.QUEUED) {
-                if (now - queuedUntil >= 0) {
-                    // Its probe never got a thread (the host's lane is full): no verdict, so the borrower takes it back.
-                    state.cancelQueued(w);
-                    continue;
-                }
-                until = queuedUntil;
-            } else if (s == State.PROBING) {
-                if (w != probingWord) {
-                    // Running since before now, but perhaps only just: its own deadline is at most one timeout away.
-                    probingWord = w;
-                    probingUntil = now + wait;
-                }
-                if (now - probingUntil >= 0) {
-                    refuse(start); // ran a whole probe timeout (and the slack) without an answer
-                    return;
-                }
-                until = probingUntil;
-            } else {
-                refuse(start); // dead or closed: the borrower must not use it
-                return;
-            }
-            waited = true;
-            probeTarget.awaitEnd(until);
+        LeaseAttempt attempt = new LeaseAttempt(state, binding.probeTimeoutNanos(), System.nanoTime(), this::ready);
+        while (!attempt.step(System.nanoTime())) {
+            probeTarget.awaitEnd(attempt.waitUntilNanos());
         }
-    }
-
-    private void refuse(long start) {
-        state.refusedAfter(System.nanoTime() - start);
+        if (attempt.leasedAfterWaiting()) {
+            binding.events().borrowWaitedForProbe();
+        }
     }
 
     @Override
@@ -228,13 +213,13 @@ final class TrackedConnection extends DelegatingConnection {
         }
     }
 
-    /** When {@link #lease()} is REFUSED: how long beginRequest took to refuse it (a wait for a probe, or next to 0). */
-    long refusedAfterNanos() {
+    @Override
+    public long refusedAfterNanos() {
         return state.refusedAfterNanos();
     }
 
-    /** What the current borrower's beginRequest found, and whether its lease still holds. */
-    LeaseState.Lease lease() {
+    @Override
+    public LeaseState.Lease lease() {
         return state.lease();
     }
 
@@ -371,8 +356,8 @@ final class TrackedConnection extends DelegatingConnection {
         return iface.isInstance(this) || iface.isInstance(delegate) || delegate.isWrapperFor(iface);
     }
 
-    /** Marks the connection dead from outside a probe (a borrower found it unusable). */
-    boolean markDead() {
+    @Override
+    public boolean markDead() {
         boolean changed = state.markDead();
         probeTarget.ended();
         return changed;

@@ -1,34 +1,47 @@
 package io.github.jdbcliveness.pool;
 
 import io.github.jdbcliveness.EvictionReason;
-import io.github.jdbcliveness.heartbeat.HeartbeatScheduler;
+import io.github.jdbcliveness.heartbeat.Probeable;
 import java.sql.SQLException;
 import java.time.Duration;
-import java.util.Set;
 import java.util.concurrent.TimeUnit;
 
 /**
- * What a pool does once a connection, or its host, is judged dead; decided here, once, whoever found it (a probe, a
- * borrower, the watchdog, a host verdict). A dead connection is counted and told first, then aborted, evicted through
- * HikariCP, and its host swept when the failure says the host may be gone. A host judged down has the requests that
- * wait on it aborted, its idle connections probed at once, and the borrowers waiting for a new connection woken.
+ * What a pool does once a connection is found dead; decided here, once, whoever found it (a probe, a borrower, the
+ * watchdog, a host verdict). A dead connection is counted and told first, then aborted, evicted through HikariCP, and
+ * its host swept when the failure says the host may be gone.
+ *
+ * <p>It knows connections only as {@link Judged}, the pool only by its {@link Eviction} and the heartbeat only by
+ * its {@link Sweep}: the simulation runs this class itself, on its own connections and pool.
+ *
+ * @param <C> the connections it judges
  */
-final class Verdicts {
+final class Verdicts<C extends Judged> {
+
+    /** How a connection known dead leaves the pool ({@link Evictor} in a running pool). */
+    interface Eviction<C> {
+
+        /** Out of the pool: now if it is idle, else as soon as the pool can. */
+        void evict(C c);
+
+        /** Out of the pool before it is aborted under its borrower, whose {@code close()} then returns quietly. */
+        void evictLeased(C c);
+    }
+
+    /** The heartbeat's sweep: probe the idle connections to a host now, but {@code except}. */
+    interface Sweep {
+        void sweep(String hostKey, Probeable except);
+    }
 
     private final PoolEvents events;
-    private final Evictor evictor;
-    private final HeartbeatScheduler scheduler;
-    private final Set<TrackedConnection> live;
-    private final BorrowWaiters waiters;
+    private final Eviction<C> eviction;
+    private final Sweep sweep;
     private final Duration probeTimeout;
 
-    Verdicts(PoolEvents events, Evictor evictor, HeartbeatScheduler scheduler, Set<TrackedConnection> live,
-            BorrowWaiters waiters, Duration probeTimeout) {
+    Verdicts(PoolEvents events, Eviction<C> eviction, Sweep sweep, Duration probeTimeout) {
         this.events = events;
-        this.evictor = evictor;
-        this.scheduler = scheduler;
-        this.live = live;
-        this.waiters = waiters;
+        this.eviction = eviction;
+        this.sweep = sweep;
         this.probeTimeout = probeTimeout;
     }
 
@@ -36,15 +49,14 @@ final class Verdicts {
      * A connection was found dead (it is DEAD already): count and tell, end it, evict it, sweep if it says so. Counted
      * before its socket closes: a borrower whose request fails on that close finds the eviction in the stats already.
      */
-    void dead(TrackedConnection t, EvictionReason reason, Throwable cause, long tookNanos, long nowNanos) {
+    void dead(C t, EvictionReason reason, Throwable cause, long tookNanos, long nowNanos) {
         dead(t, reason, cause, describe(reason, cause, tookNanos, probeTimeout), tookNanos, nowNanos);
     }
 
-    void dead(TrackedConnection t, EvictionReason reason, Throwable cause, String why, long tookNanos,
-            long nowNanos) {
-        events.dead(t.ref(), reason, cause, why, tookNanos, nowNanos - t.probeTarget().lastAliveNanos(), nowNanos);
-        t.physicalClose().abort();
-        evictor.evict(t);
+    void dead(C t, EvictionReason reason, Throwable cause, String why, long tookNanos, long nowNanos) {
+        events.dead(t.ref(), reason, cause, why, tookNanos, nowNanos - t.lastAliveNanos(), nowNanos);
+        t.abortPhysical();
+        eviction.evict(t);
         if (sweepsHost(reason, cause)) {
             sweep(t);
         }
@@ -55,10 +67,10 @@ final class Verdicts {
      * connection ends, so the borrower's {@code close()} after the abort returns quietly, as it does for a
      * connection HikariCP evicted itself (it would throw the driver's "connection is closed" otherwise).
      */
-    private void deadUnderBorrower(TrackedConnection t, EvictionReason reason, String why, long nowNanos) {
-        events.dead(t.ref(), reason, null, why, 0, nowNanos - t.probeTarget().lastAliveNanos(), nowNanos);
-        evictor.evictLeased(t);
-        t.physicalClose().abort();
+    private void deadUnderBorrower(C t, EvictionReason reason, String why, long nowNanos) {
+        events.dead(t.ref(), reason, null, why, 0, nowNanos - t.lastAliveNanos(), nowNanos);
+        eviction.evictLeased(t);
+        t.abortPhysical();
         if (sweepsHost(reason, null)) {
             sweep(t);
         }
@@ -70,64 +82,36 @@ final class Verdicts {
      * (HikariCP's close of a dead connection does nothing), and sweep its host, whose other idle connections are
      * likely on the same server.
      */
-    void refusedAsReadOnly(TrackedConnection t, SQLException refusal, String why, long nowNanos) {
-        events.dead(t.ref(), EvictionReason.WRONG_ROLE, refusal, why, 0, nowNanos - t.probeTarget().lastAliveNanos(),
-                nowNanos);
-        t.physicalClose().abort();
+    void refusedAsReadOnly(C t, SQLException refusal, String why, long nowNanos) {
+        events.dead(t.ref(), EvictionReason.WRONG_ROLE, refusal, why, 0, nowNanos - t.lastAliveNanos(), nowNanos);
+        t.abortPhysical();
         sweep(t);
     }
 
     /** Probes the other idle connections to this connection's host now. */
-    void sweep(TrackedConnection t) {
-        scheduler.sweep(t.hostKey(), t.probeTarget());
+    void sweep(C t) {
+        sweep.sweep(t.hostKey(), t.probeable());
+    }
+
+    /** Probes every idle connection to {@code hostKey} now (its host was just judged down). */
+    void sweepHost(String hostKey) {
+        sweep.sweep(hostKey, null);
     }
 
     /** The watchdog proved a leased connection's request went into a dead path: abort it, sweep its host. */
-    void abortInFlight(TrackedConnection t, long leaseEpoch, String detail, long nowNanos) {
+    void abortInFlight(C t, long leaseEpoch, String detail, long nowNanos) {
         abortLease(t, leaseEpoch, EvictionReason.UNACKNOWLEDGED_DATA, detail, nowNanos);
     }
 
     /** The host verdict says {@code t}'s request waits on a host that is down: abort it, if still in that lease. */
-    void abortOnDownHost(TrackedConnection t, long leaseEpoch, String detail, long nowNanos) {
+    void abortOnDownHost(C t, long leaseEpoch, String detail, long nowNanos) {
         abortLease(t, leaseEpoch, EvictionReason.HOST_DOWN, detail, nowNanos);
     }
 
     /** Evidence gathered on a lease that has ended since must not kill the next borrower's. */
-    private void abortLease(TrackedConnection t, long leaseEpoch, EvictionReason reason, String detail,
-            long nowNanos) {
-        if (t.state.markDeadIfLease(leaseEpoch)) {
+    private void abortLease(C t, long leaseEpoch, EvictionReason reason, String detail, long nowNanos) {
+        if (t.markDeadIfLease(leaseEpoch)) {
             deadUnderBorrower(t, reason, detail, nowNanos);
-        }
-    }
-
-    /**
-     * {@code host} was just judged down: abort the requests waiting on it, probe its idle connections now, and wake the
-     * borrowers waiting for a new connection if no host is left ({@code everyHostDown}).
-     *
-     * @param onHost which connections went to that host
-     */
-    void hostWentDown(HostWatch host, java.util.function.Predicate<TrackedConnection> onHost, boolean everyHostDown,
-            long nowNanos) {
-        try {
-            Set<String> hostKeys = new java.util.HashSet<>();
-            for (TrackedConnection t : live) {
-                if (!onHost.test(t)) {
-                    continue;
-                }
-                hostKeys.add(t.hostKey());
-                long epoch = t.watched().leaseEpoch();
-                long waiting = t.watched().waitingSinceNanos(nowNanos);
-                if (epoch >= 0 && waiting != 0) {
-                    host.requestWaiting(t, epoch, waiting, nowNanos);
-                }
-            }
-            for (String hostKey : hostKeys) {
-                scheduler.sweep(hostKey, null);
-            }
-        } finally {
-            if (everyHostDown) {
-                waiters.wakeAll(); // whatever failed above, no borrower waits out connectionTimeout
-            }
         }
     }
 

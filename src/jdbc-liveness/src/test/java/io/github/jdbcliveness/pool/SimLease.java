@@ -1,14 +1,17 @@
 package io.github.jdbcliveness.pool;
 
-import io.github.jdbcliveness.EvictionReason;
-
 /**
  * The real {@link LeaseState} of one connection, opened up for the simulator ({@code io.github.jdbcliveness.sim}):
- * each method is one of its named transitions or reads, unchanged. Test code.
+ * each method is one of its named transitions or reads, unchanged. The borrower's transitions run through
+ * {@link SimEngine}'s {@code LeaseAttempt} and {@code BorrowGuard}. Test code.
  */
 public final class SimLease {
 
     private final LeaseState state = LeaseState.inSetup();
+
+    LeaseState leaseState() {
+        return state;
+    }
 
     /** SETUP → IDLE (HikariCP has set the connection up). */
     public boolean ready() {
@@ -21,10 +24,6 @@ public final class SimLease {
 
     public boolean startQueued(long queuedWord) {
         return state.startQueued(queuedWord);
-    }
-
-    public boolean cancelQueued(long queuedWord) {
-        return state.cancelQueued(queuedWord);
     }
 
     /** The word a queued probe has once it started. */
@@ -40,47 +39,12 @@ public final class SimLease {
         return state.failProbe(probeWord);
     }
 
-    /** @return the lease word (≥ 0), or the refused word negated minus one */
-    public long tryLease() {
-        return state.tryLease();
-    }
-
-    /** The state's name that refused a {@link #tryLease()}. */
-    public static String refused(long tryLeaseResult) {
-        return LeaseState.refused(tryLeaseResult).name();
-    }
-
-    public void leased(long leaseWord) {
-        state.leased(leaseWord);
-    }
-
-    public void refusedAfter(long nanos) {
-        state.refusedAfter(nanos);
-    }
-
     public long endLease() {
         return state.endLease();
     }
 
     public boolean release(long leaseWord) {
         return state.release(leaseWord);
-    }
-
-    /** LIVE, REFUSED or NOT_BEGUN: what the current borrower's beginRequest found. */
-    public String lease() {
-        return state.lease().name();
-    }
-
-    public long refusedAfterNanos() {
-        return state.refusedAfterNanos();
-    }
-
-    public boolean markDead() {
-        return state.markDead();
-    }
-
-    public boolean markDeadIfLease(long leaseEpoch) {
-        return state.markDeadIfLease(leaseEpoch);
     }
 
     /** @return the state it was in, or null when already closed */
@@ -112,18 +76,6 @@ public final class SimLease {
     public static String state(long word) {
         return LeaseState.state(word).name();
     }
-
-    public static long epoch(long word) {
-        return LeaseState.epoch(word);
-    }
-
-    /** {@link Verdicts#sweepsHost}: whether a connection found dead for this reason sweeps its host. */
-    public static boolean sweepsHost(EvictionReason reason, Throwable cause) {
-        return Verdicts.sweepsHost(reason, cause);
-    }
-
-    /** {@link ProbeTarget#WAIT_SLACK_NANOS}: how much longer than the probe timeout a borrower waits for a probe. */
-    public static final long WAIT_SLACK_NANOS = ProbeTarget.WAIT_SLACK_NANOS;
 
     @Override
     public String toString() {

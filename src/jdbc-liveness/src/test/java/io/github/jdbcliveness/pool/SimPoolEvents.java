@@ -1,7 +1,6 @@
 package io.github.jdbcliveness.pool;
 
 import io.github.jdbcliveness.ConnectionRef;
-import io.github.jdbcliveness.EvictionReason;
 import io.github.jdbcliveness.LivenessListener;
 import io.github.jdbcliveness.LivenessStats;
 import java.util.List;
@@ -14,6 +13,10 @@ public final class SimPoolEvents {
 
     public SimPoolEvents(String poolName) {
         this.events = new PoolEvents(poolName);
+    }
+
+    PoolEvents events() {
+        return events;
     }
 
     public void addListener(LivenessListener l) {
@@ -34,17 +37,6 @@ public final class SimPoolEvents {
 
     public void borrowWaitedForProbe() {
         events.borrowWaitedForProbe();
-    }
-
-    public void borrowSkippedDead(ConnectionRef ref) {
-        events.borrowSkippedDead(ref);
-    }
-
-    /** As {@link Verdicts#dead}: counted and told once, with the reason's one-line description. */
-    public void dead(ConnectionRef ref, EvictionReason reason, Throwable cause, long tookNanos, long latencyNanos,
-            long nowNanos, long probeTimeoutNanos) {
-        String why = Verdicts.describe(reason, cause, tookNanos, java.time.Duration.ofNanos(probeTimeoutNanos));
-        events.dead(ref, reason, cause, why, tookNanos, latencyNanos, nowNanos);
     }
 
     public void deadRemoved() {

@@ -1,15 +1,14 @@
 package io.github.jdbcliveness.sim;
 
-import io.github.jdbcliveness.EvictionReason;
-import io.github.jdbcliveness.pool.SimLease;
+import io.github.jdbcliveness.pool.SimEngine;
 import io.github.jdbcliveness.sim.EventLoop.Side;
 
 /**
  * An application thread: it thinks, borrows, sends a few requests (short and long queries, slow uploads) and gives
- * the connection back. Between HikariCP's hand-out and the application, the engine's borrow path, copied in its
- * order: {@code TrackedConnection.beginRequest} (lease, or wait for a probe: {@code leaseSlowly}) and
- * {@code BorrowGuard.check} (a connection refused or closed by the server is marked dead, evicted, and the borrower
- * asks again); at the end {@code TrackedConnection.endRequest}.
+ * the connection back. Between HikariCP's hand-out and the application, the engine's borrow path: its own
+ * {@code LeaseAttempt} (lease, or wait for a probe) and {@code BorrowGuard} (a connection refused or closed by the
+ * server is marked dead, evicted, and the borrower asks again); at the end {@code TrackedConnection.endRequest},
+ * copied.
  */
 final class Borrower {
 
@@ -47,100 +46,30 @@ final class Borrower {
             if (c == null) {
                 think(); // timed out (or the pool closed): the application got an SQLException
             } else {
-                new Lease(c).attempt();
+                attempt(c, sim.engine.attempt(c, sim.loop.now()));
             }
         });
     }
 
-    /** {@code TrackedConnection.beginRequest} and {@code leaseSlowly}, with the waits on simulated time. */
-    private final class Lease {
-        private final SimConnection c;
-        private final long start = sim.loop.now();
-        private final long wait = sim.settings.probeTimeoutNanos() + SimLease.WAIT_SLACK_NANOS;
-        private final long queuedUntil = start + wait;
-        private long probingWord = -1;
-        private long probingUntil;
-        private boolean waited;
-
-        Lease(SimConnection c) {
-            this.c = c;
+    /**
+     * {@code TrackedConnection.beginRequest}: the engine's {@code LeaseAttempt}, whose waits for a probe's end are on
+     * simulated time here.
+     */
+    private void attempt(SimConnection c, SimEngine.Attempt attempt) {
+        if (!attempt.step(sim.loop.now())) {
+            c.awaitEnd(attempt.waitUntilNanos(), () -> attempt(c, attempt));
+            return;
         }
-
-        void attempt() {
-            while (true) {
-                long r = c.lease.tryLease();
-                if (r >= 0) {
-                    c.lease.leased(r);
-                    if (waited) {
-                        sim.events.borrowWaitedForProbe();
-                    }
-                    guard(c);
-                    return;
-                }
-                long w = -r - 1;
-                String s = SimLease.refused(r);
-                long now = sim.loop.now();
-                long until;
-                if (s.equals("SETUP")) {
-                    c.lease.ready();
-                    continue;
-                } else if (s.equals("QUEUED")) {
-                    if (now - queuedUntil >= 0) {
-                        c.lease.cancelQueued(w);
-                        continue;
-                    }
-                    until = queuedUntil;
-                } else if (s.equals("PROBING")) {
-                    if (w != probingWord) {
-                        probingWord = w;
-                        probingUntil = now + wait;
-                    }
-                    if (now - probingUntil >= 0) {
-                        c.lease.refusedAfter(now - start);
-                        guard(c);
-                        return;
-                    }
-                    until = probingUntil;
-                } else {
-                    c.lease.refusedAfter(now - start);
-                    guard(c);
-                    return;
-                }
-                waited = true;
-                c.awaitEnd(until, this::attempt);
-                return;
-            }
+        if (attempt.leasedAfterWaiting()) {
+            sim.events.borrowWaitedForProbe();
         }
-    }
-
-    /** {@code BorrowGuard.check} (validate-on-borrow off). */
-    private void guard(SimConnection c) {
-        long now = sim.loop.now();
-        switch (c.lease.lease()) {
-            case "LIVE" -> {
-                if (c.socket.closedByServer && sim.broken != Sim.Break.BORROW_GUARD_SKIPS_SOCKET_LOOK) { // a peek: a FIN, a reset or a termination message is waiting
-                    if (c.markDead()) {
-                        sim.verdicts.dead(c, EvictionReason.CLOSED_BY_SERVER, null, 0, now);
-                    }
-                    skip(c);
-                    return;
-                }
-                use(c);
-            }
-            case "REFUSED" -> {
-                if (c.markDead()) {
-                    sim.verdicts.dead(c, EvictionReason.PROBE_TIMEOUT, null, sim.settings.probeTimeoutNanos(), now);
-                }
-                skip(c);
-            }
-            default -> throw new IllegalStateException("HikariCP handed out " + c + " without beginRequest");
+        // The engine's BorrowGuard.check (validate-on-borrow off): a connection refused, or closed by the server, is
+        // marked dead, evicted through the borrower's proxy, and the borrower asks again.
+        if (sim.engine.check(c.entry) == SimEngine.USE) {
+            use(c);
+        } else {
+            ask();
         }
-    }
-
-    private void skip(SimConnection c) {
-        sim.events.borrowSkippedDead(c.ref);
-        sim.pool.evictBorrowed(c);
-        ask();
     }
 
     private void use(SimConnection c) {

@@ -1,8 +1,11 @@
 package io.github.jdbcliveness.sim;
 
+import io.github.jdbcliveness.ConnectionRef;
 import io.github.jdbcliveness.EvictionReason;
+import io.github.jdbcliveness.LivenessListener;
 import io.github.jdbcliveness.LivenessStats;
 import io.github.jdbcliveness.pool.SimLease;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -92,8 +95,24 @@ final class Invariants {
         }
     }
 
+    /** The engine tells every connection it finds dead, whoever found it: {@link #evicted}. */
+    LivenessListener evictions() {
+        return new LivenessListener() {
+            @Override
+            public void onEvicted(ConnectionRef ref, EvictionReason reason, Duration latency, long atNanos) {
+                for (SimConnection c : sim.pool.all) {
+                    if (c.ref == ref) {
+                        evicted(c, reason);
+                        return;
+                    }
+                }
+                violated(8, "an eviction of " + ref + ", which the pool does not hold");
+            }
+        };
+    }
+
     /** 4: a connection was found dead. */
-    void evicted(SimConnection c, EvictionReason reason) {
+    private void evicted(SimConnection c, EvictionReason reason) {
         deadSeen++;
         if (!c.everImpaired && !sim.pool.closed) {
             violated(4, "healthy " + c + " evicted (" + reason + ")",

@@ -9,6 +9,7 @@ import io.github.jdbcliveness.heartbeat.Probeable;
 import io.github.jdbcliveness.heartbeat.SimHeartbeatAccess;
 import io.github.jdbcliveness.inflight.InflightWatchdog;
 import io.github.jdbcliveness.inflight.ProcNetTcp;
+import io.github.jdbcliveness.pool.SimEngine;
 import io.github.jdbcliveness.pool.SimPoolEvents;
 import java.time.Duration;
 import java.util.HashMap;
@@ -38,10 +39,10 @@ final class Sim {
         }
     }
 
-    /** A test-only break of the engine's glue, to show that the simulator finds what it is meant to find. */
+    /** A test-only break, to show that the simulator finds what it is meant to find. */
     enum Break {
         NONE,
-        /** The borrow guard forgets its look at the socket: a connection the server closed is handed out. */
+        /** The borrow guard's look at the socket sees nothing: a connection the server closed is handed out. */
         BORROW_GUARD_SKIPS_SOCKET_LOOK
     }
 
@@ -56,7 +57,7 @@ final class Sim {
     final HeartbeatCore core;
     final Ticker ticker;
     final SimPoolEvents events = new SimPoolEvents("sim");
-    final SimVerdicts verdicts = new SimVerdicts(this);
+    final SimEngine engine;
     final SimPool pool;
     final SimHostWatch host;
     final InflightWatchdog watchdog;
@@ -83,7 +84,12 @@ final class Sim {
                 loop::now, bound -> bound <= 0 ? 0 : jitter.nextLong(bound), heartbeatEvents());
         this.ticker = new Ticker(loop, core, rng.split());
         this.pool = new SimPool(this);
+        this.engine = new SimEngine(events, pool, (hostKey, except) -> {
+            core.sweepNow(hostKey, except); // HeartbeatScheduler.sweep
+            ticker.commandQueued(true);
+        }, settings.probeTimeoutNanos(), loop::now);
         this.invariants = new Invariants(this);
+        events.addListener(invariants.evictions());
         this.host = new SimHostWatch(this);
         this.watchdog = new InflightWatchdog(() -> pool.all, settings.config().unacknowledgedTimeout().toNanos(),
                 loop::now, this::kernelTable, true);

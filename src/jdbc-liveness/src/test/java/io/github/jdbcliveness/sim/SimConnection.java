@@ -7,6 +7,7 @@ import io.github.jdbcliveness.heartbeat.SimHeartbeatAccess;
 import io.github.jdbcliveness.inflight.LeaseWatch;
 import io.github.jdbcliveness.inflight.ProcNetTcp;
 import io.github.jdbcliveness.inflight.WatchedLease;
+import io.github.jdbcliveness.pool.SimEngine;
 import io.github.jdbcliveness.pool.SimLease;
 import io.github.jdbcliveness.sim.EventLoop.Side;
 import java.util.ArrayList;
@@ -24,13 +25,15 @@ import java.util.List;
  * <p>Beside that, the ground truth the invariants judge by: since when the connection is truly impaired (its path
  * dead, its server hung, closed or reset), and whether it ever was.
  */
-final class SimConnection implements Probeable, WatchedLease {
+final class SimConnection implements Probeable, WatchedLease, SimEngine.Connection {
 
     static final String HOST = "db:5432";
 
     final int id;
     final SimSocket socket;
     final SimLease lease = new SimLease();
+    /** The connection as the engine's verdicts, borrow guard and lease attempt see it. */
+    final SimEngine.Entry entry = new SimEngine.Entry(this);
     final ConnectionRef ref;
     private final Sim sim;
     private final LeaseWatch watch = new LeaseWatch();
@@ -162,7 +165,7 @@ final class SimConnection implements Probeable, WatchedLease {
     @Override
     public void probeFailed(long token, Throwable cause, long startNanos, long endNanos) {
         if (lease.failProbe(SimLease.started(token)) || lease.failProbe(token)) {
-            sim.verdicts.dead(this, EvictionReason.PROBE_FAILED, cause, endNanos - startNanos, endNanos);
+            sim.engine.dead(entry, EvictionReason.PROBE_FAILED, cause, endNanos - startNanos, endNanos);
         }
         ended();
     }
@@ -172,7 +175,7 @@ final class SimConnection implements Probeable, WatchedLease {
         if (lease.failProbe(SimLease.started(token))) {
             // ProbeTarget.probeTimedOut: the flow's line in the kernel's table, read before the abort closes it.
             boolean serverSilent = sim.host.looksAtFlow(nowNanos) && flowAcknowledged();
-            sim.verdicts.dead(this, EvictionReason.PROBE_TIMEOUT, null, nowNanos - startNanos, nowNanos);
+            sim.engine.dead(entry, EvictionReason.PROBE_TIMEOUT, null, nowNanos - startNanos, nowNanos);
             sim.host.probeTimedOut(startNanos, nowNanos, serverSilent);
         }
         ended();
@@ -218,11 +221,41 @@ final class SimConnection implements Probeable, WatchedLease {
 
     // ---- TrackedConnection's --------------------------------------------------------------------------------------
 
-    /** {@code TrackedConnection.markDead}: found unusable outside a probe. */
-    boolean markDead() {
-        boolean changed = lease.markDead();
+    // ---- SimEngine.Connection (TrackedConnection's, as the engine's parts ask it) -----------------------------------
+
+    @Override
+    public SimLease lease() {
+        return lease;
+    }
+
+    @Override
+    public ConnectionRef ref() {
+        return ref;
+    }
+
+    @Override
+    public Probeable probeable() {
+        return this;
+    }
+
+    /** {@code PhysicalClose.abort}: the socket is closed. */
+    @Override
+    public void abortPhysical() {
+        sim.network.close(socket);
+    }
+
+    /** {@code ProbeTarget.closedByServer}: a peek sees a FIN, a reset or a termination message waiting. */
+    @Override
+    public String closedByServer() {
+        if (!socket.closedByServer || sim.broken == Sim.Break.BORROW_GUARD_SKIPS_SOCKET_LOOK) {
+            return null;
+        }
+        return "the server had closed the connection (simulated)";
+    }
+
+    @Override
+    public void probeEnded() {
         ended();
-        return changed;
     }
 
     /** {@code TrackedConnection.close} (and {@code abort}): HikariCP ends the connection. */
@@ -262,7 +295,7 @@ final class SimConnection implements Probeable, WatchedLease {
 
     @Override
     public void abortIfStillLeased(long epoch, String why, long nowNanos) {
-        sim.verdicts.abortInFlight(this, epoch, why, nowNanos);
+        sim.engine.abortInFlight(entry, epoch, why, nowNanos);
     }
 
     @Override

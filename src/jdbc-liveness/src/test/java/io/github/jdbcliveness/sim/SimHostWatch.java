@@ -87,7 +87,7 @@ final class SimHostWatch {
         boolean kernelWatches = c.socket.writingBlockedSinceNanos == 0
                 && health.leavesRequestsToKernel(lastReceivedNanos());
         if (downSince != 0 && health.waitsOnDownHost(sinceNanos, nowNanos, graceNanos) && !kernelWatches) {
-            sim.verdicts.abortOnDownHost(c, epoch, nowNanos);
+            sim.engine.abortOnDownHost(c.entry, epoch, "its request waited on a host judged down", nowNanos);
         }
     }
 
@@ -167,8 +167,7 @@ final class SimHostWatch {
                 requestWaiting(c, epoch, waiting, now);
             }
         }
-        sim.core.sweepNow(SimConnection.HOST, null);
-        sim.ticker.commandQueued(true);
+        sim.engine.sweepHost(SimConnection.HOST);
     }
 
     void close() {

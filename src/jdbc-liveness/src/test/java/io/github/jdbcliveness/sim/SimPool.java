@@ -1,5 +1,6 @@
 package io.github.jdbcliveness.sim;
 
+import io.github.jdbcliveness.pool.SimEngine;
 import io.github.jdbcliveness.sim.EventLoop.Side;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -15,7 +16,7 @@ import java.util.function.Consumer;
  * borrowed). Beside it, {@code PoolBinding}'s part: a new connection registers with the heartbeat, a closed one
  * leaves it. HikariCP's own borrow-time {@code isValid} (after 500 ms idle) is not simulated.
  */
-final class SimPool {
+final class SimPool implements SimEngine.Pool {
 
     static final long ADDED_PAUSE_NANOS = 30_000_000L;
     static final long BACKOFF_FIRST_NANOS = 10_000_000L;
@@ -143,19 +144,31 @@ final class SimPool {
     }
 
     /** The evictor hands HikariCP's end-of-life task for {@code c} to a maintenance thread. */
-    void evict(SimConnection c) {
-        sim.probeThreads.maintenance.execute(() -> {
-            c.evicted = true;
-            if (c.inBag) {
-                closeConnection(c);
-            }
-        });
+    @Override
+    public void evict(SimEngine.Connection c) {
+        sim.probeThreads.maintenance.execute(() -> endOfLife((SimConnection) c));
+    }
+
+    /** The evictor runs HikariCP's end-of-life task for a leased {@code c} now: it is marked evicted. */
+    @Override
+    public void evictLeased(SimEngine.Connection c) {
+        endOfLife((SimConnection) c);
+    }
+
+    /** HikariCP's end-of-life task: the entry is marked evicted, and closed now if it is idle in the bag. */
+    private void endOfLife(SimConnection c) {
+        c.evicted = true;
+        if (c.inBag) {
+            closeConnection(c);
+        }
     }
 
     /** A borrower holding {@code c}'s proxy evicts it: HikariCP closes it now. */
-    void evictBorrowed(SimConnection c) {
-        c.evicted = true;
-        closeConnection(c);
+    @Override
+    public void evictBorrowed(SimEngine.Connection c) {
+        SimConnection s = (SimConnection) c;
+        s.evicted = true;
+        closeConnection(s);
     }
 
     /** A borrower gives {@code c} back; HikariCP closes it if it was evicted or the request broke it (08xxx). */
