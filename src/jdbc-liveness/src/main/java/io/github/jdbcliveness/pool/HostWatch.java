@@ -5,7 +5,6 @@ import io.github.jdbcliveness.HostDownException;
 import io.github.jdbcliveness.LivenessConfig;
 import io.github.jdbcliveness.LivenessStats;
 import io.github.jdbcliveness.heartbeat.HeartbeatCore;
-import io.github.jdbcliveness.heartbeat.HeartbeatScheduler;
 import io.github.jdbcliveness.host.HostHealth;
 import io.github.jdbcliveness.keepalive.KeepaliveConnector;
 import java.io.IOException;
@@ -15,8 +14,6 @@ import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.Executor;
-import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.ReentrantLock;
 import org.slf4j.Logger;
@@ -24,15 +21,15 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The pool's host verdict, wired in: evidence from probes, HikariCP's connects and requests waiting for an answer goes
- * to {@link HostHealth}; a check opens a new connection of its own (not a pool entry) with the connect timeout as
- * its deadline, on a thread of its own whose sockets are closed at the deadline (so that the thread ends). A verdict takes
- * effect after a grace, if it still stands then: requests waiting on the host are aborted
- * ({@link EvictionReason#HOST_DOWN}), idle connections to it are probed at once, borrowers that would wait for a new
- * connection fail at once, and listeners hear of it. The host is checked again every recheck period, and anything
- * that answers re-admits it.
+ * to {@link HostHealth}; a {@link Check} opens a new connection of its own (not a pool entry) with the connect timeout
+ * as its deadline ({@link HostCheckThread}). A verdict takes effect after a grace, if it still stands then: requests
+ * waiting on the host are aborted ({@link EvictionReason#HOST_DOWN}), idle connections to it are probed at once,
+ * borrowers that would wait for a new connection fail at once, and listeners hear of it. The host is checked again
+ * every recheck period, and anything that answers re-admits it.
  *
  * <p>One verdict per host: a pool over a multi-host URL has one of these for each ({@link HostWatches}), whose
- * check opens a connection to its host alone.
+ * check opens a connection to its host alone. It knows the pool, its clock and its timers only as a {@link Pool},
+ * and its check only as a {@link Check}: the simulation runs this class itself (all but the half-open trial).
  */
 final class HostWatch implements AutoCloseable {
 
@@ -52,14 +49,64 @@ final class HostWatch implements AutoCloseable {
         Connection open(KeepaliveConnector.Attempt attempt) throws SQLException;
     }
 
-    private final PoolBinding binding;
-    private final ConnectionFactory connector;
-    private final CheckConnection checkConnection;
+    /** What a verdict asks of the pool around it, with the clock and the timers it runs on. */
+    interface Pool {
+
+        String poolName();
+
+        PoolEvents events();
+
+        /** The verdict took effect: abort what waits on {@code host}, probe its idle connections, wake borrowers. */
+        void wentDown(HostWatch host, long nowNanos);
+
+        /** When the server last sent bytes on any of the pool's connections to {@code host}, or 0. */
+        long lastReceivedNanos(HostWatch host);
+
+        /** A dead path healed: the pool's connects whose handshakes began before then are aborted, to retry now. */
+        void abortStalledHandshakes(long beganBeforeNanos);
+
+        long nanoTime();
+
+        /** Runs {@code task} on a maintenance thread once {@code delayNanos} have passed (dropped when shut down). */
+        void after(long delayNanos, Runnable task);
+
+        /** Runs {@code task} on the heartbeat's thread every {@code periodNanos}. */
+        HeartbeatCore.Periodic every(long periodNanos, Runnable task);
+    }
+
+    /** A check of the host: a new connection of its own and one round trip, bounded by the connect timeout. */
+    interface Check extends AutoCloseable {
+
+        /**
+         * Starts a check, unless one is under way still.
+         *
+         * @return false when none started: nothing will be reported
+         */
+        boolean start(long startNanos, CheckResult result);
+
+        /** Ends a check under way now (its sockets closed). */
+        @Override
+        void close();
+    }
+
+    /** What a check reports. */
+    interface CheckResult {
+
+        /** The server spoke, an error included; also after the deadline, when a late answer still re-admits it. */
+        void answered(long nowNanos);
+
+        /**
+         * Once per check, at its end or its deadline: {@code ANSWERED}; {@code UNKNOWN} (proves nothing); or
+         * {@code SILENT}, with why and whether its TCP handshake went unanswered.
+         */
+        void ended(long nowNanos, ConnectOutcome outcome, String why, boolean tcpSilent);
+    }
+
+    private final Pool pool;
+    private final Check check;
     private final HostHealth health;
-    private final long checkDeadlineNanos;
     /** How long a verdict waits before it takes effect: a late answer takes it back within this. */
     private final long graceNanos;
-    private final int validSeconds;
     private final HeartbeatCore.Periodic recheck;
     /** Orders each transition of the verdict with what it publishes (the borrow flag, the events). */
     private final ReentrantLock publish = new ReentrantLock();
@@ -70,9 +117,6 @@ final class HostWatch implements AutoCloseable {
     private final long flowLookSpacingNanos;
     /** For the borrow path: when the verdict in effect was reached, or 0 while there is none (one volatile read). */
     private volatile long downSince;
-    private volatile Thread checkThread;
-    /** The sockets of the check under way, closed at its deadline and at close(). */
-    private volatile KeepaliveConnector.Attempt checkAttempt;
     private volatile boolean closed;
     /** The host's address from a connection's socket, for a borrower's trial handshake; null until one is seen. */
     private volatile InetSocketAddress address;
@@ -82,19 +126,16 @@ final class HostWatch implements AutoCloseable {
     /** The latest borrower's trial (half-open), for the borrowers that come while it runs. */
     private volatile CompletableFuture<Boolean> latestTrial;
 
-    HostWatch(PoolBinding binding, ConnectionFactory connector, String name, CheckConnection checkConnection,
-            LivenessConfig config, HeartbeatScheduler scheduler) {
-        this.binding = binding;
-        this.connector = connector;
-        this.checkConnection = checkConnection;
+    /** @param check its checks, made for this watch ({@link HostCheckThread} in a running pool) */
+    HostWatch(Pool pool, String name, java.util.function.Function<HostWatch, Check> check, LivenessConfig config) {
+        this.pool = pool;
         this.name = name;
+        this.check = check.apply(this);
         long interval = config.heartbeatInterval().toNanos();
         long recheckNanos = Math.max(interval, config.connectTimeout().toNanos());
-        this.health = new HostHealth(name, interval, recheckNanos, System.nanoTime());
-        this.checkDeadlineNanos = config.connectTimeout().toNanos();
+        this.health = new HostHealth(name, interval, recheckNanos, pool.nanoTime());
         this.graceNanos = config.worstCases().verdictGrace().toNanos();
-        this.validSeconds = (int) Math.max(1, config.connectTimeout().toSeconds());
-        this.recheck = scheduler.every(Duration.ofNanos(recheckNanos), this::recheck);
+        this.recheck = pool.every(recheckNanos, this::recheck);
         this.trialCapNanos = Math.min(config.connectTimeout().toNanos(), TRIAL_CAP_NANOS);
         this.flowLookSpacingNanos = interval;
     }
@@ -146,7 +187,7 @@ final class HostWatch implements AutoCloseable {
                 pathHealed = pathWasSilent;
                 downSince = 0;
                 if (inEffect) {
-                    binding.events().hostUp(name, Duration.ofNanos(nowNanos - wasDownSince), nowNanos);
+                    pool.events().hostUp(name, Duration.ofNanos(nowNanos - wasDownSince), nowNanos);
                 }
             }
         } finally {
@@ -155,7 +196,7 @@ final class HostWatch implements AutoCloseable {
         if (pathHealed) {
             // Handshakes older than two usual ones sent their SYNs into the dead path: HikariCP retries them at once.
             // Younger ones are most likely the first after the heal, and get through on their own.
-            connector.abortStalledHandshakes(nowNanos - 2 * Math.max(handshakeNanos, TRIAL_SPACING_FLOOR_NANOS));
+            pool.abortStalledHandshakes(nowNanos - 2 * Math.max(handshakeNanos, TRIAL_SPACING_FLOOR_NANOS));
         }
     }
 
@@ -198,83 +239,79 @@ final class HostWatch implements AutoCloseable {
     }
 
     void connectFailed(long startNanos, SQLException e, KeepaliveConnector.Attempt attempt) {
-        long now = System.nanoTime();
-        switch (ConnectOutcome.of(e, attempt, startNanos)) {
-            case ANSWERED -> answered(now); // the server spoke: too many clients, bad credentials, a TLS alert, ...
-            case SILENT -> silent(startNanos, now, "a new connection from the pool failed after "
-                    + TimeUnit.NANOSECONDS.toMillis(now - startNanos) + " ms: " + e.getMessage(), false,
-                    ConnectOutcome.tcpSilent(attempt));
+        connectFailed(startNanos, pool.nanoTime(), ConnectOutcome.of(e, attempt, startNanos), e.getMessage(),
+                ConnectOutcome.tcpSilent(attempt));
+    }
+
+    /** One of the pool's connects, started at {@code startNanos}, failed as {@code outcome} says. */
+    void connectFailed(long startNanos, long nowNanos, ConnectOutcome outcome, String why, boolean tcpSilent) {
+        switch (outcome) {
+            case ANSWERED -> answered(nowNanos); // the server spoke: too many clients, bad credentials, a TLS alert, ...
+            case SILENT -> silent(startNanos, nowNanos, "a new connection from the pool failed after "
+                    + TimeUnit.NANOSECONDS.toMillis(nowNanos - startNanos) + " ms: " + why, false, tcpSilent);
             case UNKNOWN -> LOG.debug("{} - a failed connect neither answered nor silent, not weighed: {}",
-                    binding.poolName(), e.toString());
+                    pool.poolName(), why);
         }
     }
 
-    /** The watchdog saw {@code t}'s driver waiting for an answer since {@code sinceNanos}, in lease {@code epoch}. */
-    void requestWaiting(TrackedConnection t, long epoch, long sinceNanos, long nowNanos) {
+    /**
+     * A connection's driver waits for an answer since {@code sinceNanos}, as the watchdog saw.
+     *
+     * @param kernelCanWatch its own flow carries the requested keepalive, the in-flight watchdog sees it, and it is
+     *                       not blocked writing ({@link WatchdogView#kernelCanWatch})
+     * @return why its request must be aborted ({@link EvictionReason#HOST_DOWN}), or null
+     */
+    String requestWaiting(long sinceNanos, long nowNanos, boolean kernelCanWatch) {
         if (health.requestWaiting(sinceNanos, nowNanos)) {
             check(nowNanos);
         }
         // Only once the verdict took effect (published, counted, told): its own aborts come first, and the stats
         // never show a HOST_DOWN abort without the verdict behind it.
-        if (downSince != 0 && health.waitsOnDownHost(sinceNanos, nowNanos, graceNanos) && !kernelWatches(t)) {
-            binding.verdicts().abortOnDownHost(t, epoch, "its request waited "
-                    + TimeUnit.NANOSECONDS.toMillis(nowNanos - sinceNanos) + " ms for an answer from host " + name
-                    + ", judged down: " + health.evidence(), nowNanos);
+        if (downSince != 0 && health.waitsOnDownHost(sinceNanos, nowNanos, graceNanos)
+                && !kernelWatches(kernelCanWatch)) {
+            return "its request waited " + TimeUnit.NANOSECONDS.toMillis(nowNanos - sinceNanos)
+                    + " ms for an answer from host " + name + ", judged down: " + health.evidence();
         }
+        return null;
     }
 
     /**
-     * Whether the verdict leaves {@code t}'s request to the kernel's evidence
-     * ({@link HostHealth#leavesRequestsToKernel}): only if {@code t}'s own flow carries the requested keepalive and is
-     * seen by the in-flight watchdog, which end it within B if its path is dead too; if its flow works (only new flows
-     * are refused), the request is healthy and gets its answer, as under plain HikariCP. Not a request blocked
-     * writing: keepalive does not run for it, and a shut window's probes back off to minutes (simulation seed 424: a
-     * server that stopped reading an upload, then a dead path).
+     * Whether the verdict leaves a request to the kernel's evidence ({@link HostHealth#leavesRequestsToKernel}):
+     * only if the kernel can watch its own flow, which ends it within B if its path is dead too; if its flow works
+     * (only new flows are refused), the request is healthy and gets its answer, as under plain HikariCP. Not a request
+     * blocked writing: keepalive does not run for it, and a shut window's probes back off to minutes (simulation seed
+     * 424: a server that stopped reading an upload, then a dead path).
      */
-    private boolean kernelWatches(TrackedConnection t) {
-        return health.pathSilent() && t.applied() != null && t.applied().asRequested() && binding.watchdogAvailable()
-                && !t.watched().writeBlocked() && health.leavesRequestsToKernel(binding.lastReceivedNanos(this));
+    private boolean kernelWatches(boolean kernelCanWatch) {
+        return health.pathSilent() && kernelCanWatch && health.leavesRequestsToKernel(pool.lastReceivedNanos(this));
     }
 
     // ---- checks ------------------------------------------------------------------------------------------------
 
     private void recheck() {
-        long now = System.nanoTime();
+        long now = pool.nanoTime();
         if (!closed && health.recheckDue(now)) {
             check(now);
         }
     }
 
     /**
-     * Opens a connection of its own to the host; no answer within the connect timeout makes the host down. The
-     * caller holds the check's claim; it is released on every path.
+     * Starts a check of the host; no answer within the connect timeout makes the host down. The caller holds the
+     * check's claim; it is released on every path.
      */
     private void check(long startNanos) {
-        if (closed || checkThread != null) { // one check thread at a time, even one a deadline gave up on
-            health.checkNotStarted();
-            return;
-        }
-        CompletableFuture<Found> answer = new CompletableFuture<>();
-        KeepaliveConnector.Attempt attempt = new KeepaliveConnector.Attempt();
-        Thread thread = new Thread(() -> {
-            try {
-                answer.complete(openAndAsk(attempt, startNanos));
-            } catch (RuntimeException | Error e) {
-                answer.completeExceptionally(e);
-            } finally {
-                checkAttempt = null;
-                checkThread = null;
+        if (closed || !check.start(startNanos, new CheckResult() {
+            @Override
+            public void answered(long nowNanos) {
+                HostWatch.this.answered(nowNanos);
             }
-        }, binding.poolName() + "-host-check " + name);
-        thread.setDaemon(true);
-        checkAttempt = attempt;
-        checkThread = thread;
-        try {
-            thread.start();
-        } catch (RuntimeException | OutOfMemoryError e) { // no thread to be had: judge nothing, try again later
-            checkThread = null;
+
+            @Override
+            public void ended(long nowNanos, ConnectOutcome outcome, String why, boolean tcpSilent) {
+                checkEnded(startNanos, nowNanos, outcome, why, tcpSilent);
+            }
+        })) {
             health.checkNotStarted();
-            LOG.warn("{} - could not start a host check: {}", binding.poolName(), e.toString());
             return;
         }
         publish.lock();
@@ -283,47 +320,16 @@ final class HostWatch implements AutoCloseable {
         } finally {
             publish.unlock();
         }
-        answer.orTimeout(checkDeadlineNanos, TimeUnit.NANOSECONDS).whenComplete((found, failure) -> {
-            try {
-                long now = System.nanoTime();
-                if (failure == null && found.outcome() == ConnectOutcome.ANSWERED) {
-                    health.checkAnswered(now);
-                    answered(now);
-                    return;
-                }
-                if (failure == null && found.outcome() == ConnectOutcome.UNKNOWN) {
-                    health.checkNotStarted(); // proves nothing either way: the claim is released, nothing judged
-                    return;
-                }
-                // At the deadline: close the check's sockets, so that its thread ends now (an interrupt does not end
-                // a platform thread's socket I/O); the interrupt still ends a driver's own wait (pgjdbc's login).
-                attempt.closeSockets();
-                thread.interrupt();
-                silent(startNanos, now, failure != null ? "a new connection got no answer within "
-                        + TimeUnit.NANOSECONDS.toMillis(checkDeadlineNanos) + " ms (connectTimeout)"
-                        : "a new connection failed: " + found.why(), true, ConnectOutcome.tcpSilent(attempt));
-            } catch (RuntimeException e) {
-                LOG.warn("{} - host check outcome failed", binding.poolName(), e);
-            }
-        });
     }
 
-    /** What a check's own connection found, and what went wrong when it was not an answer. */
-    private record Found(ConnectOutcome outcome, String why) {
-        static final Found ANSWER = new Found(ConnectOutcome.ANSWERED, null);
-    }
-
-    private Found openAndAsk(KeepaliveConnector.Attempt attempt, long startNanos) {
-        try (Connection c = checkConnection.open(attempt)) {
-            c.isValid(validSeconds); // answered either way: the server spoke
-            answered(System.nanoTime()); // also after the deadline: a late answer still re-admits the host
-            return Found.ANSWER;
-        } catch (SQLException e) {
-            ConnectOutcome o = ConnectOutcome.of(e, attempt, startNanos);
-            if (o == ConnectOutcome.ANSWERED) {
-                answered(System.nanoTime()); // an error from the server is an answer, also after the deadline
+    private void checkEnded(long startNanos, long nowNanos, ConnectOutcome outcome, String why, boolean tcpSilent) {
+        switch (outcome) {
+            case ANSWERED -> {
+                health.checkAnswered(nowNanos);
+                answered(nowNanos);
             }
-            return new Found(o, e.getMessage());
+            case UNKNOWN -> health.checkNotStarted(); // proves nothing either way: the claim is released, nothing judged
+            default -> silent(startNanos, nowNanos, why, true, tcpSilent);
         }
     }
 
@@ -331,7 +337,7 @@ final class HostWatch implements AutoCloseable {
 
     /** A fresh connection got no answer: may make the host down, with effect after the grace. */
     private void silent(long startNanos, long nowNanos, String why, boolean fromCheck, boolean tcpSilent) {
-        long heard = binding.lastReceivedNanos(this); // its connection in use that was answered meanwhile: not silence
+        long heard = pool.lastReceivedNanos(this); // its connection in use that was answered meanwhile: not silence
         if (heard != 0) {
             health.heard(heard);
         }
@@ -339,18 +345,13 @@ final class HostWatch implements AutoCloseable {
             return;
         }
         long verdict = health.verdict();
-        Executor later = CompletableFuture.delayedExecutor(graceNanos, TimeUnit.NANOSECONDS, binding.maintenance());
-        try {
-            later.execute(() -> takeEffect(verdict));
-        } catch (RejectedExecutionException e) {
-            // the scheduler is shutting down with the last pool: nothing to take effect on
-        }
+        pool.after(graceNanos, () -> takeEffect(verdict));
     }
 
     /** The verdict, still standing after the grace: publish it, abort what waits on the host, probe its idle ones. */
     private void takeEffect(long verdict) {
         try {
-            long now = System.nanoTime();
+            long now = pool.nanoTime();
             publish.lock();
             try {
                 if (closed || !health.stands(verdict, now, graceNanos)) {
@@ -358,13 +359,13 @@ final class HostWatch implements AutoCloseable {
                 }
                 downSince = health.downSinceNanos();
                 timesDown++;
-                binding.events().hostDown(name, health.evidence(), now);
+                pool.events().hostDown(name, health.evidence(), now);
             } finally {
                 publish.unlock();
             }
-            binding.hosts().wentDown(this, now);
+            pool.wentDown(this, now);
         } catch (RuntimeException e) {
-            LOG.warn("{} - host verdict failed to take effect", binding.poolName(), e);
+            LOG.warn("{} - host verdict failed to take effect", pool.poolName(), e);
         }
     }
 
@@ -384,7 +385,7 @@ final class HostWatch implements AutoCloseable {
         if (to == null || closed) {
             return !down();
         }
-        if (!health.claimTrial(System.nanoTime(), trialSpacingNanos())) {
+        if (!health.claimTrial(pool.nanoTime(), trialSpacingNanos())) {
             // A trial began within the last round trip: its answer, if the host is back, is the one this borrower
             // needs. Waiting for it costs no more than the trial's timeout, and no borrower fails after the heal.
             CompletableFuture<Boolean> running = latestTrial;
@@ -411,7 +412,7 @@ final class HostWatch implements AutoCloseable {
         } finally {
             health.trialEnded();
             if (answered) {
-                answered(System.nanoTime());
+                answered(pool.nanoTime());
             }
             trial.complete(answered);
         }
@@ -432,7 +433,7 @@ final class HostWatch implements AutoCloseable {
     SQLException downException() {
         String evidence = health.evidence();
         String why = evidence == null ? "a new connection got no answer" : evidence;
-        return new HostDownException(binding.poolName() + " - database host " + name + " is judged down (" + why
+        return new HostDownException(pool.poolName() + " - database host " + name + " is judged down (" + why
                 + "): failing at once instead of waiting connectionTimeout for a new connection; borrows succeed "
                 + "again once it answers", name, why);
     }
@@ -451,13 +452,6 @@ final class HostWatch implements AutoCloseable {
     public void close() {
         closed = true;
         recheck.cancel();
-        KeepaliveConnector.Attempt a = checkAttempt;
-        if (a != null) {
-            a.closeSockets(); // a check blocked on a hung server ends now
-        }
-        Thread t = checkThread;
-        if (t != null) {
-            t.interrupt();
-        }
+        check.close(); // a check blocked on a hung server ends now
     }
 }

@@ -3,6 +3,7 @@ package io.github.jdbcliveness.pool;
 import io.github.jdbcliveness.HostDownException;
 import io.github.jdbcliveness.LivenessConfig;
 import io.github.jdbcliveness.LivenessStats;
+import io.github.jdbcliveness.heartbeat.HeartbeatCore;
 import io.github.jdbcliveness.heartbeat.HeartbeatScheduler;
 import io.github.jdbcliveness.keepalive.JdbcUrl;
 import io.github.jdbcliveness.keepalive.KeepaliveConnector;
@@ -10,13 +11,17 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.UnknownHostException;
 import java.sql.SQLException;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -29,11 +34,13 @@ import org.slf4j.LoggerFactory;
  * aborts the requests waiting on that host alone. Borrowers fail fast only when every host is down, since any other
  * could serve the next connection.
  */
-final class HostWatches implements AutoCloseable {
+final class HostWatches implements HostWatch.Pool, AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(HostWatches.class);
 
     private final PoolBinding binding;
+    private final ConnectionFactory factory;
+    private final HeartbeatScheduler scheduler;
     private final List<HostWatch> watches;
     /** The URL's hosts, in the watches' order; empty with one watch. */
     private final List<JdbcUrl.HostPort> urlHosts;
@@ -45,10 +52,14 @@ final class HostWatches implements AutoCloseable {
     HostWatches(PoolBinding binding, ConnectionFactory factory, KeepaliveConnector connector, LivenessConfig config,
             HeartbeatScheduler scheduler) {
         this.binding = binding;
+        this.factory = factory;
+        this.scheduler = scheduler;
+        long deadline = config.connectTimeout().toNanos();
         List<JdbcUrl.HostPort> hosts = connector.driverKind() == null ? List.of() : connector.hosts();
         if (hosts.size() < 2) {
             this.urlHosts = List.of();
-            this.only = new HostWatch(binding, factory, factory.target(), factory::openUnpooled, config, scheduler);
+            this.only = new HostWatch(this, factory.target(),
+                    w -> new HostCheckThread(binding.poolName(), w::name, factory::openUnpooled, deadline), config);
             this.watches = List.of(only);
         } else {
             this.urlHosts = hosts;
@@ -56,8 +67,8 @@ final class HostWatches implements AutoCloseable {
             List<HostWatch> each = new ArrayList<>();
             for (JdbcUrl.HostPort h : hosts) {
                 KeepaliveConnector one = connector.onlyHost(h);
-                each.add(new HostWatch(binding, factory, h.toString(), a -> factory.openUnpooled(one, a), config,
-                        scheduler));
+                each.add(new HostWatch(this, h.toString(), w -> new HostCheckThread(binding.poolName(), w::name,
+                        a -> factory.openUnpooled(one, a), deadline), config));
             }
             this.watches = List.copyOf(each);
         }
@@ -186,10 +197,11 @@ final class HostWatches implements AutoCloseable {
     }
 
     /**
-     * {@code host} was just judged down: abort the requests waiting on it, probe its idle connections now, and wake
+     * {@code host} was just judged down ({@link HostWatch.Pool}): abort the requests waiting on it, probe its idle connections now, and wake
      * the borrowers waiting for a new connection once no host is left.
      */
-    void wentDown(HostWatch host, long nowNanos) {
+    @Override
+    public void wentDown(HostWatch host, long nowNanos) {
         try {
             Set<String> hostKeys = new HashSet<>();
             for (TrackedConnection t : binding.live()) {
@@ -200,7 +212,7 @@ final class HostWatches implements AutoCloseable {
                 long epoch = t.watched().leaseEpoch();
                 long waiting = t.watched().waitingSinceNanos(nowNanos);
                 if (epoch >= 0 && waiting != 0) {
-                    host.requestWaiting(t, epoch, waiting, nowNanos);
+                    t.watched().waitingForAnswer(epoch, waiting, nowNanos);
                 }
             }
             for (String hostKey : hostKeys) {
@@ -211,6 +223,47 @@ final class HostWatches implements AutoCloseable {
                 binding.wakeBorrowers(); // whatever failed above, no borrower waits out connectionTimeout
             }
         }
+    }
+
+    // ---- HostWatch.Pool: what each watch asks of the pool ------------------------------------------------------
+
+    @Override
+    public String poolName() {
+        return binding.poolName();
+    }
+
+    @Override
+    public PoolEvents events() {
+        return binding.events();
+    }
+
+    @Override
+    public long lastReceivedNanos(HostWatch host) {
+        return binding.lastReceivedNanos(host);
+    }
+
+    @Override
+    public void abortStalledHandshakes(long beganBeforeNanos) {
+        factory.abortStalledHandshakes(beganBeforeNanos);
+    }
+
+    @Override
+    public long nanoTime() {
+        return System.nanoTime();
+    }
+
+    @Override
+    public void after(long delayNanos, Runnable task) {
+        try {
+            CompletableFuture.delayedExecutor(delayNanos, TimeUnit.NANOSECONDS, binding.maintenance()).execute(task);
+        } catch (RejectedExecutionException e) {
+            // the scheduler is shutting down with the last pool: nothing to take effect on
+        }
+    }
+
+    @Override
+    public HeartbeatCore.Periodic every(long periodNanos, Runnable task) {
+        return scheduler.every(Duration.ofNanos(periodNanos), task);
     }
 
     /** For a borrower that would wait for a new connection while every host is down. */

@@ -90,9 +90,22 @@ final class WatchdogView implements WatchedLease {
         return SocketPeek.receivedAtNanos(socket);
     }
 
+    /**
+     * Whether the kernel can end a request on this connection within B if its path dies: its flow carries the
+     * requested keepalive, the in-flight watchdog sees it, and the driver is not blocked writing.
+     */
+    boolean kernelCanWatch() {
+        AppliedKeepalive applied = connection.applied();
+        return applied != null && applied.asRequested() && binding.watchdogAvailable() && !writeBlocked();
+    }
+
+    /** Weighed by the host's verdict; aborted if the host is judged down and the kernel cannot watch it. */
     @Override
     public void waitingForAnswer(long epoch, long sinceNanos, long nowNanos) {
-        binding.hosts().of(connection.hostKey()).requestWaiting(connection, epoch, sinceNanos, nowNanos);
+        String abort = binding.hosts().of(connection.hostKey()).requestWaiting(sinceNanos, nowNanos, kernelCanWatch());
+        if (abort != null) {
+            binding.verdicts().abortOnDownHost(connection, epoch, abort, nowNanos);
+        }
     }
 
     @Override

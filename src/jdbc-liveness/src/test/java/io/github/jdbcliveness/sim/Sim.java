@@ -107,7 +107,7 @@ final class Sim {
 
     private Outcome run() {
         ticker.start();
-        host.start(core);
+        host.start();
         pool.start();
         for (int i = 0; i < settings.borrowers(); i++) {
             new Borrower(this, i + 1).start();

@@ -1,100 +1,131 @@
 package io.github.jdbcliveness.sim;
 
 import io.github.jdbcliveness.heartbeat.HeartbeatCore;
-import io.github.jdbcliveness.host.HostHealth;
+import io.github.jdbcliveness.pool.SimHost;
 import io.github.jdbcliveness.sim.EventLoop.Side;
 import java.util.List;
 
 /**
- * The host verdict: the real {@link HostHealth} fed as {@code HostWatch} feeds it, with its check on a simulated
- * new connection. The glue copies {@code HostWatch}'s order: a probe timeout or a request waiting past the threshold
- * asks for a check; a check (a new connection and a round trip, bounded by {@code connectTimeout}) or a HikariCP
- * connect that gets no answer is silence; the verdict takes effect after its grace if it still stands, aborts the
- * requests waiting on the host and sweeps it; any answer re-admits it; a host that is down is checked again every
- * recheck period. Not simulated: borrowers failing fast while the host is down, and the half-open trial.
+ * The host verdict: the engine's real {@code HostWatch} (through {@link SimHost}), around the real {@code HostHealth},
+ * on simulated time. What surrounds it is simulated here: its check (a new connection and a round trip on the
+ * simulated network, bounded by {@code connectTimeout}), the grace's timer on a maintenance thread, the recheck on
+ * the heartbeat, and the pool's part once a verdict takes effect ({@code HostWatches.wentDown}: each request waiting
+ * on the host is weighed again, and the host swept). Not simulated: borrowers failing fast while the host is down,
+ * the half-open trial, and the abort of HikariCP's stalled handshakes after a path heals.
  */
-final class SimHostWatch {
+final class SimHostWatch implements SimHost.Pool, SimHost.Check {
 
     private final Sim sim;
-    private final HostHealth health;
-    private final long graceNanos;
+    private SimHost watch;
     private boolean checkRunning;
-    private long lastFlowLookNanos;
-    /** When the verdict in effect was reached, or 0 while none is. */
-    private long downSince;
-    private HeartbeatCore.Periodic recheck;
 
     SimHostWatch(Sim sim) {
         this.sim = sim;
-        long interval = sim.settings.intervalNanos();
-        long recheckNanos = Math.max(interval, sim.settings.connectTimeoutNanos());
-        this.health = new HostHealth(SimConnection.HOST, interval, recheckNanos, sim.loop.now());
-        this.graceNanos = sim.settings.config().worstCases().verdictGrace().toNanos();
     }
 
-    void start(HeartbeatCore core) {
-        long recheckNanos = Math.max(sim.settings.intervalNanos(), sim.settings.connectTimeoutNanos());
-        recheck = core.every(recheckNanos, () -> {
-            long now = sim.loop.now();
-            if (!sim.pool.closed && health.recheckDue(now)) {
-                check(now);
-            }
-        }, sim.loop.now());
-        sim.ticker.commandQueued(true);
+    /** The watch starts with the heartbeat: its recheck is one of the heartbeat's periodic tasks. */
+    void start() {
+        watch = new SimHost(SimConnection.HOST, sim.events, sim.settings.config(), this, this);
     }
 
     boolean down() {
-        return downSince != 0;
+        return watch.down();
     }
 
     void answered(long nowNanos) {
-        if (health.answered(nowNanos)) {
-            downSince = 0;
-        }
+        watch.answered(nowNanos);
     }
 
-    /** As HostWatch.looksAtFlow: one look at the kernel's table per heartbeat interval. */
     boolean looksAtFlow(long nowNanos) {
-        if (lastFlowLookNanos != 0 && nowNanos - lastFlowLookNanos < sim.settings.intervalNanos()) {
-            return false;
-        }
-        lastFlowLookNanos = nowNanos;
-        return true;
+        return watch.looksAtFlow(nowNanos);
     }
 
     void probeTimedOut(long startNanos, long nowNanos, boolean serverSilent) {
-        if (serverSilent) {
-            health.serverSilent(nowNanos);
-        }
-        if (health.probeUnanswered(startNanos, nowNanos)) {
-            check(nowNanos);
-        }
+        watch.probeTimedOut(startNanos, nowNanos, serverSilent);
     }
 
     void connectFailed(long startNanos, String why, boolean tcpSilent) {
-        silent(startNanos, sim.loop.now(), "a new connection from the pool failed: " + why, false, tcpSilent);
+        watch.connectFailed(startNanos, sim.loop.now(), why, tcpSilent);
     }
 
+    /**
+     * {@code WatchdogView.waitingForAnswer}: the verdict weighs a request waiting on the host, and aborts it if the
+     * host is judged down and the kernel cannot watch it. Every simulated connection carries the requested keepalive
+     * and the watchdog sees it, so only a blocked write keeps the kernel from watching. (The real socket marks a write
+     * blocked whenever its send buffer is full, a healthy upload's too; the simulated one only on a shut window or a
+     * dead path. {@code HostHealth.waitsOnDownHost} keeps the difference from mattering: a request counts only if it
+     * waited since before the verdict's silent check.)
+     */
     void requestWaiting(SimConnection c, long epoch, long sinceNanos, long nowNanos) {
-        if (health.requestWaiting(sinceNanos, nowNanos)) {
-            check(nowNanos);
-        }
-        // HostWatch.kernelWatches: every simulated connection carries the requested keepalive and the watchdog sees
-        // it, so a write not blocked and the real HostHealth decide whether the verdict leaves the request to the
-        // kernel. (The real socket marks a write blocked whenever its send buffer is full, a healthy upload's too; the
-        // simulated one only on a shut window or a dead path. HostHealth.waitsOnDownHost keeps the difference from
-        // mattering: a request counts only if it waited since before the verdict's silent check.)
-        boolean kernelWatches = c.socket.writingBlockedSinceNanos == 0
-                && health.leavesRequestsToKernel(lastReceivedNanos());
-        if (downSince != 0 && health.waitsOnDownHost(sinceNanos, nowNanos, graceNanos) && !kernelWatches) {
-            sim.engine.abortOnDownHost(c.entry, epoch, "its request waited on a host judged down", nowNanos);
+        String abort = watch.requestWaiting(sinceNanos, nowNanos, c.socket.writingBlockedSinceNanos == 0);
+        if (abort != null) {
+            sim.engine.abortOnDownHost(c.entry, epoch, abort, nowNanos);
         }
     }
 
-    private void check(long startNanos) {
+    void close() {
+        watch.close();
+    }
+
+    // ---- SimHost.Pool ---------------------------------------------------------------------------------------------
+
+    /** {@code HostWatches.wentDown}: the requests waiting on the host are weighed again, and the host swept. */
+    @Override
+    public void wentDown(long nowNanos) {
+        sim.trace.note(nowNanos, "host judged down");
+        for (SimConnection c : List.copyOf(sim.pool.all)) {
+            long epoch = c.leaseEpoch();
+            long waiting = c.socket.waitingOnPeerSinceNanos();
+            if (epoch >= 0 && waiting != 0) {
+                requestWaiting(c, epoch, waiting, nowNanos);
+            }
+        }
+        sim.engine.sweepHost(SimConnection.HOST);
+    }
+
+    /** {@code PoolBinding.lastReceivedNanos}. */
+    @Override
+    public long lastReceivedNanos() {
+        long heard = 0;
+        for (SimConnection c : sim.pool.all) {
+            long at = c.socket.receivedAtNanos;
+            if (at != 0 && (heard == 0 || at - heard > 0)) {
+                heard = at;
+            }
+        }
+        return heard;
+    }
+
+    @Override
+    public long nanoTime() {
+        return sim.loop.now();
+    }
+
+    /** {@code CompletableFuture.delayedExecutor} on the maintenance threads: the grace before a verdict's effect. */
+    @Override
+    public void after(long delayNanos, Runnable task) {
+        sim.probeThreads.maintenance.execute(() -> sim.loop.after(delayNanos, Side.CLIENT, "verdict-grace-ends", task));
+    }
+
+    /** {@code HeartbeatScheduler.every}. */
+    @Override
+    public HeartbeatCore.Periodic every(long periodNanos, Runnable task) {
+        HeartbeatCore.Periodic p = sim.core.every(periodNanos, task, sim.loop.now());
+        sim.ticker.commandQueued(true);
+        return p;
+    }
+
+    // ---- SimHost.Check: HostCheckThread on the simulated network -------------------------------------------------
+
+    /**
+     * A new connection and one round trip. The check ends at its answer, or at {@code connectTimeout} after its start
+     * with no answer (its sockets closed then); an answer after the deadline still re-admits the host. A refused
+     * connect is reported at the deadline too (the real check reports it at once: later here, never sooner).
+     */
+    @Override
+    public boolean start(long startNanos, SimHost.Result result) {
         if (sim.pool.closed || checkRunning) {
-            health.checkNotStarted();
-            return;
+            return false;
         }
         checkRunning = true;
         boolean[] state = new boolean[2]; // over; the handshake completed
@@ -107,13 +138,14 @@ final class SimHostWatch {
             sim.network.send(socket, Request.probe((answered, failure) -> {
                 sim.network.close(socket);
                 long now = sim.loop.now();
-                if (answered && !state[0]) {
+                if (!answered) {
+                    return;
+                }
+                result.answered(now); // also after the deadline: a late answer still re-admits the host
+                if (!state[0]) {
                     state[0] = true;
                     checkRunning = false;
-                    health.checkAnswered(now);
-                }
-                if (answered) {
-                    answered(now); // also after the deadline: a late answer still re-admits the host
+                    result.endedAnswered(now);
                 }
             }));
         }, (why, tcpConnected) -> state[1] |= tcpConnected);
@@ -123,56 +155,14 @@ final class SimHostWatch {
             }
             state[0] = true;
             checkRunning = false;
-            silent(startNanos, sim.loop.now(), "a new connection got no answer within connectTimeout", true,
-                    !state[1]);
+            result.endedSilent(sim.loop.now(), "a new connection got no answer within "
+                    + sim.settings.connectTimeoutNanos() / 1_000_000 + " ms (connectTimeout)", !state[1]);
         });
+        return true;
     }
 
-    /** PoolBinding.lastReceivedNanos. */
-    private long lastReceivedNanos() {
-        long heard = 0;
-        for (SimConnection c : sim.pool.all) {
-            long at = c.socket.receivedAtNanos;
-            if (at != 0 && (heard == 0 || at - heard > 0)) {
-                heard = at;
-            }
-        }
-        return heard;
-    }
-
-    private void silent(long startNanos, long nowNanos, String why, boolean fromCheck, boolean tcpSilent) {
-        long heard = lastReceivedNanos();
-        if (heard != 0) {
-            health.heard(heard);
-        }
-        if (!health.freshConnectionUnanswered(startNanos, nowNanos, why, fromCheck, tcpSilent) || sim.pool.closed) {
-            return;
-        }
-        long verdict = health.verdict();
-        sim.probeThreads.maintenance.execute(() -> sim.loop.after(graceNanos, Side.CLIENT, "verdict-grace-ends",
-                () -> takeEffect(verdict)));
-    }
-
-    private void takeEffect(long verdict) {
-        long now = sim.loop.now();
-        if (sim.pool.closed || !health.stands(verdict, now, graceNanos)) {
-            return;
-        }
-        downSince = health.downSinceNanos();
-        sim.trace.note(now, "host judged down: " + health.evidence());
-        for (SimConnection c : List.copyOf(sim.pool.all)) {
-            long epoch = c.leaseEpoch();
-            long waiting = c.socket.waitingOnPeerSinceNanos();
-            if (epoch >= 0 && waiting != 0) {
-                requestWaiting(c, epoch, waiting, now);
-            }
-        }
-        sim.engine.sweepHost(SimConnection.HOST);
-    }
-
-    void close() {
-        if (recheck != null) {
-            recheck.cancel();
-        }
+    /** Nothing to end: a check's socket closes at its answer or at its deadline, within 2 B of the close. */
+    @Override
+    public void endNow() {
     }
 }
