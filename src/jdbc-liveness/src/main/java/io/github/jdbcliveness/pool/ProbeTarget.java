@@ -18,10 +18,9 @@ import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
 
 /**
- * A tracked connection as the heartbeat probes it: what the scheduler registers, claims and judges, the round trip
- * itself, the look at the socket that needs none, and the signal a borrower waiting for a probe wakes on. A probe
- * moves the connection's {@link LeaseState} only through its transitions, and only with the word its claim gave it,
- * so a late result never touches a later lease or probe; a dead verdict goes to the {@link Verdicts}.
+ * A tracked connection as the heartbeat probes it: what the scheduler registers, claims and judges (its
+ * {@link ProbeClaims}, which move the lease word and give the verdicts), the round trip itself, the look at the socket
+ * that needs none, and the signal a borrower waiting for a probe wakes on.
  */
 final class ProbeTarget implements Probeable {
 
@@ -38,7 +37,7 @@ final class ProbeTarget implements Probeable {
     private final String hostKey;
     private final ReentrantLock endLock = new ReentrantLock();
     private final Condition end = endLock.newCondition();
-    private volatile long lastAliveNanos;
+    private final ProbeClaims<TrackedConnection> claims;
 
     ProbeTarget(TrackedConnection connection, PoolBinding binding, LeaseState state, Connection physical,
             Socket socket, String hostKey, long nowNanos) {
@@ -49,7 +48,8 @@ final class ProbeTarget implements Probeable {
         this.socket = socket;
         this.driverKind = binding.driverKind();
         this.hostKey = hostKey;
-        this.lastAliveNanos = nowNanos;
+        this.claims = new ProbeClaims<>(connection, state, binding.events(), binding.verdicts(),
+                () -> binding.hosts().of(hostKey), this::flowAcknowledged, this::ended, nowNanos);
     }
 
     @Override
@@ -69,29 +69,23 @@ final class ProbeTarget implements Probeable {
 
     @Override
     public long lastAliveNanos() {
-        return lastAliveNanos;
+        return claims.lastAliveNanos();
     }
 
     /** At the end of a lease: the server's last answer to the application is a round trip as good as a probe. */
     void answered(long answeredNanos) {
-        if (answeredNanos - lastAliveNanos > 0) {
-            lastAliveNanos = answeredNanos;
-        }
+        claims.answered(answeredNanos);
     }
 
     @Override
     public long tryStartProbe() {
-        return state.tryQueueProbe();
+        return claims.tryStartProbe();
     }
 
     /** The heartbeat's probe, on its thread: it starts only if no borrower took the connection back meanwhile. */
     @Override
     public boolean probe(long token) throws SQLException {
-        if (!state.startQueued(token)) {
-            ended();
-            return false;
-        }
-        return roundTrip();
+        return claims.start(token) && roundTrip();
     }
 
     /**
@@ -233,48 +227,27 @@ final class ProbeTarget implements Probeable {
 
     @Override
     public boolean probing(long token) {
-        long w = state.word();
-        return w == token || w == LeaseState.started(token);
+        return claims.probing(token);
     }
 
     @Override
     public void probePassed(long token, long startNanos, long endNanos) {
-        if (state.passProbe(LeaseState.started(token))) {
-            lastAliveNanos = endNanos;
-            binding.events().probePassed(connection.ref(), endNanos - startNanos);
-            binding.hosts().of(hostKey).answered(endNanos);
-        }
-        ended();
+        claims.passed(token, startNanos, endNanos);
     }
 
     /** Ends a claim that reached no verdict (no probe thread in time): idle again, with no new sign of life. */
     void abandon(long token) {
-        state.passProbe(LeaseState.started(token));
-        ended();
+        claims.abandon(token);
     }
 
     @Override
     public void probeFailed(long token, Throwable cause, long startNanos, long endNanos) {
-        if (state.failProbe(LeaseState.started(token)) || state.failProbe(token)) {
-            boolean wrongRole = cause instanceof WrongRoleException;
-            if (wrongRole) {
-                binding.hosts().of(hostKey).answered(endNanos); // the server is up: it answered, in the wrong role
-            }
-            binding.verdicts().dead(connection, wrongRole ? EvictionReason.WRONG_ROLE : EvictionReason.PROBE_FAILED,
-                    cause, endNanos - startNanos, endNanos);
-        }
-        ended();
+        claims.failed(token, cause, startNanos, endNanos);
     }
 
     @Override
     public void probeTimedOut(long token, long startNanos, long nowNanos) {
-        if (state.failProbe(LeaseState.started(token))) {
-            HostWatch host = binding.hosts().of(hostKey);
-            boolean serverSilent = host.looksAtFlow(nowNanos) && flowAcknowledged(); // before the abort closes it
-            binding.verdicts().dead(connection, EvictionReason.PROBE_TIMEOUT, null, nowNanos - startNanos, nowNanos);
-            host.probeTimedOut(startNanos, nowNanos, serverSilent);
-        }
-        ended();
+        claims.timedOut(token, startNanos, nowNanos);
     }
 
     /**
@@ -298,8 +271,7 @@ final class ProbeTarget implements Probeable {
 
     @Override
     public boolean retired() {
-        State s = state.state();
-        return s == State.DEAD || s == State.CLOSED;
+        return claims.retired();
     }
 
     // ---- the end of a probe, which borrowers wait for ----------------------------------------------------------

@@ -6,10 +6,12 @@ import io.github.jdbcliveness.heartbeat.Probeable;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.util.function.BiConsumer;
+import java.util.function.BooleanSupplier;
 import java.util.function.LongSupplier;
+import java.util.function.Supplier;
 
 /**
- * The engine's real {@link Verdicts}, {@link BorrowGuard} and {@link LeaseAttempt}, opened up for the simulator
+ * The engine's real {@link Verdicts}, {@link BorrowGuard}, {@link LeaseAttempt} and {@link ProbeClaims}, opened up for the simulator
  * ({@code io.github.jdbcliveness.sim}) on its own connections and pool: each method calls the engine's, unchanged.
  * Test code.
  */
@@ -29,8 +31,6 @@ public final class SimEngine {
 
         /** The connection as the heartbeat probes it. */
         Probeable probeable();
-
-        long lastAliveNanos();
 
         /** Ends the physical connection at once ({@code PhysicalClose.abort}). */
         void abortPhysical();
@@ -55,13 +55,52 @@ public final class SimEngine {
         void evictBorrowed(Connection c);
     }
 
-    /** One simulated connection as the engine's parts see it ({@link Borrowed}); made once per connection. */
+    /**
+     * One simulated connection as the engine's parts see it ({@link Borrowed}), with its real {@link ProbeClaims};
+     * made once per connection ({@link #entry}).
+     */
     public static final class Entry implements Borrowed {
 
         private final Connection c;
+        private ProbeClaims<Entry> claims;
 
-        public Entry(Connection c) {
+        private Entry(Connection c) {
             this.c = c;
+        }
+
+        /** {@link ProbeClaims#tryStartProbe}. */
+        public long tryStartProbe() {
+            return claims.tryStartProbe();
+        }
+
+        /** {@link ProbeClaims#start}: whether the queued probe may start on its thread. */
+        public boolean startProbe(long token) {
+            return claims.start(token);
+        }
+
+        public boolean probing(long token) {
+            return claims.probing(token);
+        }
+
+        public void probePassed(long token, long startNanos, long endNanos) {
+            claims.passed(token, startNanos, endNanos);
+        }
+
+        public void probeFailed(long token, Throwable cause, long startNanos, long endNanos) {
+            claims.failed(token, cause, startNanos, endNanos);
+        }
+
+        public void probeTimedOut(long token, long startNanos, long nowNanos) {
+            claims.timedOut(token, startNanos, nowNanos);
+        }
+
+        public boolean retired() {
+            return claims.retired();
+        }
+
+        /** {@link ProbeClaims#answered}: the server's last answer to the application, at the end of a lease. */
+        public void answered(long answeredNanos) {
+            claims.answered(answeredNanos);
         }
 
         @Override
@@ -81,7 +120,7 @@ public final class SimEngine {
 
         @Override
         public long lastAliveNanos() {
-            return c.lastAliveNanos();
+            return claims.lastAliveNanos();
         }
 
         @Override
@@ -151,6 +190,7 @@ public final class SimEngine {
         }
     }
 
+    private final PoolEvents events;
     private final Verdicts<Entry> verdicts;
     private final BorrowGuard<Entry> guard;
     private final long probeTimeoutNanos;
@@ -162,6 +202,7 @@ public final class SimEngine {
     public SimEngine(SimPoolEvents events, Pool pool, BiConsumer<String, Probeable> sweep, long probeTimeoutNanos,
             LongSupplier clock) {
         this.probeTimeoutNanos = probeTimeoutNanos;
+        this.events = events.events();
         this.verdicts = new Verdicts<>(events.events(), new Verdicts.Eviction<>() {
             @Override
             public void evict(Entry e) {
@@ -184,6 +225,19 @@ public final class SimEngine {
                 throw new UnsupportedOperationException("validate-on-borrow is not simulated");
             }
         }, probeTimeoutNanos, clock, false);
+    }
+
+    /**
+     * The engine's parts for a new connection.
+     *
+     * @param host             its host's verdict
+     * @param flowAcknowledged whether the kernel holds everything it sent acknowledged ({@code ProbeTarget}'s look)
+     */
+    public Entry entry(Connection c, Supplier<SimHost> host, BooleanSupplier flowAcknowledged, long nowNanos) {
+        Entry e = new Entry(c);
+        e.claims = new ProbeClaims<>(e, c.lease().leaseState(), events, verdicts, () -> host.get().watch(),
+                flowAcknowledged, c::probeEnded, nowNanos);
+        return e;
     }
 
     /** {@link Verdicts#dead}. */

@@ -117,6 +117,10 @@ public final class SimHost {
         }, config);
     }
 
+    HostWatch watch() {
+        return watch;
+    }
+
     public boolean down() {
         return watch.down();
     }

@@ -1,7 +1,6 @@
 package io.github.jdbcliveness.sim;
 
 import io.github.jdbcliveness.ConnectionRef;
-import io.github.jdbcliveness.EvictionReason;
 import io.github.jdbcliveness.heartbeat.Probeable;
 import io.github.jdbcliveness.heartbeat.SimHeartbeatAccess;
 import io.github.jdbcliveness.inflight.LeaseWatch;
@@ -14,13 +13,15 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * A pooled connection: the real {@link SimLease lease word} ({@code LeaseState}) and the real {@link LeaseWatch},
- * on a simulated socket. The heartbeat ({@code HeartbeatCore}) probes it as a {@link Probeable}, the in-flight
- * watchdog ({@code InflightWatchdog}) watches it as a {@link WatchedLease}.
+ * A pooled connection: the real {@link SimLease lease word} ({@code LeaseState}), the real {@link LeaseWatch} and the
+ * engine's real probe claims ({@code ProbeClaims}, through its {@link SimEngine.Entry}), on a simulated socket. The
+ * heartbeat ({@code HeartbeatCore}) probes it as a {@link Probeable}, the in-flight watchdog
+ * ({@code InflightWatchdog}) watches it as a {@link WatchedLease}.
  *
- * <p>The glue between those and the lease word stands in for {@code ProbeTarget}, {@code WatchdogView} and
- * {@code TrackedConnection}, which need a running {@code PoolBinding} (HikariCP, real threads, System.nanoTime):
- * each method here says which method it copies, and does what that method does, in the same order.
+ * <p>What is left of {@code ProbeTarget}, {@code WatchdogView} and {@code TrackedConnection}, which need a running
+ * {@code PoolBinding} (HikariCP, real threads, real sockets), is glue: the probe's round trip on the simulated network
+ * (its start and its end apart, as a probe thread meets them), the socket's reads, the end of a lease, the close.
+ * Each method says which one it stands for.
  *
  * <p>Beside that, the ground truth the invariants judge by: since when the connection is truly impaired (its path
  * dead, its server hung, closed or reset), and whether it ever was.
@@ -32,12 +33,11 @@ final class SimConnection implements Probeable, WatchedLease, SimEngine.Connecti
     final int id;
     final SimSocket socket;
     final SimLease lease = new SimLease();
-    /** The connection as the engine's verdicts, borrow guard and lease attempt see it. */
-    final SimEngine.Entry entry = new SimEngine.Entry(this);
+    /** The connection as the engine's verdicts, borrow guard, lease attempt and probe claims see it. */
+    final SimEngine.Entry entry;
     final ConnectionRef ref;
     private final Sim sim;
     private final LeaseWatch watch = new LeaseWatch();
-    private volatile long lastAliveNanos;
     /** Borrowers waiting for this connection's probe to end ({@code ProbeTarget.awaitEnd}). */
     private final List<Runnable> probeEndWaiters = new ArrayList<>();
     /** The probe a probe thread runs now: its token, whether it started, its answer. */
@@ -69,7 +69,7 @@ final class SimConnection implements Probeable, WatchedLease, SimEngine.Connecti
         this.id = id;
         this.socket = socket;
         this.ref = new ConnectionRef("sim", id, null, null);
-        this.lastAliveNanos = nowNanos;
+        this.entry = sim.engine.entry(this, sim.host::watch, this::flowAcknowledged, nowNanos);
         this.openedAtNanos = nowNanos;
         this.idleSinceNanos = nowNanos;
     }
@@ -93,20 +93,18 @@ final class SimConnection implements Probeable, WatchedLease, SimEngine.Connecti
 
     @Override
     public long lastAliveNanos() {
-        return lastAliveNanos;
+        return entry.lastAliveNanos();
     }
 
     /** {@code ProbeTarget.answered}: the server's last answer to the application, at the end of a lease. */
     void answered(long answeredNanos) {
-        if (answeredNanos - lastAliveNanos > 0) {
-            lastAliveNanos = answeredNanos;
-        }
+        entry.answered(answeredNanos);
     }
 
-    /** {@code ProbeTarget.tryStartProbe}; the probe task the heartbeat submits next is this one's. */
+    /** The engine's {@code ProbeClaims.tryStartProbe}; the probe task the heartbeat submits next is this one's. */
     @Override
     public long tryStartProbe() {
-        long token = lease.tryQueueProbe();
+        long token = entry.tryStartProbe();
         if (token >= 0) {
             sim.probeThreads.nextTaskIsFor(this, token);
         }
@@ -123,8 +121,7 @@ final class SimConnection implements Probeable, WatchedLease, SimEngine.Connecti
         probeToken = token;
         probeRan = false;
         probeAnswered = false;
-        if (!lease.startQueued(token)) {
-            ended();
+        if (!entry.startProbe(token)) {
             task.run();
             return;
         }
@@ -148,37 +145,22 @@ final class SimConnection implements Probeable, WatchedLease, SimEngine.Connecti
 
     @Override
     public boolean probing(long token) {
-        long w = lease.word();
-        return w == token || w == SimLease.started(token);
+        return entry.probing(token);
     }
 
     @Override
     public void probePassed(long token, long startNanos, long endNanos) {
-        if (lease.passProbe(SimLease.started(token))) {
-            lastAliveNanos = endNanos;
-            sim.events.probePassed(ref, endNanos - startNanos);
-            sim.host.answered(endNanos);
-        }
-        ended();
+        entry.probePassed(token, startNanos, endNanos);
     }
 
     @Override
     public void probeFailed(long token, Throwable cause, long startNanos, long endNanos) {
-        if (lease.failProbe(SimLease.started(token)) || lease.failProbe(token)) {
-            sim.engine.dead(entry, EvictionReason.PROBE_FAILED, cause, endNanos - startNanos, endNanos);
-        }
-        ended();
+        entry.probeFailed(token, cause, startNanos, endNanos);
     }
 
     @Override
     public void probeTimedOut(long token, long startNanos, long nowNanos) {
-        if (lease.failProbe(SimLease.started(token))) {
-            // ProbeTarget.probeTimedOut: the flow's line in the kernel's table, read before the abort closes it.
-            boolean serverSilent = sim.host.looksAtFlow(nowNanos) && flowAcknowledged();
-            sim.engine.dead(entry, EvictionReason.PROBE_TIMEOUT, null, nowNanos - startNanos, nowNanos);
-            sim.host.probeTimedOut(startNanos, nowNanos, serverSilent);
-        }
-        ended();
+        entry.probeTimedOut(token, startNanos, nowNanos);
     }
 
     /** ProbeTarget.flowAcknowledged: nothing unacknowledged in the kernel's line, or no line. */
@@ -189,7 +171,7 @@ final class SimConnection implements Probeable, WatchedLease, SimEngine.Connecti
 
     @Override
     public boolean retired() {
-        return lease.retired();
+        return entry.retired();
     }
 
     // ---- the end of a probe, which borrowers wait for (ProbeTarget's) --------------------------------------------

@@ -28,6 +28,10 @@ final class SimHostWatch implements SimHost.Pool, SimHost.Check {
         watch = new SimHost(SimConnection.HOST, sim.events, sim.settings.config(), this, this);
     }
 
+    SimHost watch() {
+        return watch;
+    }
+
     boolean down() {
         return watch.down();
     }
