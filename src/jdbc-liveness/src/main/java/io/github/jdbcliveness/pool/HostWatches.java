@@ -202,6 +202,7 @@ final class HostWatches implements HostWatch.Pool, AutoCloseable {
      */
     @Override
     public void wentDown(HostWatch host, long nowNanos) {
+        boolean everyHostDown = down();
         try {
             Set<String> hostKeys = new HashSet<>();
             for (TrackedConnection t : binding.live()) {
@@ -219,7 +220,7 @@ final class HostWatches implements HostWatch.Pool, AutoCloseable {
                 binding.verdicts().sweepHost(hostKey);
             }
         } finally {
-            if (down()) {
+            if (everyHostDown) {
                 binding.wakeBorrowers(); // whatever failed above, no borrower waits out connectionTimeout
             }
         }
