@@ -123,8 +123,8 @@ final class SimHostWatch implements SimHost.Pool, SimHost.Check {
 
     /**
      * A new connection and one round trip. The check ends at its answer, or at {@code connectTimeout} after its start
-     * with no answer (its sockets closed then); an answer after the deadline still re-admits the host. A refused
-     * connect is reported at the deadline too (the real check reports it at once: later here, never sooner).
+     * with no answer (its sockets closed then), or when its connect fails (refused, or timed out); an answer after
+     * the deadline still re-admits the host.
      */
     @Override
     public boolean start(long startNanos, SimHost.Result result) {
@@ -152,7 +152,14 @@ final class SimHostWatch implements SimHost.Pool, SimHost.Check {
                     result.endedAnswered(now);
                 }
             }));
-        }, (why, tcpConnected) -> state[1] |= tcpConnected);
+        }, (why, tcpConnected) -> {
+            state[1] |= tcpConnected;
+            if (!state[0]) { // HostCheckThread reports a failed connect (refused, timed out) at once
+                state[0] = true;
+                checkRunning = false;
+                result.endedSilent(sim.loop.now(), "a new connection failed: " + why, !tcpConnected);
+            }
+        });
         sim.loop.at(startNanos + sim.settings.connectTimeoutNanos(), Side.CLIENT, "host-check-deadline", () -> {
             if (state[0]) {
                 return;
