@@ -147,6 +147,16 @@ final class ConnectCapture {
         return 0;
     }
 
+    /** When the last completed TCP handshake of this attempt completed ({@link System#nanoTime()}), or 0. */
+    long tcpConnectedAtNanos() {
+        for (int i = sockets.size() - 1; i >= 0; i--) {
+            if (sockets.get(i) instanceof KeepaliveSocket k && k.connectNanos() > 0) {
+                return k.handshakeStartNanos() + k.connectNanos();
+            }
+        }
+        return 0;
+    }
+
     /**
      * When a socket of this attempt last read bytes from the server ({@link System#nanoTime()}, the read's start), or
      * 0 if none did. Kept after the sockets close: a connect the server refused with an error has still been

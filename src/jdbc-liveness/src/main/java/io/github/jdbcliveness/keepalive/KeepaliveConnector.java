@@ -192,6 +192,15 @@ public final class KeepaliveConnector {
         }
 
         /**
+         * When the attempt's last TCP handshake completed, as this JVM saw it return ({@link System#nanoTime()}), or 0
+         * when none did (or no socket of ours took part).
+         */
+        public long tcpConnectedAtNanos() {
+            ConnectCapture c = capture;
+            return c == null ? 0 : c.tcpConnectedAtNanos();
+        }
+
+        /**
          * Ends the attempt's TCP handshakes that began before {@code beganBeforeNanos} ({@link System#nanoTime()}) and
          * are still under way (the driver's connect fails at once): a SYN sent into a path that was dead waits for its
          * retransmission (after 1 s, then 2 s, ...), while a new attempt gets through in a round trip.

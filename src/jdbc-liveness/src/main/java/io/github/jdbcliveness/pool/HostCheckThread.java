@@ -17,7 +17,8 @@ import org.slf4j.LoggerFactory;
  */
 final class HostCheckThread implements HostWatch.Check {
 
-    private static final Logger LOG = LoggerFactory.getLogger(HostCheckThread.class);
+    /** HostWatch's: the lines about checks stay where they were before the check moved here. */
+    private static final Logger LOG = LoggerFactory.getLogger(HostWatch.class);
 
     private final String poolName;
     private final Supplier<String> hostName;
@@ -68,16 +69,17 @@ final class HostCheckThread implements HostWatch.Check {
             try {
                 long now = System.nanoTime();
                 if (failure == null && found.outcome() != ConnectOutcome.SILENT) {
-                    result.ended(now, found.outcome(), null, false);
+                    result.ended(now, found.outcome(), null, false, 0);
                     return;
                 }
-                // At the deadline: close the check's sockets, so that its thread ends now; the interrupt still ends
-                // a driver's own wait (pgjdbc's login).
-                attempt.closeSockets();
-                thread.interrupt();
                 result.ended(now, ConnectOutcome.SILENT, failure != null ? "a new connection got no answer within "
                         + TimeUnit.NANOSECONDS.toMillis(deadlineNanos) + " ms (connectTimeout)"
-                        : "a new connection failed: " + found.why(), ConnectOutcome.tcpSilent(attempt));
+                        : "a new connection failed: " + found.why(), ConnectOutcome.tcpSilent(attempt),
+                        attempt.tcpConnectedAtNanos());
+                // Then close the check's sockets, so that its thread ends now (what it reports after this is ours,
+                // and the watch knows the check ended); the interrupt still ends a driver's own wait (pgjdbc's login).
+                attempt.closeSockets();
+                thread.interrupt();
             } catch (RuntimeException e) {
                 LOG.warn("{} - host check outcome failed", poolName, e);
             }
@@ -92,13 +94,13 @@ final class HostCheckThread implements HostWatch.Check {
 
     private Found openAndAsk(KeepaliveConnector.Attempt attempt, long startNanos, HostWatch.CheckResult result) {
         try (Connection c = checkConnection.open(attempt)) {
-            c.isValid(validSeconds); // answered either way: the server spoke
-            result.answered(System.nanoTime()); // also after the deadline: a late answer still re-admits the host
+            boolean valid = c.isValid(validSeconds); // false may be the server's error reply: it spoke either way
+            result.answered(System.nanoTime(), valid);
             return Found.ANSWER;
         } catch (SQLException e) {
             ConnectOutcome o = ConnectOutcome.of(e, attempt, startNanos);
             if (o == ConnectOutcome.ANSWERED) {
-                result.answered(System.nanoTime()); // an error from the server is an answer, also after the deadline
+                result.answered(System.nanoTime(), false); // an error from the server is an answer
             }
             return new Found(o, e.getMessage());
         }

@@ -29,7 +29,8 @@ import org.slf4j.LoggerFactory;
  *
  * <p>One verdict per host: a pool over a multi-host URL has one of these for each ({@link HostWatches}), whose
  * check opens a connection to its host alone. It knows the pool, its clock and its timers only as a {@link Pool},
- * and its check only as a {@link Check}: the simulation runs this class itself (all but the half-open trial).
+ * and its check only as a {@link Check}: the simulation runs this class itself, for its evidence, checks and verdicts
+ * (not the half-open trial, nor what a borrower asks of it while the host is down).
  */
 final class HostWatch implements AutoCloseable {
 
@@ -92,14 +93,19 @@ final class HostWatch implements AutoCloseable {
     /** What a check reports. */
     interface CheckResult {
 
-        /** The server spoke, an error included; also after the deadline, when a late answer still re-admits it. */
-        void answered(long nowNanos);
+        /**
+         * The server spoke: the check's connection logged in and its round trip ended ({@code roundTrip}: with the
+         * server's answer), or its connect failed with the server's own error. Also after the check ended: then only
+         * a round trip's answer counts, since the end closed the check's sockets, which ends the round trip too.
+         */
+        void answered(long nowNanos, boolean roundTrip);
 
         /**
          * Once per check, at its end or its deadline: {@code ANSWERED}; {@code UNKNOWN} (proves nothing); or
-         * {@code SILENT}, with why and whether its TCP handshake went unanswered.
+         * {@code SILENT}, with why, whether its TCP handshake went unanswered, and when it completed (0: it did not,
+         * or it is not known).
          */
-        void ended(long nowNanos, ConnectOutcome outcome, String why, boolean tcpSilent);
+        void ended(long nowNanos, ConnectOutcome outcome, String why, boolean tcpSilent, long handshakeAtNanos);
     }
 
     private final Pool pool;
@@ -107,6 +113,8 @@ final class HostWatch implements AutoCloseable {
     private final HostHealth health;
     /** How long a verdict waits before it takes effect: a late answer takes it back within this. */
     private final long graceNanos;
+    /** How long a round trip may take: a check's handshake later than this before its end leaves no time to answer. */
+    private final long probeTimeoutNanos;
     private final HeartbeatCore.Periodic recheck;
     /** Orders each transition of the verdict with what it publishes (the borrow flag, the events). */
     private final ReentrantLock publish = new ReentrantLock();
@@ -135,6 +143,7 @@ final class HostWatch implements AutoCloseable {
         long recheckNanos = Math.max(interval, config.connectTimeout().toNanos());
         this.health = new HostHealth(name, interval, recheckNanos, pool.nanoTime());
         this.graceNanos = config.worstCases().verdictGrace().toNanos();
+        this.probeTimeoutNanos = config.probeTimeout().toNanos();
         this.recheck = pool.every(recheckNanos, this::recheck);
         this.trialCapNanos = Math.min(config.connectTimeout().toNanos(), TRIAL_CAP_NANOS);
         this.flowLookSpacingNanos = interval;
@@ -239,14 +248,15 @@ final class HostWatch implements AutoCloseable {
     }
 
     void connectFailed(long startNanos, SQLException e, KeepaliveConnector.Attempt attempt) {
-        connectFailed(startNanos, pool.nanoTime(), ConnectOutcome.of(e, attempt, startNanos), e.getMessage(),
-                ConnectOutcome.tcpSilent(attempt));
+        ConnectOutcome outcome = ConnectOutcome.of(e, attempt, startNanos);
+        connectFailed(startNanos, pool.nanoTime(), outcome, outcome == ConnectOutcome.UNKNOWN ? e.toString()
+                : e.getMessage(), ConnectOutcome.tcpSilent(attempt));
     }
 
     /** One of the pool's connects, started at {@code startNanos}, failed as {@code outcome} says. */
     void connectFailed(long startNanos, long nowNanos, ConnectOutcome outcome, String why, boolean tcpSilent) {
         switch (outcome) {
-            case ANSWERED -> answered(nowNanos); // the server spoke: too many clients, bad credentials, a TLS alert, ...
+            case ANSWERED -> answered(nowNanos); // the server spoke: too many clients, bad credentials, a TLS alert
             case SILENT -> silent(startNanos, nowNanos, "a new connection from the pool failed after "
                     + TimeUnit.NANOSECONDS.toMillis(nowNanos - startNanos) + " ms: " + why, false, tcpSilent);
             case UNKNOWN -> LOG.debug("{} - a failed connect neither answered nor silent, not weighed: {}",
@@ -300,17 +310,7 @@ final class HostWatch implements AutoCloseable {
      * check's claim; it is released on every path.
      */
     private void check(long startNanos) {
-        if (closed || !check.start(startNanos, new CheckResult() {
-            @Override
-            public void answered(long nowNanos) {
-                HostWatch.this.answered(nowNanos);
-            }
-
-            @Override
-            public void ended(long nowNanos, ConnectOutcome outcome, String why, boolean tcpSilent) {
-                checkEnded(startNanos, nowNanos, outcome, why, tcpSilent);
-            }
-        })) {
+        if (closed || !check.start(startNanos, new CheckReport(startNanos))) {
             health.checkNotStarted();
             return;
         }
@@ -322,13 +322,52 @@ final class HostWatch implements AutoCloseable {
         }
     }
 
+    /** What one check reports. */
+    private final class CheckReport implements CheckResult {
+
+        private final long startNanos;
+        /** Ended: what the check's thread finds after this, its end caused (its sockets closed), not the server. */
+        private volatile boolean ended;
+
+        CheckReport(long startNanos) {
+            this.startNanos = startNanos;
+        }
+
+        @Override
+        public void answered(long nowNanos, boolean roundTrip) {
+            // A server (or a pooler) that answered the login and then hung must not take back the verdict its silence
+            // just made, when the end's close of the sockets ends isValid with false (simulation seeds 1796688007845,
+            // 1796688022768). A late round trip's answer re-admits the host.
+            if (roundTrip || !ended) {
+                HostWatch.this.answered(nowNanos);
+            }
+        }
+
+        @Override
+        public void ended(long nowNanos, ConnectOutcome outcome, String why, boolean tcpSilent, long handshakeAtNanos) {
+            ended = true;
+            checkEnded(startNanos, nowNanos, outcome, why, tcpSilent || handshakeTooLate(handshakeAtNanos, nowNanos));
+        }
+    }
+
+    /**
+     * Whether a silent check's TCP handshake completed only within the last probe timeout before the check ended: the
+     * path was silent until then (its SYNs dropped, or this JVM stood still and saw the handshake late), and the server
+     * had no fair time to answer, so the silence is the path's, not the server's. Simulation seeds 1796678014593 and
+     * 1796681132431: after new connections hung, a check's SYN got through during a client stall, its deadline fired
+     * as the stall ended, before the check could send a byte, and a healthy server was judged hung.
+     */
+    private boolean handshakeTooLate(long handshakeAtNanos, long nowNanos) {
+        return handshakeAtNanos != 0 && nowNanos - handshakeAtNanos < probeTimeoutNanos;
+    }
+
     private void checkEnded(long startNanos, long nowNanos, ConnectOutcome outcome, String why, boolean tcpSilent) {
         switch (outcome) {
             case ANSWERED -> {
                 health.checkAnswered(nowNanos);
                 answered(nowNanos);
             }
-            case UNKNOWN -> health.checkNotStarted(); // proves nothing either way: the claim is released, nothing judged
+            case UNKNOWN -> health.checkNotStarted(); // proves nothing either way: the claim is released, no verdict
             default -> silent(startNanos, nowNanos, why, true, tcpSilent);
         }
     }

@@ -197,8 +197,8 @@ final class HostWatches implements HostWatch.Pool, AutoCloseable {
     }
 
     /**
-     * {@code host} was just judged down ({@link HostWatch.Pool}): abort the requests waiting on it, probe its idle connections now, and wake
-     * the borrowers waiting for a new connection once no host is left.
+     * {@code host} was just judged down ({@link HostWatch.Pool}): abort the requests waiting on it, probe its idle
+     * connections now, and wake the borrowers waiting for a new connection once no host is left.
      */
     @Override
     public void wentDown(HostWatch host, long nowNanos) {

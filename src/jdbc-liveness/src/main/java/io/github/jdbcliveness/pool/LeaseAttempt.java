@@ -61,7 +61,7 @@ final class LeaseAttempt {
                 continue;
             } else if (s == State.QUEUED) {
                 if (nowNanos - queuedUntil >= 0) {
-                    // Its probe never got a thread (the host's lane is full): no verdict, so the borrower takes it back.
+                    // Its probe never got a thread (its host's lane is full): no verdict, the borrower takes it back.
                     state.cancelQueued(w);
                     continue;
                 }

@@ -19,7 +19,8 @@ import java.util.concurrent.Executor;
  * without a round-trip, a dead one is invalid at once.
  *
  * <p>This class is the JDBC face HikariCP sees, and HikariCP's entry (its tasks, whether it left setup or was drawn).
- * The other protocols are parts it holds, made once per connection so that a borrow allocates nothing: the
+ * The other protocols are parts it holds, made once per connection so that a borrow allocates nothing (one that
+ * must wait for a probe allocates its {@link LeaseAttempt}): the
  * heartbeat probes its {@link ProbeTarget}, the in-flight watchdog and the host verdict read its
  * {@link WatchdogView}, and its {@link PhysicalClose} ends the physical connection. All of them move the one
  * {@link LeaseState} only through its named transitions.

@@ -1,7 +1,6 @@
 package io.github.jdbcliveness.pool;
 
 import io.github.jdbcliveness.ConnectionRef;
-import io.github.jdbcliveness.EvictionReason;
 import io.github.jdbcliveness.heartbeat.Probeable;
 import java.sql.SQLException;
 import java.time.Duration;
@@ -11,9 +10,11 @@ import java.util.function.LongSupplier;
 import java.util.function.Supplier;
 
 /**
- * The engine's real {@link Verdicts}, {@link BorrowGuard}, {@link LeaseAttempt} and {@link ProbeClaims}, opened up for the simulator
- * ({@code io.github.jdbcliveness.sim}) on its own connections and pool: each method calls the engine's, unchanged.
- * Test code.
+ * The engine's real {@link Verdicts}, {@link BorrowGuard}, {@link LeaseAttempt} and {@link ProbeClaims}, opened up
+ * for the simulator ({@code io.github.jdbcliveness.sim}) on its own connections and pool: each method calls the
+ * engine's, unchanged, but {@link Entry#markDead} (a copy of {@code TrackedConnection.markDead}: the lease word and
+ * the probe's waiters) and the lease attempt's set-up ({@code LeaseState.ready}, where {@code TrackedConnection}
+ * also counts the entry for the evictor, which is not simulated). Test code.
  */
 public final class SimEngine {
 
@@ -238,11 +239,6 @@ public final class SimEngine {
         e.claims = new ProbeClaims<>(e, c.lease().leaseState(), events, verdicts, () -> host.get().watch(),
                 flowAcknowledged, c::probeEnded, nowNanos);
         return e;
-    }
-
-    /** {@link Verdicts#dead}. */
-    public void dead(Entry e, EvictionReason reason, Throwable cause, long tookNanos, long nowNanos) {
-        verdicts.dead(e, reason, cause, tookNanos, nowNanos);
     }
 
     /** {@link Verdicts#abortInFlight}. */

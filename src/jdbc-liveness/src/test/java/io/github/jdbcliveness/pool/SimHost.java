@@ -44,19 +44,23 @@ public final class SimHost {
             this.result = result;
         }
 
-        /** The server spoke; also after the deadline. */
-        public void answered(long nowNanos) {
-            result.answered(nowNanos);
+        /** The check's connection logged in and its round trip ended ({@code roundTrip}: with the server's answer). */
+        public void answered(long nowNanos, boolean roundTrip) {
+            result.answered(nowNanos, roundTrip);
         }
 
         /** The check's end: its round trip was answered. */
         public void endedAnswered(long nowNanos) {
-            result.ended(nowNanos, ConnectOutcome.ANSWERED, null, false);
+            result.ended(nowNanos, ConnectOutcome.ANSWERED, null, false, 0);
         }
 
-        /** The check's end: no answer by its deadline, or its connect failed. */
-        public void endedSilent(long nowNanos, String why, boolean tcpSilent) {
-            result.ended(nowNanos, ConnectOutcome.SILENT, why, tcpSilent);
+        /**
+         * The check's end: no answer by its deadline, or its connect failed.
+         *
+         * @param handshakeAtNanos when its TCP handshake completed, or 0 when it did not
+         */
+        public void endedSilent(long nowNanos, String why, long handshakeAtNanos) {
+            result.ended(nowNanos, ConnectOutcome.SILENT, why, handshakeAtNanos == 0, handshakeAtNanos);
         }
     }
 
@@ -121,20 +125,8 @@ public final class SimHost {
         return watch;
     }
 
-    public boolean down() {
-        return watch.down();
-    }
-
     public void answered(long nowNanos) {
         watch.answered(nowNanos);
-    }
-
-    public boolean looksAtFlow(long nowNanos) {
-        return watch.looksAtFlow(nowNanos);
-    }
-
-    public void probeTimedOut(long startNanos, long nowNanos, boolean serverSilent) {
-        watch.probeTimedOut(startNanos, nowNanos, serverSilent);
     }
 
     /** One of the pool's connects got no answer, or was refused (a silent outcome: the server never spoke). */

@@ -18,25 +18,9 @@ public final class SimLease {
         return state.ready();
     }
 
-    public long tryQueueProbe() {
-        return state.tryQueueProbe();
-    }
-
-    public boolean startQueued(long queuedWord) {
-        return state.startQueued(queuedWord);
-    }
-
     /** The word a queued probe has once it started. */
     public static long started(long probeWord) {
         return LeaseState.started(probeWord);
-    }
-
-    public boolean passProbe(long probeWord) {
-        return state.passProbe(probeWord);
-    }
-
-    public boolean failProbe(long probeWord) {
-        return state.failProbe(probeWord);
     }
 
     public long endLease() {

@@ -31,10 +31,6 @@ public final class SimPoolEvents {
         events.probeStarted();
     }
 
-    public void probePassed(ConnectionRef ref, long tookNanos) {
-        events.probePassed(ref, tookNanos);
-    }
-
     public void borrowWaitedForProbe() {
         events.borrowWaitedForProbe();
     }

@@ -115,8 +115,7 @@ final class Invariants {
     private void evicted(SimConnection c, EvictionReason reason) {
         deadSeen++;
         if (!c.everImpaired && !sim.pool.closed) {
-            violated(4, "healthy " + c + " evicted (" + reason + ")",
-                    reason == EvictionReason.HOST_DOWN ? stallDuringHostCheck() : null);
+            violated(4, "healthy " + c + " evicted (" + reason + ")");
         }
     }
 
@@ -132,20 +131,10 @@ final class Invariants {
         }
     }
 
-    /**
-     * {@link OpenFinding#STALL_DURING_HOST_CHECK} when the client stood still within a host check's time (its
-     * {@code connectTimeout} and the verdict's grace) before now, else null.
-     */
-    private OpenFinding stallDuringHostCheck() {
-        long now = sim.loop.now();
-        long window = sim.settings.connectTimeoutNanos() + sim.settings.config().worstCases().verdictGrace().toNanos();
-        return sim.loop.stalledBetween(now - window, now) > 0 ? OpenFinding.STALL_DURING_HOST_CHECK : null;
-    }
-
     /** 4: a request failed. */
     void requestFailed(SimConnection c, String failure) {
         if (!c.everImpaired && !sim.pool.closed) {
-            violated(4, "a request on healthy " + c + " failed: " + failure, stallDuringHostCheck());
+            violated(4, "a request on healthy " + c + " failed: " + failure);
         }
     }
 

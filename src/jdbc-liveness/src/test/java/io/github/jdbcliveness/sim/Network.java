@@ -400,37 +400,43 @@ final class Network {
 
     /**
      * A new connection: the TCP handshake (the SYN is sent again after 1, 2, 4... s while unanswered), then the
-     * server's startup answer; {@code opened} gets the socket, or {@code failed} why and whether the TCP handshake
-     * completed, at the latest at {@code timeoutNanos}.
+     * server's startup answer; {@code opened} gets the socket, or {@code failed} why and when the TCP handshake
+     * completed (0: it did not), at the latest at {@code timeoutNanos}.
      */
-    void connect(long timeoutNanos, Consumer<SimSocket> opened, BiConsumer<String, Boolean> failed) {
+    void connect(long timeoutNanos, Consumer<SimSocket> opened, BiConsumer<String, Long> failed) {
+        connect(timeoutNanos, opened, failed, new long[1]);
+    }
+
+    /** As above; {@code handshakeAt[0]} is set to when the TCP handshake completed. */
+    void connect(long timeoutNanos, Consumer<SimSocket> opened, BiConsumer<String, Long> failed, long[] handshakeAt) {
         long start = loop.now();
         boolean[] over = new boolean[2]; // ended; handshake completed
         if (connectRefusals > 0) {
-            loop.after(rttNanos, Side.CLIENT, "connect-refused", () -> failed.accept("connection refused", false));
+            loop.after(rttNanos, Side.CLIENT, "connect-refused", () -> failed.accept("connection refused", 0L));
             return;
         }
         loop.at(start + timeoutNanos, Side.CLIENT, "connect-timeout", () -> {
             if (!over[0]) {
                 over[0] = true;
-                failed.accept("connect timed out", over[1]);
+                failed.accept("connect timed out", over[1] ? handshakeAt[0] : 0L);
             }
         });
-        syn(start, 0, over, opened);
+        syn(start, 0, over, handshakeAt, opened);
     }
 
-    private void syn(long start, int attempt, boolean[] over, Consumer<SimSocket> opened) {
+    private void syn(long start, int attempt, boolean[] over, long[] handshakeAt, Consumer<SimSocket> opened) {
         long at = start + SYN_RETRY_NANOS * ((1L << attempt) - 1);
         loop.at(at, Side.WORLD, "syn", () -> {
             if (over[0]) {
                 return;
             }
             if (flowDrops > 0 || connectHangs > 0) {
-                syn(start, attempt + 1, over, opened);
+                syn(start, attempt + 1, over, handshakeAt, opened);
                 return;
             }
             loop.after(rttNanos, Side.WORLD, "syn-ack", () -> {
                 over[1] = true;
+                handshakeAt[0] = loop.now();
                 startup(over, opened);
             });
         });

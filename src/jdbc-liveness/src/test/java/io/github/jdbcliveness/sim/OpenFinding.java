@@ -23,14 +23,5 @@ enum OpenFinding {
      * timeout of the application's own bounds it. An upload blocked by the hung server's shut window is not in this
      * limit: no kernel evidence would end it, so a verdict aborts it (seed 424).
      */
-    HUNG_SERVER_WHILE_NEW_CONNECTIONS_SILENT,
-
-    /**
-     * Invariant 4 (seeds 1796678014593 and 1796681132431): a client stall (a GC pause) as a host check's deadline
-     * falls due. The check's handshake completed, or its host came back, while the JVM stood still; its deadline fires
-     * before its answer is read, which is a hung server's evidence, and the verdict aborts healthy requests as
-     * {@code HOST_DOWN}. Excusing such a check was tried: it delayed a truly hung server's verdict past B when a stall
-     * met its check (seed 1796681147836), and its timer still raced the ticker that sees the stall.
-     */
-    STALL_DURING_HOST_CHECK
+    HUNG_SERVER_WHILE_NEW_CONNECTIONS_SILENT
 }

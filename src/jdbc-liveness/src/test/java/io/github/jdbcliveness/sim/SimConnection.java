@@ -201,8 +201,6 @@ final class SimConnection implements Probeable, WatchedLease, SimEngine.Connecti
         }
     }
 
-    // ---- TrackedConnection's --------------------------------------------------------------------------------------
-
     // ---- SimEngine.Connection (TrackedConnection's, as the engine's parts ask it) -----------------------------------
 
     @Override

@@ -32,20 +32,8 @@ final class SimHostWatch implements SimHost.Pool, SimHost.Check {
         return watch;
     }
 
-    boolean down() {
-        return watch.down();
-    }
-
     void answered(long nowNanos) {
         watch.answered(nowNanos);
-    }
-
-    boolean looksAtFlow(long nowNanos) {
-        return watch.looksAtFlow(nowNanos);
-    }
-
-    void probeTimedOut(long startNanos, long nowNanos, boolean serverSilent) {
-        watch.probeTimedOut(startNanos, nowNanos, serverSilent);
     }
 
     void connectFailed(long startNanos, String why, boolean tcpSilent) {
@@ -122,9 +110,10 @@ final class SimHostWatch implements SimHost.Pool, SimHost.Check {
     // ---- SimHost.Check: HostCheckThread on the simulated network -------------------------------------------------
 
     /**
-     * A new connection and one round trip. The check ends at its answer, or at {@code connectTimeout} after its start
-     * with no answer (its sockets closed then), or when its connect fails (refused, or timed out); an answer after
-     * the deadline still re-admits the host.
+     * {@code HostCheckThread}: a new connection (the TCP handshake and the server's answer to the login) and one round
+     * trip. The check ends at the round trip's end, or when its connect fails (refused, or timed out), or at
+     * {@code connectTimeout} after its start (its sockets closed then). A check whose login was answered reports the
+     * host answered when its round trip ends, whatever the round trip's outcome, also after the deadline.
      */
     @Override
     public boolean start(long startNanos, SimHost.Result result) {
@@ -132,34 +121,33 @@ final class SimHostWatch implements SimHost.Pool, SimHost.Check {
             return false;
         }
         checkRunning = true;
-        boolean[] state = new boolean[2]; // over; the handshake completed
+        boolean[] state = new boolean[1]; // over
+        long[] handshakeAt = new long[1]; // when the TCP handshake completed, or 0
+        SimSocket[] logged = new SimSocket[1]; // the check's connection, once the server answered its login
         sim.network.connect(sim.settings.connectTimeoutNanos(), socket -> {
-            state[1] = true;
             if (state[0]) {
                 sim.network.close(socket);
                 return;
             }
+            logged[0] = socket;
+            // HostCheckThread.openAndAsk: isValid, and the server spoke at the login whatever its outcome.
             sim.network.send(socket, Request.probe((answered, failure) -> {
                 sim.network.close(socket);
                 long now = sim.loop.now();
-                if (!answered) {
-                    return;
-                }
-                result.answered(now); // also after the deadline: a late answer still re-admits the host
+                result.answered(now, answered);
                 if (!state[0]) {
                     state[0] = true;
                     checkRunning = false;
                     result.endedAnswered(now);
                 }
             }));
-        }, (why, tcpConnected) -> {
-            state[1] |= tcpConnected;
+        }, (why, handshakeCompletedAt) -> {
             if (!state[0]) { // HostCheckThread reports a failed connect (refused, timed out) at once
                 state[0] = true;
                 checkRunning = false;
-                result.endedSilent(sim.loop.now(), "a new connection failed: " + why, !tcpConnected);
+                result.endedSilent(sim.loop.now(), "a new connection failed: " + why, seenAt(handshakeCompletedAt));
             }
-        });
+        }, handshakeAt);
         sim.loop.at(startNanos + sim.settings.connectTimeoutNanos(), Side.CLIENT, "host-check-deadline", () -> {
             if (state[0]) {
                 return;
@@ -167,12 +155,23 @@ final class SimHostWatch implements SimHost.Pool, SimHost.Check {
             state[0] = true;
             checkRunning = false;
             result.endedSilent(sim.loop.now(), "a new connection got no answer within "
-                    + sim.settings.connectTimeoutNanos() / 1_000_000 + " ms (connectTimeout)", !state[1]);
+                    + sim.settings.connectTimeoutNanos() / 1_000_000 + " ms (connectTimeout)", seenAt(handshakeAt[0]));
+            if (logged[0] != null) {
+                sim.network.close(logged[0]); // closeSockets: the check's isValid ends, and reports the login's answer
+            }
         });
         return true;
     }
 
-    /** Nothing to end: a check's socket closes at its answer or at its deadline, within 2 B of the close. */
+    /**
+     * When the check's thread saw its TCP handshake complete ({@code KeepaliveSocket}'s connect returning), or 0: a
+     * handshake the kernel completed while the client stood still is seen when the stall ends.
+     */
+    private long seenAt(long handshakeAtNanos) {
+        return handshakeAtNanos == 0 ? 0 : handshakeAtNanos + sim.loop.stalledBetween(handshakeAtNanos, sim.loop.now());
+    }
+
+    /** Nothing to end: a check's socket closes at its end or at its deadline, within {@code connectTimeout}. */
     @Override
     public void endNow() {
     }

@@ -65,7 +65,8 @@ final class SimPool implements SimEngine.Pool {
             return;
         }
         long start = sim.loop.now();
-        sim.network.connect(sim.settings.connectTimeoutNanos(), this::opened, (why, tcpConnected) -> {
+        sim.network.connect(sim.settings.connectTimeoutNanos(), this::opened, (why, handshakeAt) -> {
+            boolean tcpConnected = handshakeAt != 0;
             sim.host.connectFailed(start, why, !tcpConnected);
             inBackoff = true;
             backoffSinceNanos = sim.loop.now();
