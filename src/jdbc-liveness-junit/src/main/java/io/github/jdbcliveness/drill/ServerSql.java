@@ -120,13 +120,27 @@ public enum ServerSql {
             ps.setString(1, user);
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
-                    String port = rs.getString(2);
-                    sessions.add(new Session(rs.getLong(1), port == null ? -1
-                            : Integer.parseInt(port.substring(port.lastIndexOf(':') + 1))));
+                    sessions.add(new Session(rs.getLong(1), port(rs.getString(2))));
                 }
             }
         }
         return sessions;
+    }
+
+    /**
+     * The client port in what the server shows of a session: PostgreSQL's {@code client_port}, or the port after the
+     * last colon of MySQL's and MariaDB's {@code host} ({@code 127.0.0.1:40312}); -1 when it shows none (a session
+     * over a Unix socket: {@code localhost}, or a null or negative port).
+     */
+    static int port(String shown) {
+        if (shown == null) {
+            return -1;
+        }
+        String digits = shown.substring(shown.lastIndexOf(':') + 1);
+        if (digits.isEmpty() || !digits.chars().allMatch(Character::isDigit) || digits.length() > 5) {
+            return -1;
+        }
+        return Integer.parseInt(digits);
     }
 
     /** Ends every client session of {@code user} but the asking one; returns how many. */
