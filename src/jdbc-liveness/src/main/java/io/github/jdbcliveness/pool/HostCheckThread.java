@@ -15,31 +15,39 @@ import org.slf4j.LoggerFactory;
  * sockets are closed, so that its thread ends (an interrupt does not end a platform thread's socket I/O). One check
  * thread at a time, even one a deadline gave up on.
  */
-final class HostCheckThread implements HostWatch.Check {
+final class HostCheckThread implements HostCheck {
+
+    /** Opens the check's own connection, to its host alone. */
+    interface Opener {
+        Connection open(KeepaliveConnector.Attempt attempt) throws SQLException;
+    }
 
     /** HostWatch's: the lines about checks stay where they were before the check moved here. */
     private static final Logger LOG = LoggerFactory.getLogger(HostWatch.class);
 
     private final String poolName;
     private final Supplier<String> hostName;
-    private final HostWatch.CheckConnection checkConnection;
+    private final Opener checkConnection;
     private final long deadlineNanos;
     private final int validSeconds;
+    /** How long the server may say nothing before a failed connect and still have answered: a probe timeout. */
+    private final long quietNanos;
     private volatile Thread checkThread;
     /** The sockets of the check under way, closed at its deadline and at close(). */
     private volatile KeepaliveConnector.Attempt checkAttempt;
 
-    HostCheckThread(String poolName, Supplier<String> hostName, HostWatch.CheckConnection checkConnection,
-            long deadlineNanos) {
+    HostCheckThread(String poolName, Supplier<String> hostName, Opener checkConnection, long deadlineNanos,
+            long quietNanos) {
         this.poolName = poolName;
         this.hostName = hostName;
         this.checkConnection = checkConnection;
         this.deadlineNanos = deadlineNanos;
         this.validSeconds = (int) Math.max(1, TimeUnit.NANOSECONDS.toSeconds(deadlineNanos));
+        this.quietNanos = quietNanos;
     }
 
     @Override
-    public boolean start(long startNanos, HostWatch.CheckResult result) {
+    public boolean start(long startNanos, HostCheck.Result result) {
         if (checkThread != null) {
             return false;
         }
@@ -92,13 +100,13 @@ final class HostCheckThread implements HostWatch.Check {
         static final Found ANSWER = new Found(ConnectOutcome.ANSWERED, null);
     }
 
-    private Found openAndAsk(KeepaliveConnector.Attempt attempt, long startNanos, HostWatch.CheckResult result) {
+    private Found openAndAsk(KeepaliveConnector.Attempt attempt, long startNanos, HostCheck.Result result) {
         try (Connection c = checkConnection.open(attempt)) {
             boolean valid = c.isValid(validSeconds); // false may be the server's error reply: it spoke either way
             result.answered(System.nanoTime(), valid);
             return Found.ANSWER;
         } catch (SQLException e) {
-            ConnectOutcome o = ConnectOutcome.of(e, attempt, startNanos);
+            ConnectOutcome o = ConnectOutcome.of(e, attempt, startNanos, System.nanoTime(), quietNanos);
             if (o == ConnectOutcome.ANSWERED) {
                 result.answered(System.nanoTime(), false); // an error from the server is an answer
             }

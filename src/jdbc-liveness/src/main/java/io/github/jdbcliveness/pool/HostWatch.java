@@ -10,7 +10,6 @@ import io.github.jdbcliveness.keepalive.KeepaliveConnector;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.Socket;
-import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
@@ -21,16 +20,16 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The pool's host verdict, wired in: evidence from probes, HikariCP's connects and requests waiting for an answer goes
- * to {@link HostHealth}; a {@link Check} opens a new connection of its own (not a pool entry) with the connect timeout
- * as its deadline ({@link HostCheckThread}). A verdict takes effect after a grace, if it still stands then: requests
- * waiting on the host are aborted ({@link EvictionReason#HOST_DOWN}), idle connections to it are probed at once,
- * borrowers that would wait for a new connection fail at once, and listeners hear of it. The host is checked again
- * every recheck period, and anything that answers re-admits it.
+ * to {@link HostHealth}; a {@link HostCheck} opens a new connection of its own (not a pool entry) with the connect
+ * timeout as its deadline ({@link HostCheckThread}). A verdict takes effect after a grace, if it still stands then:
+ * requests waiting on the host are aborted ({@link EvictionReason#HOST_DOWN}), idle connections to it are probed at
+ * once, borrowers that would wait for a new connection fail at once, and listeners hear of it. The host is checked
+ * again every recheck period, and anything that answers re-admits it.
  *
  * <p>One verdict per host: a pool over a multi-host URL has one of these for each ({@link HostWatches}), whose
  * check opens a connection to its host alone. It knows the pool, its clock and its timers only as a {@link Pool},
- * and its check only as a {@link Check}: the simulation runs this class itself, for its evidence, checks and verdicts
- * (not the half-open trial, nor what a borrower asks of it while the host is down).
+ * and its check only as a {@link HostCheck}: the simulation runs this class itself, for its evidence, checks and
+ * verdicts (not the half-open trial, nor what a borrower asks of it while the host is down).
  */
 final class HostWatch implements AutoCloseable {
 
@@ -44,11 +43,6 @@ final class HostWatch implements AutoCloseable {
     private static final long TRIAL_CAP_NANOS = TimeUnit.MILLISECONDS.toNanos(500);
     /** At most a thousand trials a second, however short the round trip (loopback: tens of microseconds). */
     private static final long TRIAL_SPACING_FLOOR_NANOS = TimeUnit.MILLISECONDS.toNanos(1);
-
-    /** Opens the check's own connection, to this host alone. */
-    interface CheckConnection {
-        Connection open(KeepaliveConnector.Attempt attempt) throws SQLException;
-    }
 
     /** What a verdict asks of the pool around it, with the clock and the timers it runs on. */
     interface Pool {
@@ -75,41 +69,8 @@ final class HostWatch implements AutoCloseable {
         HeartbeatCore.Periodic every(long periodNanos, Runnable task);
     }
 
-    /** A check of the host: a new connection of its own and one round trip, bounded by the connect timeout. */
-    interface Check extends AutoCloseable {
-
-        /**
-         * Starts a check, unless one is under way still.
-         *
-         * @return false when none started: nothing will be reported
-         */
-        boolean start(long startNanos, CheckResult result);
-
-        /** Ends a check under way now (its sockets closed). */
-        @Override
-        void close();
-    }
-
-    /** What a check reports. */
-    interface CheckResult {
-
-        /**
-         * The server spoke: the check's connection logged in and its round trip ended ({@code roundTrip}: with the
-         * server's answer), or its connect failed with the server's own error. Also after the check ended: then only
-         * a round trip's answer counts, since the end closed the check's sockets, which ends the round trip too.
-         */
-        void answered(long nowNanos, boolean roundTrip);
-
-        /**
-         * Once per check, at its end or its deadline: {@code ANSWERED}; {@code UNKNOWN} (proves nothing); or
-         * {@code SILENT}, with why, whether its TCP handshake went unanswered, and when it completed (0: it did not,
-         * or it is not known).
-         */
-        void ended(long nowNanos, ConnectOutcome outcome, String why, boolean tcpSilent, long handshakeAtNanos);
-    }
-
     private final Pool pool;
-    private final Check check;
+    private final HostCheck check;
     private final HostHealth health;
     /** How long a verdict waits before it takes effect: a late answer takes it back within this. */
     private final long graceNanos;
@@ -135,7 +96,7 @@ final class HostWatch implements AutoCloseable {
     private volatile CompletableFuture<Boolean> latestTrial;
 
     /** @param check its checks, made for this watch ({@link HostCheckThread} in a running pool) */
-    HostWatch(Pool pool, String name, java.util.function.Function<HostWatch, Check> check, LivenessConfig config) {
+    HostWatch(Pool pool, String name, java.util.function.Function<HostWatch, HostCheck> check, LivenessConfig config) {
         this.pool = pool;
         this.name = name;
         this.check = check.apply(this);
@@ -248,8 +209,9 @@ final class HostWatch implements AutoCloseable {
     }
 
     void connectFailed(long startNanos, SQLException e, KeepaliveConnector.Attempt attempt) {
-        ConnectOutcome outcome = ConnectOutcome.of(e, attempt, startNanos);
-        connectFailed(startNanos, pool.nanoTime(), outcome, outcome == ConnectOutcome.UNKNOWN ? e.toString()
+        long now = pool.nanoTime();
+        ConnectOutcome outcome = ConnectOutcome.of(e, attempt, startNanos, now, probeTimeoutNanos);
+        connectFailed(startNanos, now, outcome, outcome == ConnectOutcome.UNKNOWN ? e.toString()
                 : e.getMessage(), ConnectOutcome.tcpSilent(attempt));
     }
 
@@ -323,7 +285,7 @@ final class HostWatch implements AutoCloseable {
     }
 
     /** What one check reports. */
-    private final class CheckReport implements CheckResult {
+    private final class CheckReport implements HostCheck.Result {
 
         private final long startNanos;
         /** Ended: what the check's thread finds after this, its end caused (its sockets closed), not the server. */

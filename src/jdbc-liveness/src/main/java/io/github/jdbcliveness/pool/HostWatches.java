@@ -41,6 +41,8 @@ final class HostWatches implements HostWatch.Pool, AutoCloseable {
     private final PoolBinding binding;
     private final ConnectionFactory factory;
     private final HeartbeatScheduler scheduler;
+    /** How long a server may say nothing before a failed connect and still have answered ({@link ConnectOutcome}). */
+    private final long probeTimeoutNanos;
     private final List<HostWatch> watches;
     /** The URL's hosts, in the watches' order; empty with one watch. */
     private final List<JdbcUrl.HostPort> urlHosts;
@@ -55,11 +57,14 @@ final class HostWatches implements HostWatch.Pool, AutoCloseable {
         this.factory = factory;
         this.scheduler = scheduler;
         long deadline = config.connectTimeout().toNanos();
+        this.probeTimeoutNanos = config.probeTimeout().toNanos();
+        long quiet = probeTimeoutNanos;
         List<JdbcUrl.HostPort> hosts = connector.driverKind() == null ? List.of() : connector.hosts();
         if (hosts.size() < 2) {
             this.urlHosts = List.of();
             this.only = new HostWatch(this, factory.target(),
-                    w -> new HostCheckThread(binding.poolName(), w::name, factory::openUnpooled, deadline), config);
+                    w -> new HostCheckThread(binding.poolName(), w::name, factory::openUnpooled, deadline, quiet),
+                    config);
             this.watches = List.of(only);
         } else {
             this.urlHosts = hosts;
@@ -68,7 +73,7 @@ final class HostWatches implements HostWatch.Pool, AutoCloseable {
             for (JdbcUrl.HostPort h : hosts) {
                 KeepaliveConnector one = connector.onlyHost(h);
                 each.add(new HostWatch(this, h.toString(), w -> new HostCheckThread(binding.poolName(), w::name,
-                        a -> factory.openUnpooled(one, a), deadline), config));
+                        a -> factory.openUnpooled(one, a), deadline, quiet), config));
             }
             this.watches = List.copyOf(each);
         }
@@ -160,8 +165,8 @@ final class HostWatches implements HostWatch.Pool, AutoCloseable {
             one.connectFailed(startNanos, e, attempt);
             return;
         }
-        if (ConnectOutcome.of(e, attempt, startNanos) == ConnectOutcome.SILENT) {
-            long now = System.nanoTime();
+        long now = System.nanoTime();
+        if (ConnectOutcome.of(e, attempt, startNanos, now, probeTimeoutNanos) == ConnectOutcome.SILENT) {
             for (HostWatch w : watches) {
                 w.freshAttemptUnanswered(startNanos, now);
             }

@@ -54,24 +54,26 @@ final class Verdicts<C extends Judged> {
     }
 
     void dead(C t, EvictionReason reason, Throwable cause, String why, long tookNanos, long nowNanos) {
-        events.dead(t.ref(), reason, cause, why, tookNanos, nowNanos - t.lastAliveNanos(), nowNanos);
-        t.abortPhysical();
-        eviction.evict(t);
-        if (sweepsHost(reason, cause)) {
-            sweep(t);
-        }
+        end(t, reason, cause, why, tookNanos, nowNanos, false);
     }
 
     /**
-     * {@link #dead} for a connection ended under its borrower: HikariCP marks its entry evicted before the physical
-     * connection ends, so the borrower's {@code close()} after the abort returns quietly, as it does for a
-     * connection HikariCP evicted itself (it would throw the driver's "connection is closed" otherwise).
+     * Counts and tells, ends and evicts a dead connection, and sweeps its host if the reason says so. One ended under
+     * its borrower ({@code leased}) is evicted first: HikariCP marks its entry evicted before the physical connection
+     * ends, so the borrower's {@code close()} after the abort returns quietly, as it does for a connection HikariCP
+     * evicted itself (it would throw the driver's "connection is closed" otherwise).
      */
-    private void deadUnderBorrower(C t, EvictionReason reason, String why, long nowNanos) {
-        events.dead(t.ref(), reason, null, why, 0, nowNanos - t.lastAliveNanos(), nowNanos);
-        eviction.evictLeased(t);
-        t.abortPhysical();
-        if (sweepsHost(reason, null)) {
+    private void end(C t, EvictionReason reason, Throwable cause, String why, long tookNanos, long nowNanos,
+            boolean leased) {
+        events.dead(t.ref(), reason, cause, why, tookNanos, nowNanos - t.lastAliveNanos(), nowNanos);
+        if (leased) {
+            eviction.evictLeased(t);
+            t.abortPhysical();
+        } else {
+            t.abortPhysical();
+            eviction.evict(t);
+        }
+        if (sweepsHost(reason, cause)) {
             sweep(t);
         }
     }
@@ -111,7 +113,7 @@ final class Verdicts<C extends Judged> {
     /** Evidence gathered on a lease that has ended since must not kill the next borrower's. */
     private void abortLease(C t, long leaseEpoch, EvictionReason reason, String detail, long nowNanos) {
         if (t.markDeadIfLease(leaseEpoch)) {
-            deadUnderBorrower(t, reason, detail, nowNanos);
+            end(t, reason, null, detail, 0, nowNanos, true);
         }
     }
 

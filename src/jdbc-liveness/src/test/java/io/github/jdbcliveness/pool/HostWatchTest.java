@@ -26,6 +26,9 @@ import org.junit.jupiter.api.Test;
  */
 class HostWatchTest {
 
+    /** The quiet a failed connect's server may keep after its last bytes and still have answered. */
+    private static final long QUIET = java.util.concurrent.TimeUnit.MILLISECONDS.toNanos(500);
+
     /** A stub pool of three, with a connectionTimeout a fail-fast borrow must beat by far. */
     private static HikariConfig hikari(StubServer server, String name) {
         HikariConfig c = PoolBindingTest.hikari(server, name, 3);
@@ -175,7 +178,8 @@ class HostWatchTest {
             assertEquals("08P01", refused.getSQLState(), refused.toString());
             assertTrue(attempt.seen() && attempt.tcpConnected(), "our socket took part");
             assertTrue(attempt.answeredAtNanos() - start >= 0, "the refusal was read on our socket");
-            assertEquals(ANSWERED, ConnectOutcome.of(refused, attempt, start), refused.toString());
+            assertEquals(ANSWERED, ConnectOutcome.of(refused, attempt, start, System.nanoTime(), QUIET),
+                    refused.toString());
 
             start = System.nanoTime();
             KeepaliveConnector.Attempt silent = new KeepaliveConnector.Attempt();
@@ -183,9 +187,33 @@ class HostWatchTest {
                     .connect(null, null, silent).connection().close());
             assertTrue(silent.tcpConnected(), "the host's TCP answered");
             assertEquals(0, silent.answeredAtNanos(), "the server sent nothing");
-            assertEquals(SILENT, ConnectOutcome.of(timedOut, silent, start), timedOut.toString());
+            assertEquals(SILENT, ConnectOutcome.of(timedOut, silent, start, System.nanoTime(), QUIET),
+                    timedOut.toString());
             assertEquals(SILENT, ConnectOutcome.of(new SQLException("Connection attempt timed out.", "08001"), silent,
-                    start), "pgjdbc's loginTimeout, with no cause, while our socket read nothing: silence");
+                    start, System.nanoTime(), QUIET),
+                    "pgjdbc's loginTimeout, with no cause, while our socket read nothing: silence");
+        }
+    }
+
+    /**
+     * A pooler that logs the client in itself (PgBouncer: its login answer at once), in front of a server that hangs:
+     * the server's bytes came, then nothing for longer than a round trip's allowance until the attempt failed, so
+     * silence ended it ({@code HungServerBehindPgBouncerIT}). Before, any byte made the attempt an answer, and the
+     * pool's refills and the host check re-admitted the host while its requests waited.
+     */
+    @Test
+    void aServerThatSpokeAndThenSaidNothing_untilTheAttemptFailed_isSilent() throws Exception {
+        try (OneShotServer spokeThenHung = new OneShotServer(Mode.AUTH_OK_THEN_HANG)) {
+            long start = System.nanoTime();
+            KeepaliveConnector.Attempt attempt = new KeepaliveConnector.Attempt();
+            SQLException timedOut = assertThrows(SQLException.class, () -> connector(spokeThenHung.port(),
+                    "?socketTimeout=1").connect(null, null, attempt).connection().close());
+            long failed = System.nanoTime();
+            assertTrue(attempt.answeredAtNanos() - start >= 0, "the server's first bytes were read on our socket");
+            assertTrue(failed - attempt.answeredAtNanos() >= QUIET, "then nothing for a second");
+            assertEquals(SILENT, ConnectOutcome.of(timedOut, attempt, start, failed, QUIET), timedOut.toString());
+            assertEquals(ANSWERED, ConnectOutcome.of(timedOut, attempt, start, failed, failed - start + 1),
+                    "within the allowance, the bytes are an answer");
         }
     }
 
@@ -200,12 +228,18 @@ class HostWatchTest {
      * Accepts one client; either declines TLS, reads its startup message and refuses it as PgBouncer does, or says
      * nothing at all.
      */
+    private enum Mode { REFUSE, MUTE, AUTH_OK_THEN_HANG }
+
     private static final class OneShotServer implements AutoCloseable {
         private final java.net.ServerSocket server;
 
         OneShotServer(boolean refuse) throws java.io.IOException {
+            this(refuse ? Mode.REFUSE : Mode.MUTE);
+        }
+
+        OneShotServer(Mode mode) throws java.io.IOException {
             server = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress());
-            Thread t = new Thread(() -> serve(refuse), "one-shot-server");
+            Thread t = new Thread(() -> serve(mode), "one-shot-server");
             t.setDaemon(true);
             t.start();
         }
@@ -214,12 +248,12 @@ class HostWatchTest {
             return server.getLocalPort();
         }
 
-        private void serve(boolean refuse) {
+        private void serve(Mode mode) {
             try (java.net.Socket s = server.accept()) {
                 s.setSoTimeout(10_000);
                 java.io.DataInputStream in = new java.io.DataInputStream(s.getInputStream());
                 java.io.DataOutputStream out = new java.io.DataOutputStream(s.getOutputStream());
-                if (!refuse) {
+                if (mode == Mode.MUTE) {
                     while (in.read() >= 0) {
                         // a hung server: its kernel accepts and ACKs, it says nothing
                     }
@@ -235,6 +269,16 @@ class HostWatchTest {
                         continue;
                     }
                     break; // the startup message
+                }
+                if (mode == Mode.AUTH_OK_THEN_HANG) {
+                    out.writeByte('R'); // AuthenticationOk, as a pooler answers a login itself
+                    out.writeInt(8);
+                    out.writeInt(0);
+                    out.flush();
+                    while (in.read() >= 0) {
+                        // and then nothing more
+                    }
+                    return;
                 }
                 byte[] fields = ("SFATAL\0VFATAL\0C08P01\0Mno more connections allowed (max_client_conn)\0\0")
                         .getBytes(java.nio.charset.StandardCharsets.UTF_8);
@@ -254,6 +298,6 @@ class HostWatchTest {
     }
 
     private static ConnectOutcome outcome(SQLException e) {
-        return ConnectOutcome.of(e, null, 0);
+        return ConnectOutcome.of(e, null, 0, 0, QUIET);
     }
 }

@@ -25,7 +25,7 @@ public final class SimHost {
         HeartbeatCore.Periodic every(long periodNanos, Runnable task);
     }
 
-    /** A simulated check of the host ({@link HostWatch.Check}). */
+    /** A simulated check of the host ({@link HostCheck}). */
     public interface Check {
 
         /** @return false when a check is under way still: none started */
@@ -35,12 +35,12 @@ public final class SimHost {
         void endNow();
     }
 
-    /** What a simulated check reports ({@link HostWatch.CheckResult}). */
+    /** What a simulated check reports ({@link HostCheck.Result}). */
     public static final class Result {
 
-        private final HostWatch.CheckResult result;
+        private final HostCheck.Result result;
 
-        private Result(HostWatch.CheckResult result) {
+        private Result(HostCheck.Result result) {
             this.result = result;
         }
 
@@ -108,10 +108,10 @@ public final class SimHost {
                 return pool.every(periodNanos, task);
             }
         };
-        this.watch = new HostWatch(surroundings, name, w -> new HostWatch.Check() {
+        this.watch = new HostWatch(surroundings, name, w -> new HostCheck() {
             @Override
-            public boolean start(long startNanos, HostWatch.CheckResult result) {
-                return check.start(startNanos, new Result(result));
+            public boolean start(long startNanos, HostCheck.Result result) {
+                return check.start(startNanos, new SimHost.Result(result));
             }
 
             @Override
