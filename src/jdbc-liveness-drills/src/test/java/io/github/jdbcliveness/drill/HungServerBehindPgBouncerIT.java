@@ -3,6 +3,7 @@ package io.github.jdbcliveness.drill;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.zaxxer.hikari.HikariDataSource;
+import io.github.jdbcliveness.EvictionReason;
 import io.github.jdbcliveness.LivenessConfig;
 import io.github.jdbcliveness.LivenessDataSource;
 import java.io.ByteArrayOutputStream;
@@ -26,11 +27,12 @@ import org.junit.jupiter.api.Test;
 /**
  * A hung PostgreSQL behind PgBouncer: the server's processes are stopped with SIGSTOP, and PgBouncer goes on answering
  * logins by itself (it holds the server's parameters from earlier ones) while every session's first round trip waits
- * for the stopped server. A host check's connection, and HikariCP's refills, are answered at first and then hear
- * nothing until they fail; before the fix any byte read made such a connect an answer, so the host was never judged
- * down, and a query to the hung server waited as long as the hang, as under plain HikariCP. A query started after the
- * stop must end within B, where plain HikariCP's waits for the heal. Each pool has a PgBouncer of its own; nothing
- * but B is set.
+ * for the stopped server. HikariCP's refills (and a host check whose login timeout comes first) are answered at
+ * first and then wait for the server until pgjdbc's login timeout gives up; before the fix any byte read made such a
+ * connect an answer, so the host was never judged down, and a query to the hung server waited as long as the hang,
+ * as under plain HikariCP. A query started after the
+ * stop must end within B, by the host verdict, where plain HikariCP's completes at the heal. Each pool has a PgBouncer
+ * of its own; nothing but B is set.
  */
 class HungServerBehindPgBouncerIT {
 
@@ -95,6 +97,9 @@ class HungServerBehindPgBouncerIT {
                     + ourOutcome);
             assertTrue(ourOutcome.tookNanos() <= B.toNanos() + TimeUnit.SECONDS.toNanos(1),
                     "jdbc-liveness's query ended " + ourOutcome);
+            assertTrue(ours.stats().evictions().get(EvictionReason.HOST_DOWN) >= 1, "the query was not ended by the "
+                    + "host verdict: " + ours.stats().evictions());
+            assertTrue(plainOutcome.error() == null, "plain HikariCP's query failed: " + plainOutcome);
         }
     }
 

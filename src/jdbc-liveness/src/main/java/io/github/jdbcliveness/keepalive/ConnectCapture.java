@@ -174,6 +174,21 @@ final class ConnectCapture {
     }
 
     /**
+     * Since when a socket of this attempt has had the driver's read blocked on it ({@link System#nanoTime()}): the
+     * earliest such read still waiting for the server, or 0 when none is.
+     */
+    long readingSinceNanos() {
+        long earliest = 0;
+        for (Socket s : sockets) {
+            long since = s instanceof KeepaliveSocket k ? k.readingSinceNanos() : 0;
+            if (since != 0 && (earliest == 0 || since - earliest < 0)) {
+                earliest = since;
+            }
+        }
+        return earliest;
+    }
+
+    /**
      * The socket the connection ended up on: the last one connected that is still open (a driver may have tried
      * other hosts or addresses first).
      */

@@ -222,10 +222,23 @@ public final class KeepaliveConnector {
             }
         }
 
-        /** When the server last sent bytes on a socket of the attempt ({@link System#nanoTime()}), or 0. */
+        /**
+         * When the last read that got bytes from the server on a socket of the attempt began ({@link System#nanoTime()},
+         * at or before the bytes came), or 0.
+         */
         public long answeredAtNanos() {
             ConnectCapture c = capture;
             return c == null ? 0 : c.answeredAtNanos();
+        }
+
+        /**
+         * Since when the driver's read on a socket of the attempt has waited for the server ({@link System#nanoTime()}),
+         * or 0 while none waits: a driver that gave up on its login (pgjdbc's {@code loginTimeout}) leaves its read
+         * waiting.
+         */
+        public long readingSinceNanos() {
+            ConnectCapture c = capture;
+            return c == null ? 0 : c.readingSinceNanos();
         }
     }
 

@@ -21,23 +21,25 @@ enum ConnectOutcome {
     /**
      * What a connect that failed with {@code e} says of its host. Our socket's evidence comes first: bytes read from
      * the server since the attempt started are an answer, whatever the driver made of them (pgjdbc raises PgBouncer's
-     * "no more connections allowed", SQLState 08P01, with no cause, as it would a network error), unless the server
-     * then said nothing for {@code quietNanos} before the attempt failed: what ended it was silence, as from a pooler
-     * that logs clients in itself in front of a server that hangs (PgBouncer answers the login at once, and the
-     * session's first round trip waits for the stopped server: {@code HungServerBehindPgBouncerIT}). Then the
-     * network's own exceptions make silence. With our socket and nothing read, a connection error (SQLState 08xxx) is
-     * silence too. Without our socket, an error with a SQLState and no I/O cause is the server's (a TLS failure is
-     * too).
+     * "no more connections allowed", SQLState 08P01, with no cause, as it would a network error), however late they
+     * came. Unless the driver was still waiting for more when the attempt failed, and had waited {@code quietNanos} or
+     * longer: then what ended it was silence, as from a pooler that logs clients in itself in front of a server that
+     * hangs (PgBouncer answers the login at once, pgjdbc's first round trip waits for the stopped server, and its
+     * {@code loginTimeout} gives up with that read still waiting: {@code HungServerBehindPgBouncerIT}). A reply that
+     * ended the attempt, an error after any delay, leaves no read waiting. Then the network's own exceptions make
+     * silence. With our socket and nothing read, a connection error (SQLState 08xxx) is silence too. Without our
+     * socket, an error with a SQLState and no I/O cause is the server's (a TLS failure is too).
      *
      * @param failedAtNanos when the attempt failed
-     * @param quietNanos    how long the server may say nothing before the failure and still have answered (a probe
-     *                      timeout: a round trip's allowance)
+     * @param quietNanos    how long the driver may have waited for the server at the failure and the bytes before
+     *                      still be its answer (a probe timeout: a round trip's allowance)
      */
     static ConnectOutcome of(SQLException e, KeepaliveConnector.Attempt attempt, long startNanos, long failedAtNanos,
             long quietNanos) {
         long answeredAt = attempt == null ? 0 : attempt.answeredAtNanos();
         if (answeredAt != 0 && answeredAt - startNanos >= 0) {
-            return failedAtNanos - answeredAt >= quietNanos ? SILENT : ANSWERED;
+            long waiting = attempt.readingSinceNanos();
+            return waiting != 0 && failedAtNanos - waiting >= quietNanos ? SILENT : ANSWERED;
         }
         boolean ioCause = false;
         boolean tls = false;

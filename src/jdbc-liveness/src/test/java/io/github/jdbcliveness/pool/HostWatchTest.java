@@ -197,23 +197,42 @@ class HostWatchTest {
 
     /**
      * A pooler that logs the client in itself (PgBouncer: its login answer at once), in front of a server that hangs:
-     * the server's bytes came, then nothing for longer than a round trip's allowance until the attempt failed, so
+     * the server's bytes came, then pgjdbc's {@code loginTimeout} gave up with its read still waiting for more, so
      * silence ended it ({@code HungServerBehindPgBouncerIT}). Before, any byte made the attempt an answer, and the
      * pool's refills and the host check re-admitted the host while its requests waited.
      */
     @Test
-    void aServerThatSpokeAndThenSaidNothing_untilTheAttemptFailed_isSilent() throws Exception {
+    void aServerThatSpokeAndThenSaidNothing_untilTheDriverGaveUp_isSilent() throws Exception {
         try (OneShotServer spokeThenHung = new OneShotServer(Mode.AUTH_OK_THEN_HANG)) {
             long start = System.nanoTime();
             KeepaliveConnector.Attempt attempt = new KeepaliveConnector.Attempt();
             SQLException timedOut = assertThrows(SQLException.class, () -> connector(spokeThenHung.port(),
-                    "?socketTimeout=1").connect(null, null, attempt).connection().close());
+                    "?loginTimeout=1").connect(null, null, attempt).connection().close());
             long failed = System.nanoTime();
             assertTrue(attempt.answeredAtNanos() - start >= 0, "the server's first bytes were read on our socket");
-            assertTrue(failed - attempt.answeredAtNanos() >= QUIET, "then nothing for a second");
+            assertTrue(attempt.readingSinceNanos() != 0, "pgjdbc's read still waits for the server: " + timedOut);
             assertEquals(SILENT, ConnectOutcome.of(timedOut, attempt, start, failed, QUIET), timedOut.toString());
             assertEquals(ANSWERED, ConnectOutcome.of(timedOut, attempt, start, failed, failed - start + 1),
-                    "within the allowance, the bytes are an answer");
+                    "a wait within the allowance leaves the bytes an answer");
+            attempt.closeSockets(); // pgjdbc's abandoned connect thread ends
+        }
+    }
+
+    /**
+     * A refusal the server sends after a pause (an authentication delay, a pooler that waited for a server first)
+     * ended the attempt itself: no read waits for more, so it is an answer however late it came.
+     */
+    @Test
+    void aRefusalAfterAPause_isStillAnAnswer() throws Exception {
+        try (OneShotServer slowRefusal = new OneShotServer(Mode.REFUSE_AFTER_A_PAUSE)) {
+            long start = System.nanoTime();
+            KeepaliveConnector.Attempt attempt = new KeepaliveConnector.Attempt();
+            SQLException refused = assertThrows(SQLException.class, () -> connector(slowRefusal.port(), "")
+                    .connect(null, null, attempt).connection().close());
+            long failed = System.nanoTime();
+            assertEquals("08P01", refused.getSQLState(), refused.toString());
+            assertTrue(failed - start >= 2 * QUIET, "the refusal came after a pause");
+            assertEquals(ANSWERED, ConnectOutcome.of(refused, attempt, start, failed, QUIET), refused.toString());
         }
     }
 
@@ -224,12 +243,13 @@ class HostWatchTest {
                 io.github.jdbcliveness.KeepaliveSettings.forBudget(java.time.Duration.ofSeconds(6)));
     }
 
-    /**
-     * Accepts one client; either declines TLS, reads its startup message and refuses it as PgBouncer does, or says
-     * nothing at all.
-     */
-    private enum Mode { REFUSE, MUTE, AUTH_OK_THEN_HANG }
+    /** What a {@link OneShotServer} does with its client. */
+    private enum Mode { REFUSE, REFUSE_AFTER_A_PAUSE, MUTE, AUTH_OK_THEN_HANG }
 
+    /**
+     * Accepts one client; declines TLS and reads its startup message, then refuses it as PgBouncer does (at once or
+     * after a pause), or answers the login's first step and says nothing more; or says nothing at all.
+     */
     private static final class OneShotServer implements AutoCloseable {
         private final java.net.ServerSocket server;
 
@@ -269,6 +289,9 @@ class HostWatchTest {
                         continue;
                     }
                     break; // the startup message
+                }
+                if (mode == Mode.REFUSE_AFTER_A_PAUSE) {
+                    java.util.concurrent.locks.LockSupport.parkNanos(3 * QUIET); // the server thinks, then refuses
                 }
                 if (mode == Mode.AUTH_OK_THEN_HANG) {
                     out.writeByte('R'); // AuthenticationOk, as a pooler answers a login itself
